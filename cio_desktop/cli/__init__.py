@@ -1,0 +1,62 @@
+"""The ``cio-desktop`` command: the GUI by default, or one of the scriptable sub-commands.
+
+Each sub-command lives in its own module exposing ``register(subparsers)``; they import their heavy
+dependencies (httpx, keyring, aiohttp, Qt) only when run, so ``cio-desktop`` opens its window fast.
+Exit codes: 0 success, 1 an operation failed (one line on stderr), 2 usage error (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from cio_desktop import __version__
+from cio_desktop.cli import (
+    history_cmd,
+    lookup_cmd,
+    sandbox_cmd,
+    send_cmd,
+    workspace_cmd,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (also used by the tests)."""
+    parser = argparse.ArgumentParser(
+        prog="cio-desktop",
+        description="Desktop admin tool for Customer.io. Without a command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"cio-desktop {__version__}")
+    parser.add_argument(
+        "--demo", action="store_true", help="open straight into the demo workspace (practice data)"
+    )
+    parser.add_argument(
+        "--exit-when-ready",
+        action="store_true",
+        help="quit as soon as the main window is shown and idle (for start-up benchmarks)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    workspace_cmd.register(sub)
+    sandbox_cmd.register(sub)
+    lookup_cmd.register(sub)
+    send_cmd.register(sub)
+    history_cmd.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``cio-desktop`` command; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        from cio_desktop.app import run_gui  # lazy: Qt loads only for the GUI
+
+        return run_gui(demo=args.demo, exit_when_ready=args.exit_when_ready)
+    try:
+        code: int = func(args)
+    except KeyboardInterrupt:
+        print("cio-desktop: interrupted", file=sys.stderr)
+        return 130
+    return code

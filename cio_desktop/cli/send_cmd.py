@@ -1,0 +1,11 @@
+"""``cio-desktop send``: placeholder until its issue lands."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(sub: argparse._SubParsersAction[Any]) -> None:
+    """Add the ``send`` sub-command to ``sub``."""
+    sub.add_parser("send", help="(not yet available)")

@@ -1,0 +1,67 @@
+"""Plain data shared by every layer: regions, secret kinds and the ``Workspace`` record.
+
+Not responsible for storing anything: ``workspaces.py`` persists workspaces, ``secrets.py`` keeps secrets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Region(StrEnum):
+    """A workspace's data centre. ``AUTO`` means "not detected yet"."""
+
+    US = "us"
+    EU = "eu"
+    AUTO = "auto"
+
+
+class SecretKind(StrEnum):
+    """The kinds of secret a workspace may hold; each is one keyring item."""
+
+    TRACK_API_KEY = "track_api_key"
+    APP_API_KEY = "app_api_key"
+    OAUTH_ACCESS_TOKEN = "oauth_access_token"
+    OAUTH_REFRESH_TOKEN = "oauth_refresh_token"
+
+
+# Environment variable names used as placeholders in copy-as-curl output.
+SECRET_ENV_PLACEHOLDERS: dict[SecretKind, str] = {
+    SecretKind.TRACK_API_KEY: "CIO_TRACK_API_KEY",
+    SecretKind.APP_API_KEY: "CIO_APP_API_KEY",
+    SecretKind.OAUTH_ACCESS_TOKEN: "CIO_ACCESS_TOKEN",
+    SecretKind.OAUTH_REFRESH_TOKEN: "CIO_REFRESH_TOKEN",
+}
+
+
+def new_workspace_id() -> str:
+    """A stable random id; keyring items are keyed by it, so renaming keeps the secrets."""
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """One Customer.io workspace as the app knows it. Holds no secret.
+
+    ``track_url``/``app_url`` override the region's hosts (the sandbox, a proxy); ``ca_file`` is a PEM
+    bundle trusted in addition to the OS store; ``workspace_id`` is Customer.io's numeric id (the
+    ``environment_id`` the region lookup returns), when known; ``demo`` marks the practice workspace
+    backed by the built-in sandbox.
+    """
+
+    name: str
+    region: Region = Region.AUTO
+    site_id: str | None = None
+    track_url: str | None = None
+    app_url: str | None = None
+    ca_file: str | None = None
+    workspace_id: int | None = None
+    demo: bool = False
+    id: str = field(default_factory=new_workspace_id)
+
+    def replace(self, **changes: object) -> Workspace:
+        """A copy with ``changes`` applied."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]  # kwargs are checked at runtime

@@ -1,0 +1,57 @@
+"""Where cio-desktop keeps its files: config, data, cache and logs.
+
+``CIO_DESKTOP_HOME=DIR`` puts all four under DIR (tests and scripts rely on it); without it the
+platform's per-user locations from platformdirs are used. Nothing here creates secrets or reads them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+HOME_ENV = "CIO_DESKTOP_HOME"
+_APP = "cio-desktop"
+
+
+def home_override() -> Path | None:
+    """The ``CIO_DESKTOP_HOME`` folder, if set and non-empty."""
+    value = os.environ.get(HOME_ENV, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def _dir(kind: str) -> Path:
+    override = home_override()
+    if override is not None:
+        path = override / kind
+    else:
+        import platformdirs  # lazy: not needed when the override is set
+
+        getters = {
+            "config": platformdirs.user_config_path,
+            "data": platformdirs.user_data_path,
+            "cache": platformdirs.user_cache_path,
+            "logs": platformdirs.user_log_path,
+        }
+        path = getters[kind](_APP, appauthor=False)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def config_dir() -> Path:
+    """Folder for settings and the workspace list (created on first use)."""
+    return _dir("config")
+
+
+def data_dir() -> Path:
+    """Folder for the request history and saved templates (created on first use)."""
+    return _dir("data")
+
+
+def cache_dir() -> Path:
+    """Folder for throwaway files, such as the sandbox's generated CA (created on first use)."""
+    return _dir("cache")
+
+
+def log_dir() -> Path:
+    """Folder for log files and crash reports (created on first use)."""
+    return _dir("logs")

@@ -1,0 +1,28 @@
+"""Test-wide set-up: headless Qt, and no test may touch a real profile.
+
+Shared fixtures live in ``tests/fixtures/`` (one module per peer: sandbox, keyring, ...).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Without a display Qt aborts the process; the test command sets this too.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+pytest_plugins = [
+    "tests.fixtures.sandbox",
+]
+
+
+@pytest.fixture(autouse=True)
+def cio_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point config, data, cache and logs at a fresh folder for every test."""
+    home = tmp_path / "cio-home"
+    home.mkdir()
+    monkeypatch.setenv("CIO_DESKTOP_HOME", str(home))
+    yield home
