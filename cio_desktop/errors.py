@@ -4,7 +4,7 @@
     ├── ConfigError                   the workspace file or settings cannot be read or written
     │   └── WorkspaceError            unknown workspace, duplicate name, invalid field
     ├── SecretStoreError              the OS keyring is missing, locked, slow or refused a call
-    └── ApiError                      (cio_desktop.api.errors) everything that goes wrong talking to Customer.io
+    └── ApiError                      (cio_desktop.api.errors) what goes wrong talking to Customer.io
 
 No message or detail ever carries a secret, a request body or a response body.
 """

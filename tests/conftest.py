@@ -6,7 +6,6 @@ Shared fixtures live in ``tests/fixtures/`` (one module per peer: sandbox, keyri
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,9 +19,9 @@ pytest_plugins = [
 
 
 @pytest.fixture(autouse=True)
-def cio_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def cio_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point config, data, cache and logs at a fresh folder for every test."""
     home = tmp_path / "cio-home"
     home.mkdir()
     monkeypatch.setenv("CIO_DESKTOP_HOME", str(home))
-    yield home
+    return home

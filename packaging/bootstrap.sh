@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Install what cio-desktop needs on Debian 12 (or a derivative) into ./.venv.
+#   bash packaging/bootstrap.sh          system libraries for Qt's X11 platform + keyring, venv, the app
+#   bash packaging/bootstrap.sh --dev    the above + Xvfb, a Secret Service, test tools and packaging tools
+# As root it runs apt-get directly; as another user it uses sudo for the apt-get step only.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+mode="${1:-app}"
+venv="${CIO_VENV:-$here/.venv}"
+
+# Qt's xcb platform (a real window), offscreen rendering, D-Bus for the keyring, Python's venv.
+app_pkgs=(
+  python3 python3-venv python3-pip
+  libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
+  libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-render0
+  libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0 fonts-dejavu-core
+  gnome-keyring dbus-x11
+)
+# Tests: a virtual X server, screenshots, packaging tools.
+dev_pkgs=(xvfb xauth imagemagick xdotool binutils dpkg-dev git)
+
+pkgs=("${app_pkgs[@]}")
+[[ "$mode" == "--dev" ]] && pkgs+=("${dev_pkgs[@]}")
+
+SUDO=""
+if [[ "$(id -u)" != "0" ]]; then SUDO="sudo"; fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "bootstrap: installing system packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Prefer the python3 on PATH (3.11+), falling back to Debian's.
+py="$(command -v python3)"
+if ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then py=/usr/bin/python3; fi
+if [[ ! -x "$venv/bin/python" ]]; then
+  echo "bootstrap: creating $venv"
+  "$py" -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install -q --upgrade pip
+if [[ "$mode" == "--dev" ]]; then
+  "$venv/bin/python" -m pip install -q -e "$here[test,packaging]"
+else
+  "$venv/bin/python" -m pip install -q -e "$here"
+fi
+echo "bootstrap: ready ($("$venv/bin/cio-desktop" --version))"
