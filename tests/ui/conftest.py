@@ -1,0 +1,125 @@
+"""GUI test fixtures: one session-wide QApplication and a fresh qasync loop per test (``qloop``).
+
+pytest-qt has no qasync integration (pytest-dev/pytest-qt#448), so this module provides it:
+
+* ``qapp`` (pytest-qt) is the session-wide ``QApplication``.
+* ``qloop`` creates a ``qasync.QEventLoop`` for the test and marks it as *the running asyncio loop*
+  for the whole test, exactly as it is while ``app.exec()`` runs in the real app. Anything that spins
+  Qt events therefore also runs asyncio callbacks: ``qtbot.waitUntil``, ``qtbot.waitSignal``,
+  ``qtbot.mouseClick`` on a button with an ``@asyncSlot``, dialogs' ``exec``...
+* ``qloop.run(awaitable, timeout=10)`` drives one coroutine (or task) to completion and returns its
+  result; a timeout cancels it and raises ``TimeoutError``. Use it instead of
+  ``loop.run_until_complete`` (that one would unset the running loop when it returns).
+* ``qloop.loop`` is the loop; ``qloop.errors`` lists the contexts the loop's exception handler saw
+  ("Task exception was never retrieved" and the like). A test with such errors fails at teardown.
+* At teardown every task still pending is cancelled and awaited, the loop is closed and unset.
+
+How to write a GUI test (D1 and D2 both follow this):
+
+    def test_lookup(qtbot, qloop, sandbox):          # a plain *sync* test, never ``async def``
+        panel = LookupPanel(services)
+        qtbot.addWidget(panel)
+        qtbot.keyClicks(panel.query_edit, "alice@example.com")
+        qtbot.mouseClick(panel.search_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: panel.result_table.rowCount() == 1, timeout=5000)
+        result = qloop.run(services.some_coroutine())  # or await a coroutine directly
+
+Coexistence with pytest-asyncio (``asyncio_mode = "auto"``): ``async def`` tests keep running in
+pytest-asyncio's own (non-Qt) loop and must not use ``qloop``; GUI tests are sync tests with ``qloop``.
+The fixture restores "no running loop, no current loop" afterwards, so the two never share a loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Order matters: PySide6 before qasync, or qasync may bind to another Qt binding.
+from PySide6 import QtCore
+from PySide6.QtWidgets import QApplication
+from qasync import QEventLoop
+
+T = TypeVar("T")
+
+
+class QtAsyncLoop:
+    """A qasync loop that is the running asyncio loop for one test; see the module docstring."""
+
+    def __init__(self, app: QApplication) -> None:
+        self.loop: asyncio.AbstractEventLoop = QEventLoop(app)
+        self.errors: list[dict[str, Any]] = []
+        self.loop.set_exception_handler(self._on_loop_error)
+
+    def _on_loop_error(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        self.errors.append(context)
+
+    def start(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        asyncio.events._set_running_loop(self.loop)
+
+    def run(self, awaitable: Awaitable[T], timeout: float = 10.0) -> T:
+        """Spin Qt (and so asyncio) until ``awaitable`` is done; return its result or raise its error."""
+        future = asyncio.ensure_future(awaitable, loop=self.loop)
+        if not future.done():
+            waiter = QtCore.QEventLoop()
+            future.add_done_callback(lambda _f: waiter.quit())
+            timer = QtCore.QTimer()
+            timer.setSingleShot(True)
+            timer.timeout.connect(waiter.quit)
+            timer.start(int(timeout * 1000))
+            waiter.exec()
+            timer.stop()
+        if not future.done():
+            future.cancel()
+            self._drain([future])
+            raise TimeoutError(f"coroutine did not finish within {timeout} s")
+        return future.result()
+
+    def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Spin the loop until ``predicate()`` is true (Qt-timer driven, like ``qtbot.waitUntil``)."""
+        deadline = QtCore.QDeadlineTimer(int(timeout * 1000))
+        while not predicate():
+            if deadline.hasExpired():
+                raise TimeoutError(f"condition not met within {timeout} s")
+            QApplication.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+    def _drain(self, tasks: list[asyncio.Future[Any]]) -> None:
+        pending = [t for t in tasks if not t.done()]
+        if not pending:
+            return
+        gathered = asyncio.gather(*pending, return_exceptions=True)
+        waiter = QtCore.QEventLoop()
+        gathered.add_done_callback(lambda _f: waiter.quit())
+        QtCore.QTimer.singleShot(5000, waiter.quit)
+        waiter.exec()
+
+    def close(self) -> None:
+        tasks = [t for t in asyncio.all_tasks(self.loop) if not t.done()]
+        for task in tasks:
+            task.cancel()
+        self._drain(list(tasks))
+        if self.loop.is_running():  # someone called run_until_complete/run_forever meanwhile
+            self.loop.stop()
+        asyncio.events._set_running_loop(None)
+        # Async generators and the default (QThread) executor are shut down by close().
+        self.loop.close()
+        asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def qloop(qapp: QApplication) -> Iterator[QtAsyncLoop]:
+    """A fresh qasync loop, running for the whole (sync) test; fails the test on unretrieved task errors."""
+    runner = QtAsyncLoop(qapp)
+    runner.start()
+    try:
+        yield runner
+    finally:
+        runner.close()
+    messages = [str(ctx.get("message", "")) + " " + repr(ctx.get("exception")) for ctx in runner.errors]
+    assert not messages, f"asyncio reported errors during the test: {messages}"
