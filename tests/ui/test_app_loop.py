@@ -8,6 +8,7 @@ import threading
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
 from qasync import asyncSlot
 
 from tests.ui.conftest import QtAsyncLoop
@@ -32,7 +33,7 @@ class _Clicker(QWidget):
         self.label.setText(f"done in {name}")
 
 
-def test_clicking_an_async_button_updates_the_label(qtbot, qloop: QtAsyncLoop) -> None:
+def test_clicking_an_async_button_updates_the_label(qtbot: QtBot, qloop: QtAsyncLoop) -> None:
     widget = _Clicker()
     qtbot.addWidget(widget)
     qtbot.mouseClick(widget.button, Qt.MouseButton.LeftButton)

@@ -1,0 +1,1 @@
+"""Dialogs: the add/edit-workspace wizard, confirmations, keyring-unavailable and unexpected-error dialogs."""
