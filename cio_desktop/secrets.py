@@ -1,18 +1,44 @@
 """SecretStore: one OS-keyring item per (workspace id, secret kind), or memory only for this session.
 
-Async on purpose: every keyring call runs in a thread with a timeout, so a locked or absent Secret
-Service can never hang the event loop. Never writes a secret to disk itself.
-CONTRACT (issue #2 fills in the bodies; signatures are what other layers rely on).
+Async on purpose: every keyring call runs in a worker thread with a timeout, so a locked or absent
+Secret Service can never hang the event loop. Never writes a secret to disk itself, and refuses
+plaintext keyring backends. ``keyring`` is imported lazily (start-up cost). Values are never logged.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, TypeVar
 
+from cio_desktop.errors import SecretStoreError
 from cio_desktop.models import SecretKind
 
 SERVICE_NAME = "cio-desktop"
+PROBE_USERNAME = "probe/backend-check"
+SESSION_ONLY_HINT = "You can keep secrets for this session only (they are forgotten when the app closes)."
+
+# Backends that keep secrets encrypted by the operating system. Matched by class name along the MRO
+# (no import needed, subclasses count). Everything else is treated as not secure.
+SECURE_BACKENDS = frozenset(
+    {
+        "keyring.backends.SecretService.Keyring",
+        "keyring.backends.libsecret.Keyring",
+        "keyring.backends.kwallet.DBusKeyring",
+        "keyring.backends.kwallet.DBusKeyringKWallet4",
+        "keyring.backends.Windows.WinVaultKeyring",
+        "keyring.backends.macOS.Keyring",
+    }
+)
+FAIL_BACKEND = "keyring.backends.fail.Keyring"
+CHAINER_BACKEND = "keyring.backends.chainer.ChainerBackend"
+
+T = TypeVar("T")
 
 
 class BackendState(StrEnum):
@@ -36,31 +62,245 @@ class BackendStatus:
         return self.state is BackendState.SECURE
 
 
+def _qualnames(obj: object) -> list[str]:
+    return [f"{cls.__module__}.{cls.__qualname__}" for cls in type(obj).__mro__]
+
+
+def _backend_name(backend: object) -> str:
+    name = getattr(type(backend), "name", None)
+    return name if isinstance(name, str) and name else type(backend).__name__
+
+
+def classify_backend(backend: object) -> tuple[BackendState, str]:
+    """Judge a keyring backend by its class alone: SECURE (still to be probed), MISSING or INSECURE."""
+    names = _qualnames(backend)
+    if any(name in SECURE_BACKENDS for name in names):
+        return BackendState.SECURE, ""
+    name = _backend_name(backend)
+    if FAIL_BACKEND in names:
+        if not os.environ.get("DBUS_SESSION_BUS_ADDRESS") and os.name == "posix":
+            return BackendState.MISSING, (
+                "No system keyring is available: there is no D-Bus session, so the Secret Service "
+                "(GNOME Keyring, KWallet) cannot be reached."
+            )
+        return BackendState.MISSING, (
+            "No system keyring is available (no Secret Service, KWallet, macOS Keychain or "
+            "Windows Credential Manager was found)."
+        )
+    if any(n.startswith("keyrings.alt.") for n in names):
+        return BackendState.INSECURE, (
+            f"The keyring in use ({name}) keeps secrets in a plain or weakly protected file, "
+            "so cio-desktop will not store keys there."
+        )
+    return BackendState.INSECURE, (
+        f"The keyring in use ({name}) is not a system keyring that encrypts secrets, "
+        "so cio-desktop will not store keys there."
+    )
+
+
+def _resolve_backend() -> Any:
+    """The backend to use: keyring's choice, or the first secure backend inside a chainer."""
+    import keyring  # lazy: ~30-80 ms
+
+    backend: Any = keyring.get_keyring()
+    if CHAINER_BACKEND in _qualnames(backend):
+        for inner in type(backend).backends:
+            if classify_backend(inner)[0] is BackendState.SECURE:
+                return inner
+    return backend
+
+
+def _run_in_daemon_thread(func: Callable[[], T]) -> asyncio.Future[T]:
+    """Run ``func`` in a daemon thread. Unlike ``asyncio.to_thread`` a call that never returns (a
+    keyring waiting on an unlock prompt nobody sees) cannot block the app from exiting."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(ok: bool, value: Any) -> None:
+        if future.done():
+            return
+        if ok:
+            future.set_result(value)
+        else:
+            future.set_exception(value)
+
+    def worker() -> None:
+        ok: bool
+        value: Any
+        try:
+            value = func()
+            ok = True
+        except BaseException as exc:  # handed to the awaiting coroutine
+            ok, value = False, exc
+        # RuntimeError: the loop closed while we were waiting, so nobody listens any more.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(settle, ok, value)
+
+    threading.Thread(target=worker, name="cio-desktop-keyring", daemon=True).start()
+    return future
+
+
 class SecretStore:
     """Async access to secrets. ``session_only=True`` keeps them in memory for this run only."""
 
     def __init__(self, *, session_only: bool = False, timeout: float = 10.0) -> None:
-        raise NotImplementedError
+        self._session_only = session_only
+        self._timeout = timeout
+        self._memory: dict[tuple[str, SecretKind], str] = {}
+        self._backend: Any = None
+
+    @property
+    def session_only(self) -> bool:
+        return self._session_only
 
     async def status(self) -> BackendStatus:
-        raise NotImplementedError
+        """Which backend is in use and whether it works right now (asks the keyring once)."""
+        if self._session_only:
+            return BackendStatus(
+                "memory (this session only)",
+                BackendState.SESSION_ONLY,
+                "Secrets are kept in memory for this session only and forgotten when cio-desktop closes.",
+            )
+        try:
+            backend = await self._get_backend()
+        except SecretStoreError as exc:
+            return BackendStatus("unknown", BackendState.LOCKED, exc.message)
+        name = _backend_name(backend)
+        state, message = classify_backend(backend)
+        if state is not BackendState.SECURE:
+            return BackendStatus(name, state, message)
+        try:
+            await self._call(backend, lambda: backend.get_password(SERVICE_NAME, PROBE_USERNAME))
+        except _Unavailable as exc:
+            return BackendStatus(name, exc.state, exc.message)
+        return BackendStatus(name, BackendState.SECURE, f"Secrets are kept in the system keyring ({name}).")
 
     def use_session_only(self) -> None:
         """Switch to memory-only storage for the rest of this run (the user's explicit choice)."""
-        raise NotImplementedError
+        self._session_only = True
 
     async def get(self, workspace_id: str, kind: SecretKind) -> str | None:
-        raise NotImplementedError
+        if self._session_only:
+            return self._memory.get((workspace_id, SecretKind(kind)))
+        backend = await self._secure_backend()
+        user = _username(workspace_id, kind)
+        value: str | None = await self._call_mapped(backend, lambda: backend.get_password(SERVICE_NAME, user))
+        return value
 
     async def set(self, workspace_id: str, kind: SecretKind, value: str) -> None:
-        raise NotImplementedError
+        if not value:
+            raise SecretStoreError("An empty key cannot be saved.")
+        if self._session_only:
+            self._memory[(workspace_id, SecretKind(kind))] = value
+            return
+        backend = await self._secure_backend()
+        user = _username(workspace_id, kind)
+        await self._call_mapped(backend, lambda: backend.set_password(SERVICE_NAME, user, value))
 
     async def delete(self, workspace_id: str, kind: SecretKind) -> None:
-        raise NotImplementedError
+        """Forget one secret; deleting one that is not there is not an error."""
+        if self._session_only:
+            self._memory.pop((workspace_id, SecretKind(kind)), None)
+            return
+        backend = await self._secure_backend()
+        user = _username(workspace_id, kind)
+
+        def delete() -> None:
+            import keyring.errors
+
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):  # nothing stored: fine
+                backend.delete_password(SERVICE_NAME, user)
+
+        await self._call_mapped(backend, delete)
 
     async def delete_all(self, workspace_id: str) -> None:
-        raise NotImplementedError
+        for kind in SecretKind:
+            await self.delete(workspace_id, kind)
 
     async def present(self, workspace_id: str) -> dict[SecretKind, bool]:
         """Which kinds are stored for the workspace (never the values)."""
-        raise NotImplementedError
+        values = await asyncio.gather(*(self.get(workspace_id, kind) for kind in SecretKind))
+        return {kind: bool(value) for kind, value in zip(SecretKind, values, strict=True)}
+
+    # -- internals -------------------------------------------------------------------------------
+
+    async def _get_backend(self) -> Any:
+        if self._backend is None:
+            try:
+                self._backend = await asyncio.wait_for(
+                    _run_in_daemon_thread(_resolve_backend), timeout=self._timeout
+                )
+            except TimeoutError as exc:
+                raise SecretStoreError(
+                    f"The system keyring did not answer within {self._timeout:g} seconds.",
+                    detail="keyring backend detection timed out",
+                ) from exc
+        return self._backend
+
+    async def _secure_backend(self) -> Any:
+        backend = await self._get_backend()
+        state, message = classify_backend(backend)
+        if state is not BackendState.SECURE:
+            raise SecretStoreError(f"{message} {SESSION_ONLY_HINT}", detail=f"backend state: {state}")
+        return backend
+
+    async def _call_mapped(self, backend: Any, func: Callable[[], T]) -> T:
+        try:
+            return await self._call(backend, func)
+        except _Unavailable as exc:
+            raise SecretStoreError(exc.message, detail=exc.detail) from None
+
+    async def _call(self, backend: Any, func: Callable[[], T]) -> T:
+        """Run one keyring call off the loop with the timeout; map keyring's errors to plain words."""
+        import keyring.errors  # lazy
+
+        name = _backend_name(backend)
+        try:
+            return await asyncio.wait_for(_run_in_daemon_thread(func), timeout=self._timeout)
+        except TimeoutError:
+            raise _Unavailable(
+                BackendState.LOCKED,
+                f"The system keyring ({name}) did not answer within {self._timeout:g} seconds; it may "
+                "be locked and waiting for a password. Unlock it and try again.",
+                "keyring call timed out",
+            ) from None
+        except keyring.errors.NoKeyringError as exc:
+            raise _Unavailable(
+                BackendState.MISSING, f"No system keyring is available ({name}).", _detail(exc)
+            ) from None
+        except (keyring.errors.InitError, keyring.errors.KeyringLocked) as exc:
+            raise _Unavailable(
+                BackendState.LOCKED,
+                f"The system keyring ({name}) is locked or could not be opened. Unlock it (for example "
+                "by logging in to the desktop) and try again.",
+                _detail(exc),
+            ) from None
+        except keyring.errors.KeyringError as exc:
+            raise _Unavailable(
+                BackendState.LOCKED, f"The system keyring ({name}) refused the request.", _detail(exc)
+            ) from None
+        except Exception as exc:  # a backend library failing in its own way (D-Bus, OS errors)
+            raise _Unavailable(
+                BackendState.LOCKED, f"The system keyring ({name}) failed to answer.", _detail(exc)
+            ) from None
+
+
+class _Unavailable(Exception):
+    """Internal: the keyring could not serve a call; carries the state and plain words."""
+
+    def __init__(self, state: BackendState, message: str, detail: str) -> None:
+        super().__init__(message)
+        self.state = state
+        self.message = message
+        self.detail = detail
+
+
+def _username(workspace_id: str, kind: SecretKind) -> str:
+    if not workspace_id or "/" in workspace_id:
+        raise SecretStoreError("Invalid workspace id for the keyring.", detail="empty id or '/' in id")
+    return f"{workspace_id}/{SecretKind(kind).value}"
+
+
+def _detail(exc: BaseException) -> str:
+    """Technical detail for an error: the exception type and keyring's text (it never holds values)."""
+    return f"{type(exc).__module__}.{type(exc).__name__}: {exc}"[:500]
