@@ -1,0 +1,77 @@
+"""The Customer.io client layer: async, region-aware, honest about errors, with a redacted history.
+
+Cheap to import (no httpx until a client is built). Public surface:
+
+    CioClient(workspace, credentials, *, history=None, settings=None)   client.track.* / client.app.*
+    ClientPool(history, settings)                                       .get(ws, creds), .aclose_all()
+    Credentials, NetworkSettings, ApiResult, Exchange, RequestHistory, to_har, to_curl
+    errors: ApiError and subclasses (see cio_desktop.api.errors)
+    verify.wait_for_activity(client, customer_id, name, *, since, timeout_s)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cio_desktop.api.curl import to_curl
+from cio_desktop.api.errors import (
+    ApiError,
+    ApiTimeoutError,
+    AuthError,
+    ConnectionFailedError,
+    FieldError,
+    InvalidResponseError,
+    MissingCredentialsError,
+    NotFoundError,
+    RateLimitedError,
+    RequestRejectedError,
+    ServerError,
+    TlsError,
+    ValidationError,
+)
+from cio_desktop.api.exchange import Exchange
+from cio_desktop.api.har import to_har
+from cio_desktop.api.history import RequestHistory
+from cio_desktop.api.models import ApiResult, Credentials, NetworkSettings
+
+if TYPE_CHECKING:
+    from cio_desktop.api.client import CioClient
+    from cio_desktop.api.pool import ClientPool
+
+__all__ = [
+    "ApiError",
+    "ApiResult",
+    "ApiTimeoutError",
+    "AuthError",
+    "CioClient",
+    "ClientPool",
+    "ConnectionFailedError",
+    "Credentials",
+    "Exchange",
+    "FieldError",
+    "InvalidResponseError",
+    "MissingCredentialsError",
+    "NetworkSettings",
+    "NotFoundError",
+    "RateLimitedError",
+    "RequestHistory",
+    "RequestRejectedError",
+    "ServerError",
+    "TlsError",
+    "ValidationError",
+    "to_curl",
+    "to_har",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """``CioClient``/``ClientPool`` load on first use (they pull in httpx)."""
+    if name == "CioClient":
+        from cio_desktop.api.client import CioClient
+
+        return CioClient
+    if name == "ClientPool":
+        from cio_desktop.api.pool import ClientPool
+
+        return ClientPool
+    raise AttributeError(name)

@@ -1,0 +1,300 @@
+"""The request engine under ``CioClient``: one call = auth, limiter, retries, timings, redacted history
+record, and translation of failures into ``cio_desktop.api.errors``.
+
+Track calls use Basic ``site_id:track_api_key``; App calls use ``Bearer app_api_key`` and pass through the
+per-key rate limiter. Every attempt (including retries and failures) becomes one ``Exchange``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from cio_desktop.api import errors as E
+from cio_desktop.api.exchange import Exchange
+from cio_desktop.api.history import RequestHistory
+from cio_desktop.api.limiter import RateLimiter, limiter_for_key
+from cio_desktop.api.models import ApiResult, Credentials, NetworkSettings
+from cio_desktop.api.redact import Redactor
+from cio_desktop.api.retry import RetryPolicy, never_retry
+from cio_desktop.api.timing import RequestTimer
+from cio_desktop.api.ulid import new_ulid
+from cio_desktop.models import Workspace
+
+if TYPE_CHECKING:
+    import httpx
+
+MAX_BODY_CHARS = 256 * 1024
+Params = Mapping[str, str | int | float | bool | None]
+
+
+class Engine:
+    """Sends requests for one workspace over one shared ``httpx.AsyncClient``."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        credentials: Credentials,
+        *,
+        http: httpx.AsyncClient,
+        history: RequestHistory | None,
+        settings: NetworkSettings,
+        retry: RetryPolicy,
+        limiter: RateLimiter | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.workspace = workspace
+        self.credentials = credentials
+        self.http = http
+        self.history = history
+        self.settings = settings
+        self.retry = retry
+        self._sleep = sleep
+        self._rng = random.Random()
+        self._limiter = limiter
+        if limiter is None and credentials.app_api_key:
+            self._limiter = limiter_for_key(credentials.app_api_key)
+        self.redactor = Redactor(
+            credentials.secret_values(),
+            basic_pairs=[(workspace.site_id or "", credentials.track_api_key or "")],
+        )
+
+    # ---- auth -------------------------------------------------------------------------------------
+    def auth_header(self, api: str) -> str:
+        import base64
+
+        if api == "track":
+            key = self.credentials.track_api_key
+            if not key or not self.workspace.site_id:
+                raise E.MissingCredentialsError(
+                    "This workspace has no Track site ID and API key, which sending data needs. "
+                    "Add them in the workspace's settings.",
+                    detail="track credentials missing",
+                )
+            raw = f"{self.workspace.site_id}:{key}".encode()
+            return "Basic " + base64.b64encode(raw).decode("ascii")
+        key = self.credentials.app_api_key
+        if not key:
+            raise E.MissingCredentialsError(
+                "This workspace has no App API key, which looking people up needs. "
+                "Add one in the workspace's settings.",
+                detail="app credentials missing",
+            )
+        return f"Bearer {key}"
+
+    # ---- one call ---------------------------------------------------------------------------------
+    async def call(
+        self,
+        api: str,
+        base: str,
+        method: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        body: Any = None,
+        idempotent: bool,
+        operation: str,
+        region: str | None = None,
+    ) -> ApiResult:
+        """Send ``method base+path`` and return the parsed result, or raise an ``ApiError``."""
+        auth = self.auth_header(api)
+        url = base + path
+        clean_params = {k: _param(v) for k, v in (params or {}).items() if v is not None}
+        content = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
+        headers = {"Authorization": auth}
+        if content is not None:
+            headers["Content-Type"] = "application/json"
+        may_retry = idempotent and not never_retry(path)
+        waited = 0.0
+        attempt = 0
+        while True:
+            attempt += 1
+            if api == "app" and self._limiter is not None:
+                await self._limiter.acquire()
+            outcome = await self._attempt(
+                api, method, url, clean_params, headers, content, operation, attempt, region
+            )
+            if isinstance(outcome, ApiResult):
+                return outcome
+            error, retry_after, retryable = outcome
+            delay = (
+                self.retry.next_delay(attempt, waited, retry_after, self._rng)
+                if may_retry and retryable
+                else None
+            )
+            if delay is None:
+                raise error
+            waited += delay
+            headers["X-Retry-Count"] = str(attempt)
+            await self._sleep(delay)
+
+    async def _attempt(
+        self,
+        api: str,
+        method: str,
+        url: str,
+        params: dict[str, str],
+        headers: dict[str, str],
+        content: bytes | None,
+        operation: str,
+        attempt: int,
+        region: str | None,
+    ) -> ApiResult | tuple[E.ApiError, float | None, bool]:
+        import httpx
+
+        timer = RequestTimer()
+        started = datetime.now().astimezone()
+        request = self.http.build_request(
+            method, url, params=params or None, headers=headers, content=content, extensions=timer.extensions
+        )
+        endpoint = E.endpoint_label(method, str(request.url))
+        exchange_id = new_ulid()
+        response: httpx.Response | None = None
+        raw = b""
+        failure: BaseException | None = None
+        try:
+            response = await self.http.send(request)
+            raw = response.content
+        except (httpx.HTTPError, OSError) as exc:  # OSError: e.g. ssl errors surfacing raw
+            failure = exc
+        finally:
+            timer.finish()
+
+        if failure is not None or response is None:
+            assert failure is not None
+            error = E.error_for_exception(
+                failure, endpoint=endpoint, timeout_s=self.settings.timeout_s, exchange_id=exchange_id
+            )
+            await self._record(
+                exchange_id, api, operation, attempt, request, started, timer, None, b"", error
+            )
+            retryable = not isinstance(error, E.TlsError)
+            return error, None, retryable
+
+        status = response.status_code
+        if 200 <= status < 300 and status != 207:
+            try:
+                data = json.loads(raw) if raw.strip() else None
+            except (ValueError, UnicodeDecodeError):
+                error = E.invalid_response(
+                    endpoint, status, response.headers, why="body is not valid JSON", exchange_id=exchange_id
+                )
+                await self._record(
+                    exchange_id, api, operation, attempt, request, started, timer, response, raw, error
+                )
+                return error, None, False
+            exchange = await self._record(
+                exchange_id, api, operation, attempt, request, started, timer, response, raw, None
+            )
+            return ApiResult(status=status, data=data, exchange=exchange)
+
+        error = E.error_for_response(
+            status,
+            response.headers,
+            raw,
+            api=api,
+            endpoint=endpoint,
+            region=region,
+            exchange_id=exchange_id,
+            redact=self.redactor.text,
+        )
+        if 300 <= status < 400:
+            error = E.RequestRejectedError(
+                "Customer.io redirected this request elsewhere, which usually means the workspace is in the "
+                "other region. Check the workspace's region.",
+                endpoint=endpoint,
+                status=status,
+                request_id=error.request_id,
+                exchange_id=exchange_id,
+            )
+        await self._record(
+            exchange_id, api, operation, attempt, request, started, timer, response, raw, error
+        )
+        retry_after = error.retry_after if isinstance(error, E.RateLimitedError) else None
+        if isinstance(error, E.RateLimitedError) and retry_after is None:
+            return error, None, False  # daily quota: waiting a few seconds will not help
+        return error, retry_after, self.retry.retryable_status(status)
+
+    # ---- history ----------------------------------------------------------------------------------
+    async def _record(
+        self,
+        exchange_id: str,
+        api: str,
+        operation: str,
+        attempt: int,
+        request: httpx.Request,
+        started: datetime,
+        timer: RequestTimer,
+        response: httpx.Response | None,
+        raw: bytes,
+        error: E.ApiError | None,
+    ) -> Exchange:
+        r = self.redactor
+        req_body = request.content.decode("utf-8", "replace") if request.content else None
+        req_ctype = request.headers.get("content-type")
+        resp_body: str | None = None
+        resp_headers: dict[str, str] = {}
+        truncated = False
+        http_version = "HTTP/1.1"
+        if response is not None:
+            resp_body = raw.decode("utf-8", "replace") if raw else ""
+            if len(resp_body) > MAX_BODY_CHARS:
+                resp_body, truncated = resp_body[:MAX_BODY_CHARS], True
+            resp_body = r.body(resp_body, response.headers.get("content-type"))
+            resp_headers = r.headers(response.headers.multi_items())
+            http_version = response.http_version
+        exchange = Exchange(
+            id=exchange_id,
+            workspace=self.workspace.name,
+            method=request.method,
+            url=r.url(str(request.url)),
+            request_headers=r.headers(request.headers.multi_items()),
+            request_body=r.body(req_body, req_ctype),
+            status=response.status_code if response is not None else None,
+            response_headers=resp_headers,
+            response_body=resp_body,
+            error=error.message if error is not None else None,
+            started_at=started,
+            timings=timer.as_dict(),
+            request_size=len(request.content or b""),
+            response_size=len(raw),
+            operation=operation,
+            api=api,
+            attempt=attempt,
+            http_version=http_version,
+            truncated=truncated,
+        )
+        if self.history is not None:
+            await self.history.arecord(exchange)
+        return exchange
+
+
+def _param(value: str | int | float | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def unix_now() -> int:
+    return int(time.time())
+
+
+class Sender(Protocol):
+    """What ``TrackApi``/``AppApi`` call: the client's region-aware wrapper around ``Engine.call``."""
+
+    def __call__(
+        self,
+        api: str,
+        method: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        body: Any = None,
+        idempotent: bool,
+        operation: str,
+    ) -> Awaitable[ApiResult]: ...

@@ -1,0 +1,55 @@
+"""Copy as curl: a shell command that repeats an exchange, with secrets as environment variables.
+
+Track calls authenticate with ``-u "$CIO_SITE_ID:$CIO_TRACK_API_KEY"`` (or the same as a header), App calls
+with ``-H "Authorization: Bearer $CIO_APP_API_KEY"``. The exchange is already redacted, so nothing secret
+can reach the clipboard from here.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+from cio_desktop.api.exchange import Exchange
+
+TRACK_ENV = "CIO_TRACK_API_KEY"
+APP_ENV = "CIO_APP_API_KEY"
+SITE_ENV = "CIO_SITE_ID"
+
+# Headers curl sets by itself or that would be wrong to repeat.
+_SKIP = {
+    "authorization",
+    "content-length",
+    "host",
+    "accept-encoding",
+    "connection",
+    "user-agent",
+    "x-retry-count",
+}
+
+
+def to_curl(exchange: Exchange, *, basic_auth_as_header: bool = False) -> str:
+    """The curl command for ``exchange`` (one line per option, joined with `` \\``)."""
+    parts = [f"curl -X {exchange.method.upper()} {shlex.quote(exchange.url)}"]
+    auth = _auth_option(exchange, basic_auth_as_header)
+    if auth:
+        parts.append(auth)
+    for name, value in exchange.request_headers.items():
+        if name.lower() in _SKIP:
+            continue
+        parts.append(f"-H {shlex.quote(f'{name}: {value}')}")
+    if exchange.request_body:
+        parts.append(f"--data-raw {shlex.quote(exchange.request_body)}")
+    return " \\\n  ".join(parts)
+
+
+def _auth_option(exchange: Exchange, as_header: bool) -> str:
+    header = next((v for k, v in exchange.request_headers.items() if k.lower() == "authorization"), "")
+    scheme = header.split(" ", 1)[0].lower() if header else ""
+    if exchange.api == "track" or scheme == "basic":
+        if as_header:
+            pair = f'"${SITE_ENV}:${TRACK_ENV}"'
+            return f"-H \"Authorization: Basic $(printf '%s' {pair} | base64 | tr -d '\\n')\""
+        return f'-u "${SITE_ENV}:${TRACK_ENV}"'
+    if exchange.api == "app" or scheme == "bearer":
+        return f'-H "Authorization: Bearer ${APP_ENV}"'
+    return ""

@@ -1,0 +1,396 @@
+"""Errors from talking to Customer.io, and the one place where httpx failures are translated into them.
+
+    CioDesktopError                      (cio_desktop.errors) message: plain words; detail: technical
+    └── ApiError                         endpoint, status, request_id, exchange_id attributes
+        ├── MissingCredentialsError      the workspace has no key for this API (nothing was sent)
+        ├── AuthError                    401/403; .api ("track"/"app"), .other_region_works: bool | None
+        ├── NotFoundError                404: the person or item does not exist
+        ├── RateLimitedError             429; .retry_after seconds (None = daily quota, no hint)
+        ├── ValidationError              400/422, and 207 partial batch; .field_errors: list[FieldError]
+        ├── RequestRejectedError         any other 4xx (405, 409, 413, ...)
+        ├── ServerError                  5xx
+        ├── ApiTimeoutError              no answer within the timeout
+        ├── ConnectionFailedError        DNS, refused, reset, proxy failure, dropped connection
+        │   └── TlsError                 the certificate could not be verified
+        └── InvalidResponseError         a 2xx whose body is not the JSON that was promised (cut off, garbled)
+
+``message`` (= ``str(error)``) is for a person who is not a developer. ``detail`` is for support: method,
+endpoint, status and request id. Neither ever contains a key, a token, a request body or a response body;
+the server's own error text (already redacted) is kept apart in ``server_message`` and ``field_errors``.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from cio_desktop.errors import CioDesktopError
+
+# Headers that carry a request id worth quoting to support, in order of preference.
+REQUEST_ID_HEADERS = (
+    "x-request-id",
+    "x-cio-request-id",
+    "x-amzn-trace-id",
+    "x-cloud-trace-context",
+    "cf-ray",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One complaint from the server about one field (``batch_index`` set for v2 batch items)."""
+
+    field: str | None
+    message: str
+    reason: str | None = None
+    batch_index: int | None = None
+
+
+class ApiError(CioDesktopError):
+    """Something went wrong talking to Customer.io. See the module docstring for the tree."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        detail: str = "",
+        endpoint: str = "",
+        status: int | None = None,
+        request_id: str | None = None,
+        exchange_id: str | None = None,
+        server_message: str | None = None,
+    ) -> None:
+        super().__init__(message, detail=detail or _detail(endpoint, status, request_id))
+        self.endpoint = endpoint
+        self.status = status
+        self.request_id = request_id
+        self.exchange_id = exchange_id
+        self.server_message = server_message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, status={self.status!r}, endpoint={self.endpoint!r})"
+
+
+class MissingCredentialsError(ApiError):
+    """The workspace has no key for the API this call needs; nothing was sent."""
+
+
+class AuthError(ApiError):
+    """401/403: the key was rejected. ``other_region_works`` says if it works in the other region."""
+
+    def __init__(
+        self, message: str, *, api: str = "", other_region_works: bool | None = None, **kw: Any
+    ) -> None:
+        super().__init__(message, **kw)
+        self.api = api
+        self.other_region_works = other_region_works
+
+
+class NotFoundError(ApiError):
+    """404: the person or item does not exist."""
+
+
+class RateLimitedError(ApiError):
+    """429: too many requests. ``retry_after`` in seconds, None when the server gave no hint."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.retry_after = retry_after
+
+
+class ValidationError(ApiError):
+    """400/422 (nothing applied) or 207 (a batch partly applied): ``field_errors`` lists what to fix."""
+
+    def __init__(self, message: str, *, field_errors: list[FieldError] | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.field_errors = field_errors or []
+
+    @property
+    def partial(self) -> bool:
+        """True for a 207: the operations not listed were accepted."""
+        return self.status == 207
+
+
+class RequestRejectedError(ApiError):
+    """Another 4xx: the request was refused for a reason that is not auth, absence, limits or data."""
+
+
+class ServerError(ApiError):
+    """5xx: Customer.io had a problem on its side."""
+
+
+class ApiTimeoutError(ApiError):
+    """No answer within the configured timeout."""
+
+
+class ConnectionFailedError(ApiError):
+    """The connection could not be made or was lost (DNS, refused, reset, proxy)."""
+
+
+class TlsError(ConnectionFailedError):
+    """The server's certificate could not be verified (often a corporate TLS-inspecting proxy)."""
+
+
+class InvalidResponseError(ApiError):
+    """The server answered 2xx but the body could not be read as the JSON promised."""
+
+
+def _detail(endpoint: str, status: int | None, request_id: str | None) -> str:
+    parts = [endpoint or "(no endpoint)"]
+    if status is not None:
+        parts.append(f"HTTP {status}")
+    if request_id:
+        parts.append(f"request id {request_id}")
+    return " · ".join(parts)
+
+
+def endpoint_label(method: str, url: str) -> str:
+    """``METHOD scheme://host/path`` without the query string (which may carry personal data)."""
+    parts = urlsplit(url)
+    return f"{method.upper()} {parts.scheme}://{parts.netloc}{parts.path}"
+
+
+def request_id_from(headers: Any) -> str | None:
+    """The first request-id-like header value, if any (``headers`` is any case-insensitive mapping)."""
+    for name in REQUEST_ID_HEADERS:
+        value = headers.get(name) if headers is not None else None
+        if value:
+            return str(value)[:120]
+    return None
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date); None if absent/bad."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    import email.utils
+    import time
+
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def server_messages(body: bytes | str | None) -> tuple[list[str], list[FieldError]]:
+    """The error texts in any Customer.io error envelope: ``meta.error``, ``meta.errors[]``, ``errors[]``."""
+    if not body:
+        return [], []
+    try:
+        doc = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return [], []
+    messages: list[str] = []
+    fields: list[FieldError] = []
+    if not isinstance(doc, dict):
+        return [], []
+    meta = doc.get("meta")
+    if isinstance(meta, dict):
+        if isinstance(meta.get("error"), str):
+            messages.append(meta["error"])
+        for item in meta.get("errors") or []:
+            if isinstance(item, str):
+                messages.append(item)
+    for item in doc.get("errors") or []:
+        if isinstance(item, str):
+            messages.append(item)
+        elif isinstance(item, dict):
+            text = str(item.get("message") or item.get("detail") or item.get("reason") or "")
+            index = item.get("batch_index")
+            fields.append(
+                FieldError(
+                    field=str(item["field"]) if item.get("field") is not None else None,
+                    message=text,
+                    reason=str(item["reason"]) if item.get("reason") is not None else None,
+                    batch_index=index if isinstance(index, int) else None,
+                )
+            )
+            if text:
+                messages.append(text)
+    return messages, fields
+
+
+_OTHER = {"us": "EU", "eu": "US"}
+
+
+def auth_message(api: str, status: int, region: str | None, other_region_works: bool | None) -> str:
+    """The plain-language text for a rejected key."""
+    if status == 403:
+        return (
+            "Customer.io recognised the key but refused this request. The key may not be allowed to do "
+            "this (check its scope in Customer.io's API credentials page) or the account lacks the feature."
+        )
+    here = (region or "").upper() or "the chosen"
+    other = _OTHER.get((region or "").lower(), "other")
+    if api == "track":
+        what = "The Track site ID and API key were rejected."
+        hint = "Check that you pasted the Track API key (not an App API key) together with its site ID"
+    else:
+        what = "The App API key was rejected."
+        hint = "Check that you pasted an App API key, not a Track key"
+    if other_region_works is True:
+        return (
+            f"{what} They work in the {other} region, though: this workspace is set to {here}. "
+            f"Change the workspace's region to {other}."
+        )
+    if other_region_works is False:
+        return f"{what} {hint}, and that it has not been deleted. It is not accepted in either region."
+    return f"{what} {hint}, and that the workspace is in the {other} region if it is not in {here}."
+
+
+def error_for_response(
+    status: int,
+    headers: Any,
+    body: bytes | None,
+    *,
+    api: str,
+    endpoint: str,
+    region: str | None = None,
+    exchange_id: str | None = None,
+    redact: Any = None,
+) -> ApiError:
+    """The error for an HTTP status that is not a success (``redact`` cleans the server's own text)."""
+    texts, fields = server_messages(body)
+    if redact is not None:
+        texts = [redact(t) for t in texts]
+        fields = [FieldError(f.field, redact(f.message), f.reason, f.batch_index) for f in fields]
+    kw: dict[str, Any] = {
+        "endpoint": endpoint,
+        "status": status,
+        "request_id": request_id_from(headers),
+        "exchange_id": exchange_id,
+        "server_message": "; ".join(texts)[:500] or None,
+    }
+    if status in (401, 403):
+        return AuthError(auth_message(api, status, region, None), api=api, **kw)
+    if status == 404:
+        return NotFoundError(
+            "Nothing was found: no person (or item) with that identifier exists in this workspace.", **kw
+        )
+    if status == 429:
+        retry_after = parse_retry_after(headers.get("retry-after") if headers is not None else None)
+        if retry_after is None:
+            message = (
+                "Customer.io's request limit for this workspace has been reached for now. Try again later."
+            )
+        else:
+            message = (
+                "Customer.io is limiting how fast this app may send requests. "
+                f"Wait {max(1, round(retry_after))} seconds and try again."
+            )
+        return RateLimitedError(message, retry_after=retry_after, **kw)
+    if status == 207:
+        return ValidationError(
+            "Some operations in the batch were rejected; the others were accepted. "
+            "See the list of problems for which ones to fix.",
+            field_errors=fields,
+            **kw,
+        )
+    if status in (400, 422):
+        return ValidationError(
+            "Customer.io did not accept the data that was sent. See the list of problems for what to fix.",
+            field_errors=fields,
+            **kw,
+        )
+    if 500 <= status <= 599:
+        return ServerError(
+            f"Customer.io had a problem on its side (error {status}). Try again in a moment; "
+            "if it keeps happening, check status.customer.io.",
+            **kw,
+        )
+    return RequestRejectedError(f"Customer.io refused the request (error {status}).", **kw)
+
+
+def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLError):
+            return current
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def error_for_exception(
+    exc: BaseException, *, endpoint: str, timeout_s: float | None = None, exchange_id: str | None = None
+) -> ApiError:
+    """Translate an httpx (or ssl/socket) exception. Only the exception's class and the SSL reason are
+    quoted: httpx messages are not trusted to be secret-free."""
+    import httpx
+
+    host = urlsplit(endpoint.split(" ", 1)[-1]).netloc or "the server"
+    kw: dict[str, Any] = {"endpoint": endpoint, "exchange_id": exchange_id}
+    if isinstance(exc, httpx.TimeoutException):
+        what = {
+            httpx.ConnectTimeout: "connecting",
+            httpx.ReadTimeout: "waiting for the answer",
+            httpx.WriteTimeout: "sending the request",
+            httpx.PoolTimeout: "waiting for a free connection",
+        }.get(type(exc), "waiting")
+        secs = f" within {timeout_s:g} seconds" if timeout_s else ""
+        return ApiTimeoutError(
+            f"{host} did not answer{secs}. Check your internet connection and proxy, then try again.",
+            detail=f"{endpoint} · timed out while {what} ({type(exc).__name__})",
+            **kw,
+        )
+    tls = _ssl_cause(exc)
+    if tls is not None:
+        reason = getattr(tls, "verify_message", None) or getattr(tls, "reason", None) or type(tls).__name__
+        return TlsError(
+            f"The secure connection to {host} could not be verified, so nothing was sent. If your network "
+            "inspects HTTPS traffic (a company proxy), add its CA certificate file in Settings.",
+            detail=f"{endpoint} · TLS: {reason}",
+            **kw,
+        )
+    if isinstance(exc, httpx.ProxyError):
+        return ConnectionFailedError(
+            "The proxy server refused or failed the connection. Check the proxy address in Settings.",
+            detail=f"{endpoint} · {type(exc).__name__}",
+            **kw,
+        )
+    if isinstance(exc, httpx.ConnectError | ConnectionRefusedError | OSError):
+        return ConnectionFailedError(
+            f"Could not connect to {host}. Check your internet connection, the proxy settings, "
+            "and that nothing (a firewall, a VPN) blocks it.",
+            detail=f"{endpoint} · {type(exc).__name__}",
+            **kw,
+        )
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return ConnectionFailedError(
+            f"The connection to {host} was cut off before the answer arrived. Try again.",
+            detail=f"{endpoint} · {type(exc).__name__}",
+            **kw,
+        )
+    if isinstance(exc, httpx.DecodingError):
+        return InvalidResponseError(
+            "Customer.io sent an answer this app could not read. Try again.",
+            detail=f"{endpoint} · {type(exc).__name__}",
+            **kw,
+        )
+    return ConnectionFailedError(
+        f"The request to {host} failed. Try again.", detail=f"{endpoint} · {type(exc).__name__}", **kw
+    )
+
+
+def invalid_response(
+    endpoint: str, status: int, headers: Any, *, why: str, exchange_id: str | None
+) -> ApiError:
+    """A 2xx whose body could not be parsed (``why`` is a short technical reason without content)."""
+    return InvalidResponseError(
+        "Customer.io sent an answer this app could not read (it was cut off or was not JSON). Try again.",
+        detail=f"{_detail(endpoint, status, request_id_from(headers))} · {why}",
+        endpoint=endpoint,
+        status=status,
+        request_id=request_id_from(headers),
+        exchange_id=exchange_id,
+    )

@@ -1,0 +1,201 @@
+"""The request history: every exchange in memory for the GUI, persisted as bounded JSONL (newest kept).
+
+File: ``<data_dir>/history.jsonl``, one ``Exchange.to_json_dict()`` per line, appended under a file lock
+(the GUI and the CLI may both write) and compacted to the newest ``limit`` records now and then.
+Records arrive already redacted; this module never sees a secret. Corrupt lines are skipped on load.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from cio_desktop.api.curl import to_curl
+from cio_desktop.api.exchange import Exchange
+from cio_desktop.api.har import to_har
+
+__all__ = ["RequestHistory", "default_history_path", "to_curl", "to_har"]
+
+HISTORY_FILE = "history.jsonl"
+
+Listener = Callable[[Exchange], None]
+
+
+def default_history_path() -> Path:
+    from cio_desktop.paths import data_dir
+
+    return data_dir() / HISTORY_FILE
+
+
+class RequestHistory:
+    """In-memory list of the newest ``limit`` exchanges, optionally persisted to ``path``.
+
+    ``path=None`` means the default file under ``data_dir()``; ``persist=False`` keeps it in memory only.
+    Sync methods (``load``, ``record``, ``clear``) do file I/O directly: from async code use ``aload``,
+    ``arecord`` and ``aclear``, which run it in a thread.
+    """
+
+    def __init__(self, path: Path | None = None, *, limit: int = 1000, persist: bool = True) -> None:
+        self._path = path
+        self._persist = persist
+        self._limit = max(1, int(limit))
+        self._items: deque[Exchange] = deque(maxlen=self._limit)
+        self._listeners: list[Listener] = []
+        self._clear_listeners: list[Callable[[], None]] = []
+        self._file_lock = threading.Lock()
+        self._lines_on_disk = 0
+
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            self._path = default_history_path()
+        return self._path
+
+    @property
+    def limit(self) -> int:
+        return self._limit
+
+    def set_limit(self, limit: int) -> None:
+        """Change how many records are kept (oldest dropped first)."""
+        self._limit = max(1, int(limit))
+        self._items = deque(self._items, maxlen=self._limit)
+
+    # ---- reading ----------------------------------------------------------------------------------
+    def records(self) -> list[Exchange]:
+        """All records held, oldest first."""
+        return list(self._items)
+
+    def get(self, exchange_id: str) -> Exchange | None:
+        """The record with this id (or a unique prefix of it), if held."""
+        matches = [e for e in self._items if e.id == exchange_id]
+        if not matches:
+            matches = [e for e in self._items if e.id.startswith(exchange_id)]
+        return matches[-1] if len(matches) == 1 or (matches and matches[-1].id == exchange_id) else None
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    # ---- listening --------------------------------------------------------------------------------
+    def subscribe(
+        self, callback: Listener, on_cleared: Callable[[], None] | None = None
+    ) -> Callable[[], None]:
+        """Call ``callback(exchange)`` for every new record (and ``on_cleared()`` after ``clear``).
+        Returns a function that unsubscribes. Callbacks run on the thread/loop that recorded."""
+        self._listeners.append(callback)
+        if on_cleared is not None:
+            self._clear_listeners.append(on_cleared)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._listeners.remove(callback)
+            if on_cleared is not None:
+                with contextlib.suppress(ValueError):
+                    self._clear_listeners.remove(on_cleared)
+
+        return unsubscribe
+
+    # ---- writing ----------------------------------------------------------------------------------
+    def add(self, exchange: Exchange) -> None:
+        """Keep ``exchange`` in memory and tell subscribers (no file I/O)."""
+        self._items.append(exchange)
+        for listener in list(self._listeners):
+            listener(exchange)
+
+    def record(self, exchange: Exchange) -> None:
+        """``add`` plus append to the file (blocking)."""
+        self.add(exchange)
+        if self._persist:
+            self._append(exchange)
+
+    async def arecord(self, exchange: Exchange) -> None:
+        """``add`` now, then append to the file in a worker thread."""
+        self.add(exchange)
+        if self._persist:
+            await asyncio.to_thread(self._append, exchange)
+
+    def clear(self) -> None:
+        """Forget every record, in memory and on disk."""
+        self._items.clear()
+        if self._persist:
+            with self._file_lock, self._lock():
+                self.path.unlink(missing_ok=True)
+                self._lines_on_disk = 0
+        for listener in list(self._clear_listeners):
+            listener()
+
+    async def aclear(self) -> None:
+        self._items.clear()
+        if self._persist:
+            await asyncio.to_thread(self._unlink)
+        for listener in list(self._clear_listeners):
+            listener()
+
+    def _unlink(self) -> None:
+        with self._file_lock, self._lock():
+            self.path.unlink(missing_ok=True)
+            self._lines_on_disk = 0
+
+    # ---- persistence ------------------------------------------------------------------------------
+    def load(self) -> int:
+        """Read the file (newest ``limit`` records kept, sorted by start time). Returns how many loaded."""
+        if not self._persist:
+            return 0
+        with self._file_lock, self._lock():
+            loaded = list(self._read())
+        loaded.sort(key=lambda e: e.started_at)
+        self._items = deque(loaded[-self._limit :], maxlen=self._limit)
+        return len(self._items)
+
+    async def aload(self) -> int:
+        return await asyncio.to_thread(self.load)
+
+    def _lock(self) -> contextlib.AbstractContextManager[object]:
+        from filelock import FileLock
+
+        return FileLock(str(self.path) + ".lock", timeout=10)
+
+    def _read(self) -> Iterable[Exchange]:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self._lines_on_disk = 0
+            return []
+        lines = [line for line in text.splitlines() if line.strip()]
+        self._lines_on_disk = len(lines)
+        out: list[Exchange] = []
+        for line in lines:
+            try:
+                out.append(Exchange.from_json_dict(json.loads(line)))
+            except (ValueError, TypeError, KeyError):
+                continue  # a torn or hand-edited line: skip it, keep the rest
+        return out
+
+    def _append(self, exchange: Exchange) -> None:
+        line = json.dumps(exchange.to_json_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
+        with self._file_lock, self._lock():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, line.encode("utf-8"))
+            finally:
+                os.close(fd)
+            self._lines_on_disk += 1
+            if self._lines_on_disk > self._limit + max(20, self._limit // 5):
+                self._compact()
+
+    def _compact(self) -> None:
+        """Rewrite the file with only the newest ``limit`` records (caller holds the locks)."""
+        records = sorted(self._read(), key=lambda e: e.started_at)[-self._limit :]
+        tmp = self.path.with_suffix(".jsonl.tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for record in records:
+                fh.write(json.dumps(record.to_json_dict(), ensure_ascii=False, separators=(",", ":")) + "\n")
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, self.path)
+        self._lines_on_disk = len(records)
