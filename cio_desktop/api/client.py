@@ -63,8 +63,9 @@ class CioClient:
         self.history = history
         self._hosts = hosts or DEFAULT_HOSTS
         self._on_workspace_changed = on_workspace_changed
-        if not isinstance(workspace.region, Region):
-            workspace = workspace.replace(region=Region(str(workspace.region).lower()))
+        region: object = workspace.region
+        if not isinstance(region, Region):  # a plain "us"/"eu" string from loosely typed callers
+            workspace = workspace.replace(region=Region(str(region).lower()))
         self._http = http or build_async_client(self.settings, ca_file=workspace.ca_file)
         self._engine = Engine(
             workspace,
