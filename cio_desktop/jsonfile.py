@@ -1,0 +1,165 @@
+"""Small JSON files done safely: atomic writes (mode 0600), a cross-process lock, corrupt-file recovery.
+
+Used by ``workspaces.py`` and ``settings.py``. Blocking file I/O: GUI code calls it through
+``asyncio.to_thread``. ``filelock`` is imported lazily so merely importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cio_desktop.errors import ConfigError
+
+FILE_MODE = 0o600
+LOCK_TIMEOUT_S = 15.0
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    """What ``read_json`` found: the parsed object (``None`` when there was no usable file),
+    and, when the file was broken, where it was moved and what was wrong in plain words."""
+
+    data: dict[str, Any] | None
+    backup: Path | None = None
+    problem: str | None = None
+
+
+class FileLock:
+    """A cross-process (and cross-thread) lock next to ``path`` (``<name>.lock``).
+
+    Re-entrant within one thread of one object; other threads and processes wait their turn.
+    """
+
+    def __init__(self, path: Path, timeout: float = LOCK_TIMEOUT_S) -> None:
+        self._lock_path = path.with_name(path.name + ".lock")
+        self._timeout = timeout
+        self._lock: Any = None
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        """Hold the lock for the ``with`` block; ``ConfigError`` if another program keeps it too long."""
+        import filelock  # lazy: keeps CLI start-up cheap
+
+        if self._lock is None:
+            self._lock_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._lock = filelock.FileLock(str(self._lock_path), timeout=self._timeout, mode=FILE_MODE)
+        try:
+            self._lock.acquire()
+        except filelock.Timeout as exc:
+            raise ConfigError(
+                f"Another cio-desktop window or command is busy with {self._lock_path.name[:-5]}; "
+                "try again in a moment.",
+                detail=f"lock {self._lock_path} not acquired within {self._timeout:g} s",
+            ) from exc
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+
+def backup_name(path: Path, now: datetime | None = None) -> Path:
+    """A free ``<name>.corrupt-YYYYmmdd-HHMMSS`` path next to ``path`` (suffix ``-2``, ``-3``... if taken)."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        n += 1
+    return candidate
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a broken file out of the way (keeping its content for the user) and return the new path."""
+    target = backup_name(path)
+    try:
+        os.replace(path, target)
+    except OSError as exc:
+        raise ConfigError(
+            f"{path.name} is damaged and could not be moved aside; fix or delete it by hand: {path}",
+            detail=f"{type(exc).__name__}: {exc.strerror}",
+        ) from exc
+    return target
+
+
+def damaged_message(path: Path, reason: str, backup: Path) -> str:
+    """The plain-words report shown to the user after a broken file was moved aside."""
+    return (
+        f"{path.name} could not be read ({reason}). It was moved aside to {backup} "
+        "so nothing is lost, and cio-desktop started with what it could keep."
+    )
+
+
+def read_json(path: Path) -> ReadResult:
+    """Read a JSON object from ``path``. A missing file gives ``data=None``; a file that is not a JSON
+    object is moved aside (call this with the lock held) and reported in ``problem``."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return ReadResult(None)
+    except OSError as exc:
+        raise ConfigError(
+            f"Could not read {path}: {exc.strerror or 'unknown error'}.",
+            detail=f"{type(exc).__name__} errno={exc.errno}",
+        ) from exc
+    reason: str
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        reason = "it is not UTF-8 text"
+    except json.JSONDecodeError as exc:
+        reason = f"it is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+    else:
+        if isinstance(data, dict):
+            return ReadResult(data)
+        reason = f"it holds a JSON {type(data).__name__}, not an object"
+    backup = move_aside(path)
+    return ReadResult(None, backup=backup, problem=damaged_message(path, reason, backup))
+
+
+def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
+    """Write ``data`` to a temporary file in the same folder, fsync it, then rename it over ``path``.
+
+    Readers see either the old file or the new one, never half of one. The file is private (0600).
+    """
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            os.fchmod(handle.fileno(), FILE_MODE)
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise ConfigError(
+            f"Could not save {path}: {exc.strerror or 'unknown error'}. Your previous file is unchanged.",
+            detail=f"{type(exc).__name__} errno={exc.errno}",
+        ) from exc
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every platform can open a folder)."""
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
