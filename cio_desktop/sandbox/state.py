@@ -1,0 +1,232 @@
+"""The sandbox's workspace data: people, activities, messages, segments, and their JSON persistence.
+
+Pure data and look-ups; the Track/App behaviour that changes it lives in ``ops.py``. Not thread-safe:
+only the server's event loop touches a ``Workspace``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+STATE_FILE = "sandbox-state.json"
+STATE_VERSION = 1
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+JsonDict = dict[str, Any]
+
+
+@dataclass
+class Person:
+    """One profile. ``attributes`` holds raw JSON values (the App API shows them as strings)."""
+
+    cio_id: str
+    id: str | None = None
+    email: str | None = None
+    attributes: JsonDict = field(default_factory=dict)
+    timestamps: dict[str, int] = field(default_factory=dict)
+    devices: dict[str, JsonDict] = field(default_factory=dict)
+    unsubscribed: bool = False
+    topics: dict[str, bool] = field(default_factory=dict)
+    segments: set[int] = field(default_factory=set)
+    created: int = 0
+
+    def identifiers(self) -> JsonDict:
+        """``{email, id, cio_id}`` as the App API shows them (never phone)."""
+        return {"email": self.email, "id": self.id, "cio_id": self.cio_id}
+
+    def to_json(self) -> JsonDict:
+        data = dict(self.__dict__)
+        data["segments"] = sorted(self.segments)
+        return data
+
+    @classmethod
+    def from_json(cls, data: JsonDict) -> Person:
+        data = dict(data)
+        data["segments"] = set(data.get("segments", []))
+        return cls(**data)
+
+
+@dataclass
+class Workspace:
+    """Everything one sandbox workspace holds."""
+
+    workspace_id: int
+    name: str
+    site_id: str
+    track_api_key: str
+    app_api_key: str
+    people: dict[str, Person] = field(default_factory=dict)
+    activities: list[JsonDict] = field(default_factory=list)
+    messages: list[JsonDict] = field(default_factory=list)
+    segments: dict[int, JsonDict] = field(default_factory=dict)
+    topics: list[JsonDict] = field(default_factory=list)
+    objects: dict[str, JsonDict] = field(default_factory=dict)
+    event_ids: set[str] = field(default_factory=set)
+    suppressed: set[str] = field(default_factory=set)
+    next_cio: int = 1
+    next_delivery: int = 1
+    rng_state: int = 0
+    _by_id: dict[str, str] = field(default_factory=dict, repr=False)
+    _by_email: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _rng: random.Random = field(default_factory=random.Random, repr=False)
+
+    # -- identity indices -------------------------------------------------------------------------
+
+    def reindex(self) -> None:
+        """Rebuild the id/email look-up tables from ``people``."""
+        self._by_id = {}
+        self._by_email = {}
+        for person in self.people.values():
+            self._index(person)
+
+    def _index(self, person: Person) -> None:
+        if person.id is not None:
+            self._by_id[person.id] = person.cio_id
+        if person.email:
+            self._by_email.setdefault(person.email.lower(), []).append(person.cio_id)
+
+    def _unindex(self, person: Person) -> None:
+        if person.id is not None and self._by_id.get(person.id) == person.cio_id:
+            del self._by_id[person.id]
+        if person.email:
+            ids = self._by_email.get(person.email.lower(), [])
+            if person.cio_id in ids:
+                ids.remove(person.cio_id)
+            if not ids:
+                self._by_email.pop(person.email.lower(), None)
+
+    def by_id(self, value: str) -> Person | None:
+        cio = self._by_id.get(value)
+        return self.people.get(cio) if cio else None
+
+    def by_email(self, value: str) -> list[Person]:
+        """Everyone with this email (case-insensitive), oldest profile first."""
+        return [self.people[c] for c in self._by_email.get(value.lower(), []) if c in self.people]
+
+    def by_cio_id(self, value: str) -> Person | None:
+        return self.people.get(value.removeprefix("cio_"))
+
+    def by_phone(self, value: str) -> Person | None:
+        for person in self.people.values():
+            if person.attributes.get("phone") == value:
+                return person
+        return None
+
+    def add_person(self, person: Person) -> Person:
+        self.people[person.cio_id] = person
+        self._index(person)
+        return person
+
+    def remove_person(self, person: Person) -> None:
+        self._unindex(person)
+        self.people.pop(person.cio_id, None)
+
+    def set_identity(self, person: Person, *, id: str | None, email: str | None) -> None:
+        """Change a person's id and/or email, keeping the indices right."""
+        self._unindex(person)
+        person.id = id
+        person.email = email
+        self._index(person)
+
+    def new_cio_id(self) -> str:
+        value = f"a3{self.next_cio:06x}"
+        self.next_cio += 1
+        return value
+
+    def new_delivery_id(self) -> str:
+        value = f"RPILAgUBcRhIBqSfeiIwdIYJKxTY{self.next_delivery:06d}"
+        self.next_delivery += 1
+        return value
+
+    # -- ids ------------------------------------------------------------------------------------
+
+    def seed_rng(self, seed: int) -> None:
+        self._rng = random.Random(seed)
+
+    def ulid(self, timestamp: float | None = None) -> str:
+        """A ULID-shaped id (26 Crockford base32 characters; time first, so ids sort by time)."""
+        ms = int((time.time() if timestamp is None else timestamp) * 1000)
+        value = (ms << 80) | self._rng.getrandbits(80)
+        chars = []
+        for _ in range(26):
+            chars.append(_CROCKFORD[value & 31])
+            value >>= 5
+        return "".join(reversed(chars))
+
+    # -- persistence ----------------------------------------------------------------------------
+
+    def to_json(self) -> JsonDict:
+        return {
+            "version": STATE_VERSION,
+            "workspace_id": self.workspace_id,
+            "name": self.name,
+            "site_id": self.site_id,
+            "track_api_key": self.track_api_key,
+            "app_api_key": self.app_api_key,
+            "people": [p.to_json() for p in self.people.values()],
+            "activities": self.activities,
+            "messages": self.messages,
+            "segments": list(self.segments.values()),
+            "topics": self.topics,
+            "objects": self.objects,
+            "event_ids": sorted(self.event_ids),
+            "suppressed": sorted(self.suppressed),
+            "next_cio": self.next_cio,
+            "next_delivery": self.next_delivery,
+        }
+
+    @classmethod
+    def from_json(cls, data: JsonDict) -> Workspace:
+        if data.get("version") != STATE_VERSION:
+            raise ValueError(f"unsupported sandbox state version {data.get('version')!r}")
+        ws = cls(
+            workspace_id=int(data["workspace_id"]),
+            name=str(data["name"]),
+            site_id=str(data["site_id"]),
+            track_api_key=str(data["track_api_key"]),
+            app_api_key=str(data["app_api_key"]),
+            activities=list(data["activities"]),
+            messages=list(data["messages"]),
+            segments={int(s["id"]): s for s in data["segments"]},
+            topics=list(data["topics"]),
+            objects=dict(data.get("objects", {})),
+            event_ids=set(data["event_ids"]),
+            suppressed=set(data["suppressed"]),
+            next_cio=int(data["next_cio"]),
+            next_delivery=int(data["next_delivery"]),
+        )
+        for raw in data["people"]:
+            person = Person.from_json(raw)
+            ws.people[person.cio_id] = person
+        ws.reindex()
+        ws.seed_rng(int(time.time() * 1000))
+        return ws
+
+
+def state_path(state_dir: str | os.PathLike[str]) -> Path:
+    return Path(state_dir) / STATE_FILE
+
+
+def load_workspace(state_dir: str | os.PathLike[str]) -> Workspace | None:
+    """The workspace saved in ``state_dir``, or None when there is none yet."""
+    path = state_path(state_dir)
+    if not path.exists():
+        return None
+    with path.open(encoding="utf-8") as fh:
+        return Workspace.from_json(json.load(fh))
+
+
+def save_workspace(ws: Workspace, state_dir: str | os.PathLike[str]) -> None:
+    """Write the workspace atomically (temp file + rename) into ``state_dir``."""
+    path = state_path(state_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        json.dump(ws.to_json(), fh, separators=(",", ":"))
+    os.replace(tmp, path)

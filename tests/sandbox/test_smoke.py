@@ -1,0 +1,39 @@
+"""Smoke test of the sandbox fixtures: Track identify + event, then the App API shows them."""
+
+from __future__ import annotations
+
+import ssl
+
+import httpx
+
+from cio_desktop.sandbox import ThreadedSandbox
+from cio_desktop.sandbox.demo import WELL_KNOWN
+
+
+def test_identify_and_event_show_up_in_app_api(sandbox: ThreadedSandbox) -> None:
+    info = sandbox.info
+    auth = (info.site_id, info.track_api_key)
+    app = {"Authorization": f"Bearer {info.app_api_key}"}
+    with httpx.Client(timeout=10) as client:
+        r = client.put(
+            f"{info.track_url}/api/v1/customers/smoke-1", auth=auth, json={"email": "s@example.com"}
+        )
+        assert (r.status_code, r.json()) == (200, {})
+        assert r.headers["content-type"] == "application/json; charset=utf-8"
+        r = client.post(
+            f"{info.track_url}/api/v1/customers/smoke-1/events", auth=auth, json={"name": "smoke"}
+        )
+        assert r.status_code == 200
+        r = client.get(f"{info.app_url}/v1/customers/smoke-1/activities", headers=app)
+        assert next(a["name"] for a in r.json()["activities"]) == "smoke"
+        r = client.get(f"{info.app_url}/v1/customers", params={"email": WELL_KNOWN["email"]}, headers=app)
+        assert r.json()["results"][0]["id"] == WELL_KNOWN["customer_id"]
+
+
+def test_tls_sandbox_is_trusted_with_its_ca(sandbox_tls: ThreadedSandbox) -> None:
+    info = sandbox_tls.info
+    assert info.track_url.startswith("https://")
+    assert info.ca_file
+    with httpx.Client(verify=ssl.create_default_context(cafile=info.ca_file), timeout=10) as client:
+        r = client.get(f"{info.track_url}/api/v1/accounts/region", auth=(info.site_id, info.track_api_key))
+    assert r.json() == {"url": info.track_url, "region": "us", "environment_id": info.workspace_id}
