@@ -28,6 +28,7 @@ from cio_desktop.api.errors import (
     ServerError,
     TlsError,
     ValidationError,
+    WrongRegionError,
 )
 from cio_desktop.api.exchange import Exchange
 from cio_desktop.api.har import to_har
@@ -59,6 +60,7 @@ __all__ = [
     "ServerError",
     "TlsError",
     "ValidationError",
+    "WrongRegionError",
     "to_curl",
     "to_har",
 ]

@@ -213,6 +213,26 @@ class CioClient:
             if exc.status == 401 and not has_override(self.workspace, api):
                 await self._explain_401(exc, api, region)
             raise
+        except E.WrongRegionError as exc:
+            await self._explain_redirect(exc, region)
+            raise
+
+    async def _explain_redirect(self, exc: E.WrongRegionError, region: Region) -> None:
+        """Ask the region lookup (it answers on either region's host) where the data really lives."""
+        if not (self.credentials.track_api_key and self.workspace.site_id):
+            return
+        try:
+            result = await self._engine.call(
+                "track", self.endpoints(region).track, "GET", "/api/v1/accounts/region", idempotent=True,
+                operation="Region lookup", region=region.value,
+            )  # fmt: skip
+        except E.ApiError:
+            return
+        found = parse_region(result.data.get("region") if isinstance(result.data, dict) else None)
+        if found is not None:
+            exc.correct_region = found.value
+            exc.message = E.wrong_region_message(region.value, found.value)
+            exc.args = (exc.message,)
 
     async def _explain_401(self, exc: E.AuthError, api: str, region: Region) -> None:
         """Try the same key in the other region and fill ``exc.other_region_works`` and its message."""

@@ -204,9 +204,8 @@ class Engine:
             redact=self.redactor.text,
         )
         if 300 <= status < 400:
-            error = E.RequestRejectedError(
-                "Customer.io redirected this request elsewhere, which usually means the workspace is in the "
-                "other region. Check the workspace's region.",
+            error = E.WrongRegionError(
+                E.wrong_region_message(region, None),
                 endpoint=endpoint,
                 status=status,
                 request_id=error.request_id,

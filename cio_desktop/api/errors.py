@@ -7,7 +7,8 @@
         ├── NotFoundError                404: the person or item does not exist
         ├── RateLimitedError             429; .retry_after seconds (None = daily quota, no hint)
         ├── ValidationError              400/422, and 207 partial batch; .field_errors: list[FieldError]
-        ├── RequestRejectedError         any other 4xx (405, 409, 413, ...)
+        ├── RequestRejectedError         any other 4xx (405, 409, 413, ...) and unexpected 3xx
+        │   └── WrongRegionError         redirected to the other region; .correct_region "us"/"eu"/None
         ├── ServerError                  5xx
         ├── ApiTimeoutError              no answer within the timeout
         ├── ConnectionFailedError        DNS, refused, reset, proxy failure, dropped connection
@@ -116,6 +117,28 @@ class ValidationError(ApiError):
 
 class RequestRejectedError(ApiError):
     """Another 4xx: the request was refused for a reason that is not auth, absence, limits or data."""
+
+
+class WrongRegionError(RequestRejectedError):
+    """The host redirected the call to the other region: the workspace's region setting is wrong."""
+
+    def __init__(self, message: str, *, correct_region: str | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.correct_region = correct_region
+
+
+def wrong_region_message(configured: str | None, correct: str | None) -> str:
+    """Plain words for a call redirected to the other region."""
+    here = (configured or "").upper() or "the chosen region"
+    if correct:
+        return (
+            f"This workspace's data is in the {correct.upper()} region, but the workspace is set to {here}. "
+            f"Change its region to {correct.upper()} (or to Automatic) and try again."
+        )
+    return (
+        f"Customer.io sent this request to another region, so the workspace is probably not in {here}. "
+        "Check the workspace's region."
+    )
 
 
 class ServerError(ApiError):

@@ -1,4 +1,8 @@
-"""``cio-desktop history``: placeholder until its issue lands."""
+"""``cio-desktop history list|show ID|export --har FILE|clear``: the redacted request history.
+
+The same history the app shows (``<data dir>/history.jsonl``); secrets were removed when each request
+was recorded, so everything printed or exported here is safe to share.
+"""
 
 from __future__ import annotations
 
@@ -8,4 +12,122 @@ from typing import Any
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add the ``history`` sub-command to ``sub``."""
-    sub.add_parser("history", help="(not yet available)")
+    parser = sub.add_parser("history", help="list, show or export the request history (redacted)")
+    actions = parser.add_subparsers(dest="history_command", metavar="ACTION", required=True)
+    lst = actions.add_parser("list", help="the latest requests, newest last")
+    lst.add_argument("--limit", type=int, default=50, metavar="N", help="how many (default 50)")
+    lst.add_argument("--workspace", metavar="NAME", help="only this workspace's requests")
+    lst.add_argument("--json", action="store_true", help="machine-readable output")
+    lst.set_defaults(func=_list)
+    show = actions.add_parser("show", help="one request in full (ID or a unique start of it)")
+    show.add_argument("id", metavar="ID")
+    show.add_argument("--json", action="store_true", help="machine-readable output")
+    show.add_argument("--curl", action="store_true", help="print it as a curl command instead")
+    show.set_defaults(func=_show)
+    export = actions.add_parser("export", help="write the history as a HAR 1.2 file")
+    export.add_argument("--har", required=True, metavar="FILE", help="the file to write")
+    export.add_argument("--workspace", metavar="NAME", help="only this workspace's requests")
+    export.set_defaults(func=_export)
+    clear = actions.add_parser("clear", help="forget every recorded request")
+    clear.set_defaults(func=_clear)
+
+
+def _records(workspace: str | None) -> list[Any]:
+    from cio_desktop.api.cli_support import open_history
+
+    records = open_history().records()
+    if workspace:
+        records = [r for r in records if r.workspace.lower() == workspace.lower()]
+    return records
+
+
+def _list(args: argparse.Namespace) -> int:
+    from cio_desktop.api.cli_support import print_json
+
+    records = _records(args.workspace)[-max(1, args.limit) :]
+    if args.json:
+        print_json([_summary(r) for r in records])
+        return 0
+    if not records:
+        print("No requests recorded yet.")
+        return 0
+    for r in records:
+        when = r.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        outcome = str(r.status) if r.status is not None else "failed"
+        print(
+            f"{r.id}  {when}  {r.workspace:<12.12}  {outcome:>6}  {r.total_ms:7.0f} ms  {r.method:<6} {r.url}"
+        )
+    return 0
+
+
+def _summary(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "started_at": r.started_at.isoformat(),
+        "workspace": r.workspace,
+        "operation": r.operation,
+        "method": r.method,
+        "url": r.url,
+        "status": r.status,
+        "error": r.error,
+        "total_ms": r.total_ms,
+    }
+
+
+def _show(args: argparse.Namespace) -> int:
+    from cio_desktop.api.cli_support import open_history, print_json
+    from cio_desktop.api.curl import to_curl
+    from cio_desktop.cli.common import fail
+
+    record = open_history().get(args.id)
+    if record is None:
+        return fail(f"No recorded request has the ID '{args.id}'. 'cio-desktop history list' shows the IDs.")
+    if args.curl:
+        print(to_curl(record))
+    elif args.json:
+        print_json(record.to_json_dict())
+    else:
+        print(f"{record.operation or 'Request'} · {record.workspace} · {record.started_at.isoformat()}")
+        print(f"{record.method} {record.url}")
+        for k, v in record.request_headers.items():
+            print(f"  {k}: {v}")
+        if record.request_body:
+            print(f"\n{record.request_body}\n")
+        print(f"Status: {record.status if record.status is not None else 'no answer'}")
+        if record.error:
+            print(f"Error: {record.error}")
+        for k, v in record.response_headers.items():
+            print(f"  {k}: {v}")
+        if record.response_body:
+            print(f"\n{record.response_body}")
+        t = record.timings
+        print(
+            f"\nTimings (ms): connect {t.get('connect', 0):.1f}, TLS {t.get('tls', 0):.1f}, "
+            f"first byte {t.get('first_byte', 0):.1f}, total {t.get('total', 0):.1f}"
+        )
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from cio_desktop.api.har import write_har
+    from cio_desktop.cli.common import fail
+
+    path = Path(args.har).expanduser()
+    try:
+        count = write_har(_records(args.workspace), path)
+    except OSError as exc:
+        return fail(f"could not write {path}: {exc.strerror or exc}")
+    print(f"Wrote {count} request(s) to {path} (HAR 1.2, secrets removed).")
+    return 0
+
+
+def _clear(args: argparse.Namespace) -> int:
+    from cio_desktop.api.cli_support import open_history
+
+    history = open_history()
+    count = len(history)
+    history.clear()
+    print(f"Forgot {count} recorded request(s).")
+    return 0

@@ -1,11 +1,176 @@
-"""``cio-desktop send``: placeholder until its issue lands."""
+"""``cio-desktop send NAME identify|event|anonymous|page|screen|batch ...``: send data with the Track API.
+
+Prints the request that was sent (redacted), the status and the response; ``--verify`` then waits until
+the event shows up in the person's activities (needs the App API key too). httpx and keyring are
+imported only when the command runs.
+"""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+KINDS = ("identify", "event", "anonymous", "page", "screen", "batch")
+NEEDS_CUSTOMER = ("identify", "event", "page", "screen")
+NEEDS_NAME = ("event", "anonymous", "page", "screen")
+
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add the ``send`` sub-command to ``sub``."""
-    sub.add_parser("send", help="(not yet available)")
+    parser = sub.add_parser(
+        "send",
+        help="send an identify, event, anonymous event, page or screen view, or a v2 batch",
+        description="Send data to a workspace with its Track API credentials.",
+    )
+    parser.add_argument("name", metavar="NAME", help="the workspace name")
+    parser.add_argument("kind", choices=KINDS, help="what to send")
+    parser.add_argument("--customer", metavar="ID", help="the person (identify, event, page, screen)")
+    parser.add_argument(
+        "--id-type", choices=("id", "email", "cio_id"), default="id", help="what --customer is (default id)"
+    )
+    parser.add_argument(
+        "--name", dest="event_name", metavar="NAME", help="event name, page URL or screen name"
+    )
+    data = parser.add_mutually_exclusive_group()
+    data.add_argument("--data", metavar="JSON", help="attributes (identify), event data, or batch operations")
+    data.add_argument("--data-file", metavar="FILE", help="read --data from a file ('-' for standard input)")
+    parser.add_argument("--anonymous-id", metavar="ID", help="anonymous id for an anonymous event")
+    parser.add_argument(
+        "--verify", action="store_true", help="wait until the event appears in the activities"
+    )
+    parser.add_argument("--timeout", type=float, default=30.0, metavar="S", help="how long --verify waits")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from cio_desktop.cli.common import fail
+
+    problem = _check_args(args)
+    if problem:
+        return fail(problem)
+    try:
+        data = _read_data(args)
+    except ValueError as exc:
+        return fail(str(exc))
+    return asyncio.run(_run(args, data))
+
+
+def _check_args(args: argparse.Namespace) -> str | None:
+    if args.kind in NEEDS_CUSTOMER and not args.customer:
+        return f"'send {args.kind}' needs --customer (the person's ID, or use --id-type email/cio_id)."
+    if args.kind in NEEDS_NAME and not args.event_name:
+        what = {"page": "the page URL", "screen": "the screen name"}.get(args.kind, "the event name")
+        return f"'send {args.kind}' needs --name ({what})."
+    if args.kind == "batch" and not (args.data or args.data_file):
+        return "'send batch' needs --data or --data-file with a list of operations."
+    if args.verify and args.kind not in ("event", "page", "screen"):
+        return "--verify works with event, page and screen (they appear in the person's activities)."
+    return None
+
+
+def _read_data(args: argparse.Namespace) -> Any:
+    import json
+    import sys
+
+    text = args.data
+    if args.data_file:
+        try:
+            if args.data_file == "-":
+                text = sys.stdin.read()
+            else:
+                with open(args.data_file, encoding="utf-8") as fh:
+                    text = fh.read()
+        except OSError as exc:
+            raise ValueError(f"could not read {args.data_file}: {exc.strerror or exc}") from None
+    if text is None or not text.strip():
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise ValueError(f"--data is not valid JSON: {exc}") from None
+    if args.kind == "batch":
+        if isinstance(value, dict) and isinstance(value.get("batch"), list):
+            value = value["batch"]
+        if not isinstance(value, list) or not all(isinstance(op, dict) for op in value):
+            raise ValueError('batch data must be a JSON list of operations (or {"batch": [...]})')
+    elif not isinstance(value, dict):
+        raise ValueError('--data must be a JSON object, such as {"plan": "pro"}')
+    return value
+
+
+async def _send(client: Any, args: argparse.Namespace, data: Any) -> Any:
+    track = client.track
+    if args.kind == "identify":
+        return await track.identify(args.customer, data, id_type=args.id_type)
+    if args.kind == "anonymous":
+        return await track.anonymous_event(args.event_name, data, anonymous_id=args.anonymous_id)
+    if args.kind == "batch":
+        return await track.batch(data)
+    kind = "event" if args.kind == "event" else args.kind
+    return await track.event(args.customer, args.event_name, data, type=kind, id_type=args.id_type)
+
+
+async def _run(args: argparse.Namespace, data: Any) -> int:
+    import time
+
+    from cio_desktop.api.cli_support import client_for, print_json, report_error
+    from cio_desktop.api.errors import ApiError
+    from cio_desktop.api.verify import wait_for_activity
+    from cio_desktop.cli.common import fail
+    from cio_desktop.errors import CioDesktopError
+
+    started = time.time()
+    verified: dict[str, Any] | None = None
+    try:
+        async with client_for(args.name) as client:
+            result = await _send(client, args, data)
+            if not args.json:
+                _print_exchange(result.exchange)
+            if args.verify:
+                if not args.json:
+                    print(f"Waiting up to {args.timeout:g} s for it to appear in the person's activities…")
+                verified = await wait_for_activity(
+                    client,
+                    args.customer,
+                    args.event_name,
+                    since=started,
+                    timeout_s=args.timeout,
+                    id_type=args.id_type,
+                    types=(args.kind,),
+                )
+    except ApiError as exc:
+        return report_error(exc, as_json=args.json)
+    except CioDesktopError as exc:
+        return fail(exc.message)
+    ex = result.exchange
+    if args.json:
+        out: dict[str, Any] = {
+            "ok": True,
+            "request": {"method": ex.method, "url": ex.url, "body": ex.request_body},
+            "status": ex.status,
+            "response": result.data,
+            "exchange_id": ex.id,
+        }
+        if args.verify:
+            out["verified"] = verified is not None
+            out["activity"] = verified
+        print_json(out)
+    elif args.verify:
+        if verified is not None:
+            print(f"Arrived: it is in the person's activities ({time.time() - started:.1f} s after sending).")
+        else:
+            print(f"Not seen in the person's activities within {args.timeout:g} s.")
+    if args.verify and verified is None:
+        return 1
+    return 0
+
+
+def _print_exchange(ex: Any) -> None:
+    print(f"Request:  {ex.method} {ex.url}")
+    if ex.request_body:
+        print(f"          {ex.request_body}")
+    print(f"Status:   {ex.status} ({ex.timings.get('total', 0):.0f} ms)")
+    print(f"Response: {ex.response_body or '(empty)'}")
