@@ -71,7 +71,7 @@ class Workspace:
     suppressed: set[str] = field(default_factory=set)
     next_cio: int = 1
     next_delivery: int = 1
-    rng_state: int = 0
+    next_seq: int = 0
     _by_id: dict[str, str] = field(default_factory=dict, repr=False)
     _by_email: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _rng: random.Random = field(default_factory=random.Random, repr=False)
@@ -150,9 +150,11 @@ class Workspace:
         self._rng = random.Random(seed)
 
     def ulid(self, timestamp: float | None = None) -> str:
-        """A ULID-shaped id (26 Crockford base32 characters; time first, so ids sort by time)."""
+        """A ULID-shaped id (26 Crockford base32 characters): time, then a sequence number, then random
+        bits, so ids with the same timestamp sort in the order they were made."""
         ms = int((time.time() if timestamp is None else timestamp) * 1000)
-        value = (ms << 80) | self._rng.getrandbits(80)
+        self.next_seq += 1
+        value = (ms << 80) | ((self.next_seq & (2**40 - 1)) << 40) | self._rng.getrandbits(40)
         chars = []
         for _ in range(26):
             chars.append(_CROCKFORD[value & 31])
@@ -179,6 +181,7 @@ class Workspace:
             "suppressed": sorted(self.suppressed),
             "next_cio": self.next_cio,
             "next_delivery": self.next_delivery,
+            "next_seq": self.next_seq,
         }
 
     @classmethod
@@ -200,6 +203,7 @@ class Workspace:
             suppressed=set(data["suppressed"]),
             next_cio=int(data["next_cio"]),
             next_delivery=int(data["next_delivery"]),
+            next_seq=int(data.get("next_seq", 0)),
         )
         for raw in data["people"]:
             person = Person.from_json(raw)

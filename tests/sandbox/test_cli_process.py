@@ -1,0 +1,124 @@
+"""``cio-desktop sandbox`` as a real child process, and ``start_sandbox_process`` for the GUI."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from cio_desktop.sandbox import SandboxOptions
+from cio_desktop.sandbox.process import SandboxStartError, sandbox_command, start_sandbox_process
+
+EXPECTED_KEYS = {
+    "track_url",
+    "app_url",
+    "site_id",
+    "track_api_key",
+    "app_api_key",
+    "region",
+    "workspace_id",
+    "ca_file",
+}
+
+
+def _spawn(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "cio_desktop", "sandbox", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_cli_prints_one_json_line_serves_and_stops_on_sigterm(tmp_path: Path) -> None:
+    started = time.monotonic()
+    proc = _spawn("--tls", "--seed", "7", "--state-dir", str(tmp_path))
+    try:
+        assert proc.stdout is not None
+        info = json.loads(proc.stdout.readline())
+        assert set(info) >= EXPECTED_KEYS
+        assert info["ca_file"] == str(tmp_path / "ca.pem")
+        auth = (info["site_id"], info["track_api_key"])
+        with httpx.Client(verify=__import__("ssl").create_default_context(cafile=info["ca_file"])) as client:
+            r = client.get(info["track_url"] + "/api/v1/accounts/region", auth=auth)
+        assert r.json()["environment_id"] == info["workspace_id"]
+        assert time.monotonic() - started < 10
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0, err
+    assert out == ""  # nothing after the JSON line
+
+
+def test_cli_refuses_non_loopback_host_without_allow_remote() -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "cio_desktop", "sandbox", "--host", "0.0.0.0"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert r.returncode == 2
+    assert r.stdout == ""
+    assert "refusing to listen on 0.0.0.0" in r.stderr
+    assert "--allow-remote" in r.stderr
+
+
+def test_cli_rejects_a_bad_fault_spec() -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "cio_desktop", "sandbox", "--fault", "latency=soon"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert r.returncode == 2
+    assert "not a number" in r.stderr
+
+
+def test_cli_reports_a_busy_port(sandbox: object) -> None:
+    port = int(sandbox.info.track_url.rsplit(":", 1)[1])  # type: ignore[attr-defined]
+    r = subprocess.run(
+        [sys.executable, "-m", "cio_desktop", "sandbox", "--port", str(port)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert r.returncode == 1
+    assert "could not listen" in r.stderr
+
+
+def test_sandbox_command_uses_module_or_frozen_executable(monkeypatch: pytest.MonkeyPatch) -> None:
+    opts = SandboxOptions(tls=True, faults=("latency=1",), state_dir="/tmp/x")
+    cmd = sandbox_command(opts)
+    assert cmd[:4] == [sys.executable, "-m", "cio_desktop", "sandbox"]
+    assert cmd.count("--fault") == 1
+    assert "--tls" in cmd
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert sandbox_command(opts)[:2] == [sys.executable, "sandbox"]
+
+
+async def test_start_sandbox_process_gives_working_info_and_stops_cleanly() -> None:
+    proc = await start_sandbox_process(SandboxOptions(seed=3, people=20))
+    try:
+        async with httpx.AsyncClient() as client:
+            r = await client.get(
+                proc.info.app_url + "/v1/workspaces",
+                headers={"Authorization": f"Bearer {proc.info.app_api_key}"},
+            )
+        assert r.status_code == 200
+        assert r.json()["workspaces"][0]["id"] == proc.info.workspace_id
+    finally:
+        code = await proc.stop()
+    assert code == 0
+
+
+async def test_start_sandbox_process_failure_is_a_plain_error() -> None:
+    with pytest.raises(SandboxStartError) as info:
+        await start_sandbox_process(SandboxOptions(host="192.0.2.1"))
+    assert info.value.message == "The practice server could not be started."
+    assert "refusing to listen" in info.value.detail
