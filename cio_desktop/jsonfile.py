@@ -59,6 +59,11 @@ class FileLock:
                 "try again in a moment.",
                 detail=f"lock {self._lock_path} not acquired within {self._timeout:g} s",
             ) from exc
+        except OSError as exc:
+            raise ConfigError(
+                f"cio-desktop cannot write in {self._lock_path.parent}: {exc.strerror or 'unknown error'}.",
+                detail=f"{type(exc).__name__} errno={exc.errno} creating {self._lock_path.name}",
+            ) from exc
         try:
             yield
         finally:

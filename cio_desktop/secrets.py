@@ -98,11 +98,15 @@ def classify_backend(backend: object) -> tuple[BackendState, str]:
     )
 
 
+_RESOLVE_LOCK = threading.Lock()  # keyring's first-time detection is not thread-safe
+
+
 def _resolve_backend() -> Any:
     """The backend to use: keyring's choice, or the first secure backend inside a chainer."""
     import keyring  # lazy: ~30-80 ms
 
-    backend: Any = keyring.get_keyring()
+    with _RESOLVE_LOCK:
+        backend: Any = keyring.get_keyring()
     if CHAINER_BACKEND in _qualnames(backend):
         for inner in type(backend).backends:
             if classify_backend(inner)[0] is BackendState.SECURE:
@@ -219,6 +223,8 @@ class SecretStore:
 
     async def present(self, workspace_id: str) -> dict[SecretKind, bool]:
         """Which kinds are stored for the workspace (never the values)."""
+        if not self._session_only:
+            await self._secure_backend()  # detect the backend once, not once per kind
         values = await asyncio.gather(*(self.get(workspace_id, kind) for kind in SecretKind))
         return {kind: bool(value) for kind, value in zip(SecretKind, values, strict=True)}
 

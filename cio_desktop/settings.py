@@ -121,6 +121,9 @@ def validate(settings: AppSettings) -> AppSettings:
             values[name] = check(getattr(settings, name))
         except ValueError as exc:
             raise ConfigError(f"Setting '{name}' {exc}.") from exc
+    ca_file = values["ca_file"]
+    if ca_file is not None and not Path(ca_file).expanduser().is_file():
+        raise ConfigError(f"The CA certificate file '{ca_file}' does not exist.")
     return AppSettings(**values)
 
 

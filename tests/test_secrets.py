@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -22,6 +21,8 @@ from tests.fixtures.keyring import (
     PlaintextMemoryKeyring,
     files_containing,
     keyring_value,
+    needs_gnome_keyring,
+    run_with_locked_keyring,
 )
 
 TRACK = SecretKind.TRACK_API_KEY
@@ -139,32 +140,16 @@ async def test_hanging_keyring_times_out_as_locked(hanging_keyring: HangingSecre
         await store.get("ws1", TRACK)
 
 
-@pytest.mark.skipif(
-    not (shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon")),
-    reason="needs dbus-run-session and gnome-keyring-daemon",
-)
+@needs_gnome_keyring
 def test_real_locked_keyring_is_reported_locked(tmp_path: Path) -> None:
-    """A Secret Service whose login keyring was never unlocked (no password fed to it): LOCKED."""
+    """A Secret Service whose login keyring was never unlocked: LOCKED, in plain words."""
     code = (
         "import asyncio, json\n"
         "from cio_desktop.secrets import SecretStore\n"
         "s = asyncio.run(SecretStore(timeout=10).status())\n"
         "print(json.dumps({'state': s.state.value, 'message': s.message}))\n"
     )
-    env = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
-    env["XDG_DATA_HOME"] = str(tmp_path / "data")
-    script = (
-        "printf '' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; "
-        f'exec "{sys.executable}" -c "$0"'
-    )
-    out = subprocess.run(
-        ["dbus-run-session", "--", "sh", "-c", script, code],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    out = run_with_locked_keyring(code, tmp_path / "data")
     status = json.loads(out.stdout.strip().splitlines()[-1])
     assert status["state"] == "locked"
     assert "locked" in status["message"]

@@ -49,6 +49,7 @@ def test_round_trip_in_a_private_file() -> None:
         ({"history_limit": -1}, "whole number"),
         ({"proxy": "proxy.corp:3128"}, "address such as"),
         ({"proxy": "http://user:secret@proxy.corp:3128"}, "must not contain a password"),
+        ({"ca_file": "/no/such/corp-ca.pem"}, "does not exist"),
     ],
 )
 def test_invalid_settings_are_refused_and_the_file_is_unchanged(

@@ -23,7 +23,13 @@ from cio_desktop.cli import build_parser, main
 from cio_desktop.models import SecretKind
 from cio_desktop.secrets import SERVICE_NAME
 from cio_desktop.workspaces import WorkspaceStore
-from tests.fixtures.keyring import PlaintextMemoryKeyring, files_containing, keyring_value
+from tests.fixtures.keyring import (
+    PlaintextMemoryKeyring,
+    files_containing,
+    keyring_value,
+    needs_gnome_keyring,
+    run_with_locked_keyring,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 TRACK = SecretKind.TRACK_API_KEY
@@ -344,6 +350,34 @@ def test_fail_backend_in_a_fresh_process(cio_home: Path) -> None:
     proc = run_process("workspace", "add", "--name", "A", "--track-key-stdin", stdin="k-1\n", env=env)
     assert_one_line_error(proc.returncode, proc.stdout, proc.stderr, "No system keyring")
     assert WorkspaceStore().list() == []
+
+
+@needs_gnome_keyring
+def test_locked_keyring_refuses_keys_and_removal_and_loses_nothing(tmp_path: Path) -> None:
+    """A real Secret Service that stays locked: keys are refused, and a workspace is not removed while
+    its keys cannot be deleted (they would be orphaned in the keyring)."""
+    code = (
+        "import json, subprocess, sys\n"
+        "def run(args, stdin=''):\n"
+        "    p = subprocess.run([sys.executable, '-m', 'cio_desktop', 'workspace', *args], input=stdin,\n"
+        "                       capture_output=True, text=True, timeout=60)\n"
+        "    return {'rc': p.returncode, 'out': p.stdout, 'err': p.stderr}\n"
+        "print(json.dumps([\n"
+        "    run(['add', '--name', 'Keyed', '--track-key-stdin'], 'k-locked-1\\n'),\n"
+        "    run(['add', '--name', 'Plain']),\n"
+        "    run(['remove', 'Plain']),\n"
+        "    run(['list']),\n"
+        "]))\n"
+    )
+    proc = run_with_locked_keyring(code, tmp_path / "data")
+    add_keyed, add_plain, remove, listing = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert_one_line_error(add_keyed["rc"], add_keyed["out"], add_keyed["err"], "locked", "Nothing was saved")
+    assert add_plain["rc"] == 0, add_plain["err"]
+    assert_one_line_error(remove["rc"], remove["out"], remove["err"], "cannot remove 'Plain' yet")
+    assert listing["rc"] == 0
+    assert "Plain" in listing["out"]
+    assert "unknown" in listing["out"]
+    assert [w.name for w in WorkspaceStore().list()] == ["Plain"]
 
 
 # -- a broken file and several processes at once -------------------------------------------------
