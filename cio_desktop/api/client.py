@@ -8,7 +8,7 @@ key work in the other region?" probe that turns a 401 into a precise message.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from cio_desktop.api import errors as E
@@ -42,7 +42,8 @@ class CioClient:
     ``client.track.*`` and ``client.app.*`` return ``ApiResult`` or raise ``ApiError`` subclasses. When the
     workspace's region is ``auto`` the first call detects it; ``client.workspace`` then carries the region
     (and ``workspace_id``) and ``on_workspace_changed`` is called so the caller can store it.
-    ``hosts`` replaces the region → host table (tests only; overrides in the workspace always win).
+    ``hosts`` replaces the region → host table (tests only; overrides in the workspace always win);
+    ``http`` and ``sleep`` are test seams (a ready httpx client; the wait between retries).
     """
 
     def __init__(
@@ -56,6 +57,7 @@ class CioClient:
         hosts: Mapping[Region, Endpoints] | None = None,
         on_workspace_changed: WorkspaceListener | None = None,
         http: httpx.AsyncClient | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         from cio_desktop.api.transport import build_async_client
 
@@ -74,6 +76,7 @@ class CioClient:
             history=history,
             settings=self.settings,
             retry=retry or RetryPolicy(),
+            sleep=sleep or asyncio.sleep,
         )
         self._region_lock: asyncio.Lock | None = None
         self.track = TrackApi(self._send)

@@ -144,7 +144,10 @@ class TrackApi:
     async def merge(self, primary: Mapping[str, str], secondary: Mapping[str, str]) -> ApiResult:
         """``POST /api/v1/merge_customers``; each side is one of ``{"id"|"email"|"cio_id": value}``."""
         body = {"primary": dict(primary), "secondary": dict(secondary)}
-        return await self._call("POST", "/api/v1/merge_customers", body=body, operation="Merge people")
+        # Not retried: a repeat after a lost reply would find the secondary person already gone.
+        return await self._call(
+            "POST", "/api/v1/merge_customers", body=body, idempotent=False, operation="Merge people"
+        )
 
     # ---- v2 ---------------------------------------------------------------------------------------
     async def entity(self, operation: Mapping[str, Any]) -> ApiResult:
