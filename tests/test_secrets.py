@@ -117,6 +117,18 @@ async def test_plaintext_backend_is_refused(plaintext_keyring: PlaintextMemoryKe
     assert plaintext_keyring.stored == {}  # nothing was written through it
 
 
+async def test_null_backend_is_refused(restore_keyring: None) -> None:
+    """keyring's null backend silently drops everything: storing keys there would lose them."""
+    import keyring
+    import keyring.backends.null
+
+    keyring.set_keyring(keyring.backends.null.Keyring())
+    status = await SecretStore().status()
+    assert status.state is BackendState.INSECURE
+    with pytest.raises(SecretStoreError, match="this session only"):
+        await SecretStore().set("ws1", TRACK, "would-vanish")
+
+
 async def test_hanging_keyring_times_out_as_locked(hanging_keyring: HangingSecretService) -> None:
     store = SecretStore(timeout=0.3)
     ticks = 0

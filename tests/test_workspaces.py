@@ -170,6 +170,20 @@ def test_corrupt_file_is_moved_aside_and_the_store_still_works(content: bytes) -
     assert WorkspaceStore().load().problem is None  # reported once, then the file is healthy
 
 
+def test_each_broken_file_gets_its_own_backup() -> None:
+    """Broken twice within the same second: both copies are kept, neither overwrites the other."""
+    store = WorkspaceStore()
+    store.path.parent.mkdir(parents=True, exist_ok=True)
+    backups = []
+    for content in (b"first broken", b"second broken"):
+        store.path.write_bytes(content)
+        report = store.load()
+        assert report.recovered_backup is not None
+        backups.append(report.recovered_backup)
+    assert backups[0] != backups[1]
+    assert [b.read_bytes() for b in backups] == [b"first broken", b"second broken"]
+
+
 def test_broken_entries_are_dropped_but_good_ones_kept() -> None:
     store = WorkspaceStore()
     store.path.parent.mkdir(parents=True, exist_ok=True)
