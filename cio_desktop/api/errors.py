@@ -306,9 +306,10 @@ def error_for_response(
                 "Customer.io's request limit for this workspace has been reached for now. Try again later."
             )
         else:
+            secs = max(1, round(retry_after))
             message = (
                 "Customer.io is limiting how fast this app may send requests. "
-                f"Wait {max(1, round(retry_after))} seconds and try again."
+                f"Wait {secs} second{'s' if secs != 1 else ''} and try again."
             )
         return RateLimitedError(message, retry_after=retry_after, **kw)
     if status == 207:
