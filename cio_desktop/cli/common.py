@@ -15,9 +15,12 @@ from cio_desktop.models import SecretKind, Workspace
 if TYPE_CHECKING:
     import argparse
 
+    from cio_desktop.secrets import SecretStore
     from cio_desktop.workspaces import WorkspaceStore
 
 PROG = "cio-desktop"
+KEYRING_TIMEOUT_ENV = "CIO_DESKTOP_KEYRING_TIMEOUT"
+DEFAULT_KEYRING_TIMEOUT_S = 10.0
 
 
 def fail(message: str) -> int:
@@ -63,12 +66,24 @@ def resolve_workspace(name: str) -> Workspace:
     return open_store().get(name)
 
 
+def secret_store() -> SecretStore:
+    """A SecretStore for one command. ``CIO_DESKTOP_KEYRING_TIMEOUT=SECONDS`` changes how long a keyring
+    call may take before the command gives up (default 10 s)."""
+    import os
+
+    from cio_desktop.secrets import SecretStore
+
+    try:
+        timeout = float(os.environ.get(KEYRING_TIMEOUT_ENV, "") or DEFAULT_KEYRING_TIMEOUT_S)
+    except ValueError:
+        timeout = DEFAULT_KEYRING_TIMEOUT_S
+    return SecretStore(timeout=timeout if timeout > 0 else DEFAULT_KEYRING_TIMEOUT_S)
+
+
 async def load_credentials(workspace: Workspace) -> dict[SecretKind, str]:
     """The secrets stored for ``workspace`` (only the kinds present, every kind looked up).
     ``SecretStoreError`` in plain words when the keyring cannot be used."""
-    from cio_desktop.secrets import SecretStore
-
-    store = SecretStore()
+    store = secret_store()
     found: dict[SecretKind, str] = {}
     for kind in SecretKind:
         value = await store.get(workspace.id, kind)

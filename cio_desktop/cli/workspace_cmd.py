@@ -13,7 +13,15 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cio_desktop.cli.common import fail, guarded, open_store, read_secret, stdin_is_tty, warn
+from cio_desktop.cli.common import (
+    fail,
+    guarded,
+    open_store,
+    read_secret,
+    secret_store,
+    stdin_is_tty,
+    warn,
+)
 from cio_desktop.errors import CioDesktopError, SecretStoreError
 from cio_desktop.models import Region, SecretKind, Workspace
 
@@ -147,9 +155,7 @@ def _add(args: argparse.Namespace) -> int:
 
 
 async def _add_with_keys(store: WorkspaceStore, workspace: Workspace, keys: dict[SecretKind, str]) -> None:
-    from cio_desktop.secrets import SecretStore
-
-    secrets = SecretStore()
+    secrets = secret_store()
     await _secure_or_fail(secrets, "save the keys")
     store.add(workspace)
     try:
@@ -179,11 +185,9 @@ async def _presence(
     workspaces: list[Workspace],
 ) -> tuple[dict[str, dict[SecretKind, bool]] | None, str | None]:
     """Which keys each workspace has, or ``None`` and the reason when the keyring cannot tell."""
-    from cio_desktop.secrets import SecretStore
-
     if not workspaces:
         return {}, None
-    secrets = SecretStore()
+    secrets = secret_store()
     status = await secrets.status()
     if not status.secure:
         return None, status.message
@@ -274,9 +278,9 @@ def _rename(args: argparse.Namespace) -> int:
 
 async def _delete_secrets(workspace: Workspace) -> str | None:
     """Delete the workspace's keys; a warning to show if there was no keyring to delete them from."""
-    from cio_desktop.secrets import BackendState, SecretStore
+    from cio_desktop.secrets import BackendState
 
-    secrets = SecretStore()
+    secrets = secret_store()
     status = await secrets.status()
     if status.state is BackendState.SECURE:
         await secrets.delete_all(workspace.id)

@@ -380,6 +380,22 @@ def test_locked_keyring_refuses_keys_and_removal_and_loses_nothing(tmp_path: Pat
     assert [w.name for w in WorkspaceStore().list()] == ["Plain"]
 
 
+def test_a_hanging_keyring_cannot_hang_the_command(cio_home: Path) -> None:
+    """The keyring never answers (its calls block for 30 s): the command gives up after the timeout,
+    says so on one line and exits at once, without waiting for the stuck call."""
+    env = {
+        "PYTHON_KEYRING_BACKEND": "tests.fixtures.keyring.HangingSecretService",
+        "PYTHONPATH": str(REPO),
+        "CIO_DESKTOP_KEYRING_TIMEOUT": "0.5",
+    }
+    started = time.monotonic()
+    proc = run_process("workspace", "add", "--name", "H", "--track-key-stdin", stdin="k-1\n", env=env)
+    elapsed = time.monotonic() - started
+    assert_one_line_error(proc.returncode, proc.stdout, proc.stderr, "did not answer within 0.5 seconds")
+    assert elapsed < 20  # far less than the 30 s the stuck call would take
+    assert WorkspaceStore().list() == []
+
+
 # -- a broken file and several processes at once -------------------------------------------------
 
 
