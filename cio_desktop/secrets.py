@@ -167,8 +167,8 @@ class SecretStore:
             )
         try:
             backend = await self._get_backend()
-        except SecretStoreError as exc:
-            return BackendStatus("unknown", BackendState.LOCKED, exc.message)
+        except _Unavailable as exc:
+            return BackendStatus("unknown", exc.state, exc.message)
         name = _backend_name(backend)
         state, message = classify_backend(backend)
         if state is not BackendState.SECURE:
@@ -231,20 +231,29 @@ class SecretStore:
     # -- internals -------------------------------------------------------------------------------
 
     async def _get_backend(self) -> Any:
+        """keyring's backend, detected once per store (off the loop, with the timeout)."""
         if self._backend is None:
             try:
                 self._backend = await asyncio.wait_for(
                     _run_in_daemon_thread(_resolve_backend), timeout=self._timeout
                 )
-            except TimeoutError as exc:
-                raise SecretStoreError(
+            except TimeoutError:
+                raise _Unavailable(
+                    BackendState.LOCKED,
                     f"The system keyring did not answer within {self._timeout:g} seconds.",
-                    detail="keyring backend detection timed out",
-                ) from exc
+                    "keyring backend detection timed out",
+                ) from None
+            except Exception as exc:  # a broken keyring configuration or backend package
+                raise _Unavailable(
+                    BackendState.MISSING, "No usable system keyring could be set up.", _detail(exc)
+                ) from None
         return self._backend
 
     async def _secure_backend(self) -> Any:
-        backend = await self._get_backend()
+        try:
+            backend = await self._get_backend()
+        except _Unavailable as exc:
+            raise SecretStoreError(exc.message, detail=exc.detail) from None
         state, message = classify_backend(backend)
         if state is not BackendState.SECURE:
             raise SecretStoreError(f"{message} {SESSION_ONLY_HINT}", detail=f"backend state: {state}")

@@ -106,6 +106,23 @@ def test_fail_backend_chosen_by_environment_in_a_fresh_process(tmp_path: Path) -
     assert status["name"] == "fail Keyring"
 
 
+def test_a_misconfigured_keyring_is_reported_missing(tmp_path: Path) -> None:
+    """PYTHON_KEYRING_BACKEND naming a backend that does not exist: a plain message, no crash."""
+    code = (
+        "import asyncio, json\n"
+        "from cio_desktop.secrets import SecretStore\n"
+        "s = asyncio.run(SecretStore(timeout=5).status())\n"
+        "print(json.dumps({'state': s.state.value, 'message': s.message}))\n"
+    )
+    env = dict(os.environ, PYTHON_KEYRING_BACKEND="no_such_module.Keyring")
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=True
+    )
+    status = json.loads(out.stdout)
+    assert status["state"] == "missing"
+    assert status["message"] == "No usable system keyring could be set up."
+
+
 async def test_plaintext_backend_is_refused(plaintext_keyring: PlaintextMemoryKeyring) -> None:
     store = SecretStore()
     status = await store.status()
