@@ -73,10 +73,11 @@ class RequestHistory:
 
     def get(self, exchange_id: str) -> Exchange | None:
         """The record with this id (or a unique prefix of it), if held."""
-        matches = [e for e in self._items if e.id == exchange_id]
-        if not matches:
-            matches = [e for e in self._items if e.id.startswith(exchange_id)]
-        return matches[-1] if len(matches) == 1 or (matches and matches[-1].id == exchange_id) else None
+        exact = [e for e in self._items if e.id == exchange_id]
+        if exact:
+            return exact[-1]
+        matches = [e for e in self._items if exchange_id and e.id.startswith(exchange_id)]
+        return matches[0] if len(matches) == 1 else None
 
     def __len__(self) -> int:
         return len(self._items)

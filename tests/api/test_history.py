@@ -1,0 +1,147 @@
+"""The request history: every exchange recorded with timings and sizes, persisted (bounded, newest
+kept) so it survives a restart, subscribers told, and exported as HAR 1.2 and curl."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cio_desktop.api.client import CioClient
+from cio_desktop.api.curl import to_curl
+from cio_desktop.api.exchange import Exchange
+from cio_desktop.api.har import write_har
+from cio_desktop.api.history import RequestHistory, default_history_path
+from cio_desktop.sandbox import ThreadedSandbox
+from cio_desktop.sandbox.demo import WELL_KNOWN
+from tests.api.conftest import MakeClient
+
+
+def _exchange(n: int, **kw: object) -> Exchange:
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    return Exchange(
+        id=f"ex{n:04d}", workspace="W", method="GET", url=f"https://api.customer.io/v1/x/{n}",
+        started_at=base + timedelta(seconds=n), status=200, **kw,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+async def test_history_survives_a_restart(
+    cio_home: Path, sandbox: ThreadedSandbox, make_client: MakeClient
+) -> None:
+    history = RequestHistory()
+    client = make_client(sandbox, history=history)
+    await client.track.identify("persisted", {"a": 1})
+    await client.app.attributes("persisted")
+    assert history.path == default_history_path()
+    assert history.path.is_relative_to(cio_home)
+
+    reopened = RequestHistory()
+    assert reopened.load() == 2
+    assert reopened.records() == history.records()
+    first = reopened.records()[0]
+    assert (first.method, first.status, first.operation) == ("PUT", 200, "Identify")
+    assert set(first.timings) == {"connect", "tls", "first_byte", "total"}
+    assert first.request_size == len('{"a": 1}')
+    assert first.response_size == len(first.response_body or "") > 0
+    assert oct(history.path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_bounded_newest_kept(tmp_path: Path) -> None:
+    path = tmp_path / "h.jsonl"
+    history = RequestHistory(path, limit=5)
+    for n in range(40):
+        history.record(_exchange(n))
+    assert [e.id for e in history.records()] == [f"ex{n:04d}" for n in range(35, 40)]
+    lines = path.read_text().splitlines()
+    assert len(lines) <= 5 + 20  # compacted now and then, never unbounded
+    reopened = RequestHistory(path, limit=5)
+    reopened.load()
+    assert [e.id for e in reopened.records()] == [f"ex{n:04d}" for n in range(35, 40)]
+
+
+def test_corrupt_lines_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "h.jsonl"
+    history = RequestHistory(path)
+    history.record(_exchange(1))
+    with path.open("a") as fh:
+        fh.write('{"id": "torn", "workspa\n')
+    history.record(_exchange(2))
+    reopened = RequestHistory(path)
+    assert reopened.load() == 2
+    assert [e.id for e in reopened.records()] == ["ex0001", "ex0002"]
+
+
+def test_subscribe_unsubscribe_and_clear(tmp_path: Path) -> None:
+    history = RequestHistory(tmp_path / "h.jsonl")
+    seen: list[str] = []
+    cleared: list[bool] = []
+    unsubscribe = history.subscribe(lambda e: seen.append(e.id), lambda: cleared.append(True))
+    history.record(_exchange(1))
+    unsubscribe()
+    history.record(_exchange(2))
+    assert seen == ["ex0001"]
+    history.clear()
+    assert history.records() == []
+    assert not (tmp_path / "h.jsonl").exists()
+    assert cleared == []  # unsubscribed before the clear
+
+
+def test_get_by_id_or_unique_prefix() -> None:
+    history = RequestHistory(persist=False)
+    history.add(_exchange(1))
+    history.add(_exchange(12))
+    assert history.get("ex0012") is not None
+    assert history.get("ex00") is None  # ambiguous prefix
+    assert history.get("ex001") is not None  # unique prefix
+    assert history.get("ex0001") is not None
+
+
+async def test_har_export_is_valid_har_1_2(
+    tmp_path: Path, client: CioClient, sandbox: ThreadedSandbox
+) -> None:
+    await client.track.identify("har-person", {"plan": "pro"})
+    await client.app.activities(WELL_KNOWN["customer_id"], limit=2)
+    path = tmp_path / "out.har"
+    assert write_har(client.history.records(), path) == 2  # type: ignore[union-attr]
+    doc = json.loads(path.read_text())
+    log = doc["log"]
+    assert log["version"] == "1.2"
+    assert log["creator"]["name"] == "cio-desktop"
+    put, get = log["entries"]
+    assert put["request"]["method"] == "PUT"
+    assert put["request"]["postData"]["text"] == '{"plan": "pro"}'
+    assert put["response"]["status"] == 200
+    assert {"name": "limit", "value": "2"} in get["request"]["queryString"]
+    for entry in log["entries"]:
+        assert set(entry) >= {"startedDateTime", "time", "request", "response", "cache", "timings"}
+        assert entry["timings"]["wait"] >= 0
+        assert entry["time"] >= entry["timings"]["wait"]
+        datetime.fromisoformat(entry["startedDateTime"])
+
+
+async def test_curl_repeats_the_call_with_placeholders(client: CioClient, sandbox: ThreadedSandbox) -> None:
+    track = await client.track.identify("curl-person", {"note": "it's"})
+    app = await client.app.attributes("curl-person")
+    track_curl = to_curl(track.exchange)
+    assert track_curl.startswith(f"curl -X PUT {sandbox.info.track_url}/api/v1/customers/curl-person")
+    assert '-u "$CIO_SITE_ID:$CIO_TRACK_API_KEY"' in track_curl
+    app_curl = to_curl(app.exchange)
+    assert '-H "Authorization: Bearer $CIO_APP_API_KEY"' in app_curl
+    # It really works: run it with the secrets in the environment only.
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "CIO_SITE_ID": sandbox.info.site_id,
+        "CIO_TRACK_API_KEY": sandbox.info.track_api_key,
+        "CIO_APP_API_KEY": sandbox.info.app_api_key,
+    }
+    for command in (track_curl, to_curl(track.exchange, basic_auth_as_header=True), app_curl):
+        proc = await asyncio.create_subprocess_exec(
+            "sh",
+            "-c",
+            command + " -s -o /dev/null -w '%{http_code}'",
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        stdout, _ = await asyncio.wait_for(proc.communicate(), timeout=20)
+        assert stdout.decode() == "200", command
