@@ -225,14 +225,12 @@ async def send(request: web.Request) -> web.Response:
     return reply(out)
 
 
-_last_trigger: dict[str, float] = {}
-
-
 @routes.post("/v1/campaigns/{broadcast_id}/triggers")
 async def trigger_broadcast(request: web.Request) -> web.Response:
-    key = f"{id(request.app)}:{request.match_info['broadcast_id']}"
+    c = ctx(request)
+    key = request.match_info["broadcast_id"]
     now = time.monotonic()
-    last = _last_trigger.get(key)
+    last = c.triggers.get(key)
     if last is not None and now - last < TRIGGER_INTERVAL_S:
         wait = max(1, int(TRIGGER_INTERVAL_S - (now - last)) + 1)
         return app_error(
@@ -244,8 +242,7 @@ async def trigger_broadcast(request: web.Request) -> web.Response:
         return meta_error(str(exc))
     if isinstance(body, dict) and body.get("recipients") == {}:
         return app_error(422, "empty recipients filter is not valid")
-    _last_trigger[key] = now
-    c = ctx(request)
+    c.triggers[key] = now
     c.ws.next_delivery += 1
     c.changed()
     return reply({"id": c.ws.next_delivery})

@@ -22,6 +22,7 @@ class Context:
     faults: FaultSet = field(default_factory=FaultSet)
     info: SandboxInfo | None = None
     dirty: bool = False
+    triggers: dict[str, float] = field(default_factory=dict)  # broadcast id -> last trigger (monotonic)
 
     def changed(self) -> None:
         """Mark the workspace as needing a save (when a state dir is used)."""
