@@ -141,7 +141,8 @@ def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            os.fchmod(handle.fileno(), FILE_MODE)
+            if hasattr(os, "fchmod"):  # mkstemp already makes it 0600; be explicit where possible
+                os.fchmod(handle.fileno(), FILE_MODE)
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
