@@ -1,0 +1,66 @@
+"""The shared httpx client: TLS against the OS store plus a CA file, keep-alive reuse (visible in the
+timings), the User-Agent, explicit timeouts and the proxy setting."""
+
+from __future__ import annotations
+
+from cio_desktop import __version__
+from cio_desktop.api.client import CioClient
+from cio_desktop.api.models import NetworkSettings
+from cio_desktop.models import Region
+from cio_desktop.sandbox import ThreadedSandbox
+from cio_desktop.sandbox.demo import WELL_KNOWN
+from tests.api.conftest import MakeClient, workspace_for
+
+WHO = WELL_KNOWN["customer_id"]
+
+
+async def test_tls_with_the_workspace_ca_file(sandbox_tls: ThreadedSandbox, make_client: MakeClient) -> None:
+    assert sandbox_tls.info.app_url.startswith("https://")
+    client = make_client(sandbox_tls)  # workspace_for() sets ca_file from the sandbox
+    first = await client.app.attributes(WHO)
+    second = await client.app.segments(WHO)
+    assert first.status == second.status == 200
+    t1, t2 = first.exchange.timings, second.exchange.timings
+    assert t1["connect"] > 0
+    assert t1["tls"] > 0
+    assert t1["total"] >= t1["first_byte"] > 0
+    assert t2["connect"] == t2["tls"] == 0  # the same kept-alive connection was reused
+
+
+async def test_tls_with_the_global_ca_file(sandbox_tls: ThreadedSandbox, make_client: MakeClient) -> None:
+    ws = workspace_for(sandbox_tls, ca_file=None)
+    client = make_client(
+        sandbox_tls, workspace=ws, settings=NetworkSettings(ca_file=sandbox_tls.info.ca_file)
+    )
+    assert (await client.track.region()).data["region"] == "us"
+
+
+async def test_user_agent_and_json_accept(client: CioClient) -> None:
+    result = await client.app.workspaces()
+    assert result.exchange.request_headers["user-agent"] == f"cio-desktop/{__version__}"
+    assert result.exchange.request_headers["accept"] == "application/json"
+
+
+async def test_first_byte_includes_server_latency(sandbox: ThreadedSandbox, client: CioClient) -> None:
+    sandbox.set_faults(["latency=0.3"])
+    result = await client.app.workspaces()
+    assert result.exchange.timings["first_byte"] >= 290
+
+
+async def test_proxy_setting_is_used(sandbox: ThreadedSandbox, make_client: MakeClient) -> None:
+    # The sandbox (aiohttp) answers absolute-form requests, so it can stand in for an HTTP proxy: the
+    # workspace points at a host that cannot resolve, and only the proxy setting makes the call work.
+    ws = workspace_for(
+        sandbox, region=Region.US, track_url="http://cio-test.invalid", app_url="http://cio-test.invalid"
+    )
+    client = make_client(sandbox, workspace=ws, settings=NetworkSettings(proxy=sandbox.info.app_url))
+    result = await client.app.workspaces()
+    assert result.status == 200
+    assert result.exchange.url == "http://cio-test.invalid/v1/workspaces"
+
+
+async def test_one_http_client_per_cioclient(client: CioClient) -> None:
+    await client.app.workspaces()
+    await client.track.region()
+    pool = client._http._transport._pool  # type: ignore[attr-defined]
+    assert len(pool.connections) == 1  # both APIs share the sandbox's host, so one connection serves all
