@@ -35,7 +35,7 @@ Deliberate differences from real Customer.io (reference: shared/docs/customerio-
 - ``/v1/send/*`` needs an App key (no service-account tokens); ``to`` is required for email; no email
   is really sent: the message appears in the person's messages and a ``sent_<kind>`` activity.
 - Not implemented: objects beyond storage, relationships (always empty), exports (``{"exports": null}``),
-  Pipelines (CDP), ``/unsubscribe/{delivery_id}``, ``/push/events``, the legacy ``/v1/api`` prefix.
+  Pipelines (CDP), the legacy ``/v1/api`` prefix. Request bodies over 4 MB get 413.
 """
 
 from cio_desktop.sandbox.options import SandboxInfo, SandboxOptions

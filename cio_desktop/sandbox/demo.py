@@ -12,6 +12,19 @@ import time
 from typing import Any
 
 from cio_desktop.sandbox.activity import record
+from cio_desktop.sandbox.demo_catalog import (
+    CITIES,
+    DOMAINS,
+    EVENTS,
+    FIRST,
+    LAST,
+    PAGES,
+    PLANS,
+    SCREENS,
+    SEGMENTS,
+    SUBJECTS,
+    TOPICS,
+)
 from cio_desktop.sandbox.state import JsonDict, Person, Workspace
 
 DAY = 24 * 3600
@@ -35,143 +48,6 @@ WELL_KNOWN: dict[str, str] = {
     "segment_id": "4",
     "event_name": "purchase",
 }
-
-FIRST = [
-    "Olivia",
-    "Liam",
-    "Emma",
-    "Noah",
-    "Amelia",
-    "Oliver",
-    "Ava",
-    "Elijah",
-    "Sophia",
-    "Mateo",
-    "Isabella",
-    "Lucas",
-    "Mia",
-    "Levi",
-    "Charlotte",
-    "Asher",
-    "Luna",
-    "Ethan",
-    "Harper",
-    "Aiden",
-    "Zoe",
-    "Kai",
-    "Nora",
-    "Leo",
-    "Aisha",
-    "Omar",
-    "Yuki",
-    "Hiro",
-    "Priya",
-    "Arjun",
-    "Chloe",
-    "Finn",
-    "Ines",
-    "Tomas",
-    "Freya",
-    "Sven",
-    "Mei",
-    "Chen",
-    "Fatima",
-    "Diego",
-    "Lea",
-    "Jonas",
-    "Sara",
-    "Malik",
-    "Ana",
-    "Pablo",
-    "Eva",
-    "Ravi",
-]
-LAST = [
-    "Smith",
-    "Garcia",
-    "Müller",
-    "Rossi",
-    "Dubois",
-    "Novak",
-    "Kowalski",
-    "Johansson",
-    "Tanaka",
-    "Kim",
-    "Patel",
-    "Singh",
-    "Okafor",
-    "Silva",
-    "Costa",
-    "Nguyen",
-    "Hansen",
-    "Jensen",
-    "Murphy",
-    "O'Brien",
-    "Fischer",
-    "Weber",
-    "Moreau",
-    "Lopez",
-    "Martin",
-    "Bianchi",
-    "Santos",
-    "Ivanova",
-    "Yilmaz",
-    "Haddad",
-    "Cohen",
-    "Larsen",
-    "Berg",
-    "Virtanen",
-    "Horvat",
-    "Popescu",
-    "Andersen",
-    "Schmidt",
-    "Kaur",
-    "Mensah",
-]
-CITIES = (
-    ("London", "GB", "en"),
-    ("Berlin", "DE", "de"),
-    ("Paris", "FR", "fr"),
-    ("Madrid", "ES", "es"),
-    ("Lisbon", "PT", "pt"),
-    ("Dublin", "IE", "en"),
-    ("Toronto", "CA", "en"),
-    ("Austin", "US", "en"),
-    ("Sydney", "AU", "en"),
-    ("Tokyo", "JP", "ja"),
-    ("Oslo", "NO", "nb"),
-    ("Milan", "IT", "it"),
-)
-PLANS = ("free", "trial", "basic", "pro", "enterprise")
-DOMAINS = ("example.com", "example.org", "example.net")
-EVENTS = ("signed_up", "logged_in", "viewed_product", "added_to_cart", "purchase", "invited_teammate")
-PAGES = ("/", "/pricing", "/products/blue-mug", "/products/red-scarf", "/checkout", "/help/billing")
-SCREENS = ("Home", "Settings", "Product", "Cart")
-SUBJECTS = (
-    "Welcome aboard!",
-    "Your receipt",
-    "Your trial ends in 3 days",
-    "New in {plan}: faster exports",
-    "We miss you",
-    "Your weekly summary",
-    "Password reset",
-    "Tips to get started",
-)
-SEGMENTS = (
-    (1, "All people", "Everyone in the workspace", "dynamic"),
-    (2, "Trial users", "People on the trial plan", "dynamic"),
-    (3, "Beta testers", "Hand-picked people testing new features", "manual"),
-    (4, "Paying customers", "Basic, pro and enterprise plans", "dynamic"),
-    (5, "Newsletter readers", "Subscribed to the newsletter topic", "dynamic"),
-    (6, "VIP", "Lifetime value over 1000", "dynamic"),
-    (7, "Churn risk", "No login for 14 days", "dynamic"),
-    (8, "Mobile app users", "At least one device", "dynamic"),
-)
-TOPICS = (
-    {"id": 1, "name": "Newsletter", "description": "Monthly news and stories", "default": True},
-    {"id": 2, "name": "Product updates", "description": "New features and changes", "default": True},
-    {"id": 3, "name": "Offers", "description": "Discounts and promotions", "default": False},
-)
 
 
 def credentials(seed: int) -> dict[str, Any]:

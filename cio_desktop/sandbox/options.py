@@ -6,7 +6,7 @@ Plain data only (no aiohttp import), so the CLI parser and the GUI can use it ch
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -59,13 +59,14 @@ class SandboxInfo:
     ``track_url`` and ``app_url`` are host roots (``http://127.0.0.1:PORT``): append ``/api/v1`` or
     ``/api/v2`` for Track and ``/v1`` for the App API, exactly as after ``https://track.customer.io`` and
     ``https://api.customer.io``. ``track_url_other``/``app_url_other`` are the other region's face.
+    The keys are fake but still kept out of ``repr``.
     """
 
     track_url: str
     app_url: str
     site_id: str
-    track_api_key: str
-    app_api_key: str
+    track_api_key: str = field(repr=False)
+    app_api_key: str = field(repr=False)
     region: str
     workspace_id: int
     ca_file: str | None = None

@@ -72,6 +72,10 @@ async def guard_mw(request: web.Request, handler: Handler) -> web.StreamResponse
         return _not_found(path)
     except web.HTTPMethodNotAllowed:
         return _not_found(path, 405)
+    except web.HTTPException as exc:  # e.g. 413 from aiohttp's body size cap
+        if path.startswith("/api/"):
+            return meta_error(exc.reason, exc.status)
+        return app_error(exc.status, exc.reason.lower())
     except Exception:
         log.exception("sandbox handler failed for %s %s", request.method, path)
         if path.startswith("/api/"):

@@ -59,8 +59,8 @@ class Workspace:
     workspace_id: int
     name: str
     site_id: str
-    track_api_key: str
-    app_api_key: str
+    track_api_key: str = field(repr=False)
+    app_api_key: str = field(repr=False)
     people: dict[str, Person] = field(default_factory=dict)
     activities: list[JsonDict] = field(default_factory=list)
     messages: list[JsonDict] = field(default_factory=list)

@@ -242,3 +242,45 @@ async def metrics(request: web.Request) -> web.Response:
     )
     c.changed()
     return track_ok()
+
+
+@routes.post("/api/v1/push/events")
+@routes.post("/push/events")
+async def push_events(request: web.Request) -> web.Response:
+    """Deprecated push metrics (no auth); Ruby and iOS post to the root path."""
+    try:
+        body = await _body(request)
+    except BodyError as exc:
+        return track_errors([str(exc)])
+    event = body.get("event") if isinstance(body, dict) else None
+    if event not in ("opened", "converted", "delivered") or not body.get("delivery_id"):
+        return track_errors(["delivery_id and event (opened, converted or delivered) are required"])
+    c = ctx(request)
+    activity.record(
+        c.ws, None, f"{event}_push", data=body, delivery_id=str(body["delivery_id"]), delivery_type="ios"
+    )
+    c.changed()
+    return track_ok()
+
+
+@routes.post("/unsubscribe/{delivery_id}")
+async def unsubscribe(request: web.Request) -> web.Response:
+    """Custom unsubscribe link handling (no auth; the JSON content type is required)."""
+    if request.content_type != "application/json":
+        return track_errors(["Content-Type must be application/json"])
+    try:
+        body = await _body(request)
+    except BodyError as exc:
+        return track_errors([str(exc)])
+    c = ctx(request)
+    delivery_id = request.match_info["delivery_id"]
+    message = next((m for m in c.ws.messages if m["id"] == delivery_id), None)
+    if message is None:
+        return track_errors(["delivery_id is not valid"])
+    person = c.ws.people.get(message.get("_cio") or "")
+    if isinstance(body, dict) and body.get("unsubscribe") is True and person is not None:
+        person.unsubscribed = True
+        person.attributes["unsubscribed"] = True
+        activity.record(c.ws, person, "unsubscribed_email", delivery_id=delivery_id, delivery_type="email")
+        c.changed()
+    return track_ok()

@@ -37,3 +37,12 @@ def test_tls_sandbox_is_trusted_with_its_ca(sandbox_tls: ThreadedSandbox) -> Non
     with httpx.Client(verify=ssl.create_default_context(cafile=info.ca_file), timeout=10) as client:
         r = client.get(f"{info.track_url}/api/v1/accounts/region", auth=(info.site_id, info.track_api_key))
     assert r.json() == {"url": info.track_url, "region": "us", "environment_id": info.workspace_id}
+
+
+def test_info_repr_hides_the_keys_but_json_carries_them(sandbox: ThreadedSandbox) -> None:
+    info = sandbox.info
+    assert info.track_api_key not in repr(info)
+    assert info.app_api_key not in repr(info)
+    data = info.to_json_dict()
+    assert (data["track_api_key"], data["app_api_key"]) == (info.track_api_key, info.app_api_key)
+    assert type(info).from_json_dict({**data, "future_field": 1}) == info

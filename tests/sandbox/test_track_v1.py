@@ -313,3 +313,34 @@ def test_unknown_track_path_is_a_json_404(api: Api) -> None:
     r = api.track("GET", "/api/v1/nothing-here")
     assert r.status_code == 404
     assert r.json() == {"meta": {"error": "Not Found"}}
+
+
+def test_push_metrics_on_both_documented_paths_need_no_auth(api: Api) -> None:
+    body = {"delivery_id": "dlv-p", "event": "opened", "device_id": "tok", "timestamp": 1_700_000_000}
+    assert ok(api.track("POST", "/api/v1/push/events", body, auth=None)) == OK
+    assert ok(api.track("POST", "/push/events", body, auth=None)) == OK
+    assert len(api.workspace_log(type="opened_push")) == 2
+    assert api.track("POST", "/push/events", {"event": "clicked"}, auth=None).status_code == 400
+
+
+def test_custom_unsubscribe_by_delivery_id(api: Api) -> None:
+    cid = WELL_KNOWN["customer_id"]
+    delivery = api.app("GET", f"/v1/customers/{cid}/messages", params={"limit": 1}).json()["messages"][0][
+        "id"
+    ]
+    r = api.track("POST", f"/unsubscribe/{delivery}", content=b'{"unsubscribe":true}', auth=None)
+    assert r.status_code == 400  # no JSON content type
+    assert ok(api.track("POST", f"/unsubscribe/{delivery}", {"unsubscribe": True}, auth=None)) == OK
+    assert api.attributes(cid).json()["customer"]["unsubscribed"] is True
+    assert (
+        api.track("POST", "/unsubscribe/not-a-delivery", {"unsubscribe": True}, auth=None).status_code == 400
+    )
+
+
+def test_oversized_v1_body_is_refused(api: Api) -> None:
+    r = api.track("PUT", "/api/v1/customers/huge", {"blob": "x" * (1024 * 1024 + 10)})
+    assert r.status_code == 400
+    assert "larger than" in r.json()["meta"]["errors"][0]
+    r = api.track("PUT", "/api/v1/customers/huge", {"blob": "x" * (5 * 1024 * 1024)})
+    assert r.status_code == 413
+    assert "meta" in r.json()
