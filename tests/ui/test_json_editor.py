@@ -48,9 +48,9 @@ def test_highlighter_colours_keys_and_values(qtbot) -> None:
 
 
 def test_a_custom_checker_and_accessibility(qtbot) -> None:
-    editor = JsonEditor(name="batch_editor")
+    editor = JsonEditor(name="batchEditor")
     qtbot.addWidget(editor)
-    assert editor.editor.objectName() == "batch_editor_text"
+    assert editor.editor.objectName() == "batchEditorText"
     assert editor.editor.accessibleName()
     assert editor.tidy_button.accessibleName()
     assert editor.editor.tabChangesFocus()

@@ -89,7 +89,7 @@ class JsonEditor(QWidget):
     validity_changed = Signal(bool)
     text_edited = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, name: str = "json_editor") -> None:
+    def __init__(self, parent: QWidget | None = None, *, name: str = "jsonEditor") -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self._checker: Checker = check_json
@@ -97,7 +97,7 @@ class JsonEditor(QWidget):
         self._valid = True
 
         self.editor = QPlainTextEdit(self)
-        self.editor.setObjectName(f"{name}_text")
+        self.editor.setObjectName(f"{name}Text")
         self.editor.setAccessibleName("JSON text")
         self.editor.setAccessibleDescription("Type JSON here. Mistakes are named below the editor.")
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -107,17 +107,17 @@ class JsonEditor(QWidget):
         self.highlighter = JsonHighlighter(self.editor.document())
 
         self.problem_label = QLabel(self)
-        self.problem_label.setObjectName(f"{name}_problem")
+        self.problem_label.setObjectName(f"{name}Problem")
         self.problem_label.setAccessibleName("JSON check result")
         self.problem_label.setWordWrap(True)
         self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.position_label = QLabel(self)
-        self.position_label.setObjectName(f"{name}_position")
+        self.position_label.setObjectName(f"{name}Position")
         self.position_label.setAccessibleName("Cursor position")
 
         self.tidy_button = QPushButton("Tidy up", self)
-        self.tidy_button.setObjectName(f"{name}_tidy")
+        self.tidy_button.setObjectName(f"{name}TidyButton")
         self.tidy_button.setAccessibleName("Tidy up the JSON")
         self.tidy_button.setToolTip("Re-indent the JSON neatly (Ctrl+Shift+F)")
         self.tidy_button.clicked.connect(self.tidy)

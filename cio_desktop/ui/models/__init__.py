@@ -1,0 +1,1 @@
+"""Qt item models for the work panels (lookup, event test, request inspector)."""

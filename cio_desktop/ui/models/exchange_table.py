@@ -1,0 +1,224 @@
+"""The request inspector's table: one row per recorded exchange, newest first, plus its filter proxy.
+
+Not responsible for fetching history (the panel subscribes to ``RequestHistory``) or for details.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor
+
+from cio_desktop.api.exchange import Exchange
+
+COLUMNS = ("Time", "Workspace", "Method", "Path", "Status", "Duration")
+ExchangeRole = Qt.ItemDataRole.UserRole + 1
+SortRole = Qt.ItemDataRole.UserRole + 2
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class StatusClass:
+    """Filter values for the status column."""
+
+    ALL = "all"
+    SUCCESS = "2xx"
+    CLIENT = "4xx"
+    SERVER = "5xx"
+    FAILED = "failed"
+
+    LABELS = (
+        (ALL, "Any status"),
+        (SUCCESS, "Succeeded (2xx)"),
+        (CLIENT, "Refused (4xx)"),
+        (SERVER, "Server trouble (5xx)"),
+        (FAILED, "No answer (network, timeout, cancelled)"),
+    )
+
+
+def status_class(exchange: Exchange) -> str:
+    """Which ``StatusClass`` an exchange belongs to."""
+    status = exchange.status
+    if status is None:
+        return StatusClass.FAILED
+    if 200 <= status < 300:
+        return StatusClass.SUCCESS
+    if 400 <= status < 500:
+        return StatusClass.CLIENT
+    if status >= 500:
+        return StatusClass.SERVER
+    return StatusClass.ALL
+
+
+def path_of(exchange: Exchange) -> str:
+    """The URL's path and query, what people recognise in the table."""
+    parts = urlsplit(exchange.url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def status_text(exchange: Exchange) -> str:
+    """``200``, or the failure in a few words when no answer came."""
+    if exchange.status is not None:
+        return str(exchange.status)
+    return exchange.error or "no answer"
+
+
+class ExchangeTableModel(QAbstractTableModel):
+    """Exchanges as rows (newest first); ``ExchangeRole`` gives the ``Exchange`` itself."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Exchange] = []
+        self._ids: set[str] = set()
+
+    def set_exchanges(self, exchanges: list[Exchange]) -> None:
+        """Replace every row (newest first)."""
+        self.beginResetModel()
+        self._rows = sorted(exchanges, key=lambda e: e.started_at, reverse=True)
+        self._ids = {e.id for e in self._rows}
+        self.endResetModel()
+
+    def add_exchange(self, exchange: Exchange) -> None:
+        """Insert one new exchange at the top (a known id replaces its row)."""
+        if exchange.id in self._ids:
+            for row, existing in enumerate(self._rows):
+                if existing.id == exchange.id:
+                    self._rows[row] = exchange
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+                    return
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self._rows.insert(0, exchange)
+        self._ids.add(exchange.id)
+        self.endInsertRows()
+
+    def exchanges(self) -> list[Exchange]:
+        return list(self._rows)
+
+    def workspaces(self) -> list[str]:
+        return sorted({e.workspace for e in self._rows if e.workspace})
+
+    def exchange_at(self, row: int) -> Exchange:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt signature
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        exchange = self._rows[index.row()]
+        column = index.column()
+        if role == ExchangeRole:
+            return exchange
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(exchange, column)
+        if role == SortRole:
+            return self._sort_key(exchange, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 0:
+                return exchange.started_at.isoformat()
+            if column == 3:
+                return exchange.url
+            if column == 4 and exchange.error:
+                return exchange.error
+            return exchange.operation or None
+        if role == Qt.ItemDataRole.ForegroundRole and column == 4:
+            cls = status_class(exchange)
+            if cls == StatusClass.SUCCESS:
+                return QColor("#2e7d32")
+            if cls in (StatusClass.CLIENT, StatusClass.SERVER, StatusClass.FAILED):
+                return QColor("#c62828")
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 5:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _display(exchange: Exchange, column: int) -> str:
+        if column == 0:
+            return exchange.started_at.astimezone().strftime("%H:%M:%S")
+        if column == 1:
+            return exchange.workspace
+        if column == 2:
+            return exchange.method
+        if column == 3:
+            return path_of(exchange)
+        if column == 4:
+            return status_text(exchange)
+        return f"{exchange.total_ms:.0f} ms"
+
+    @staticmethod
+    def _sort_key(exchange: Exchange, column: int) -> Any:
+        if column == 0:
+            return exchange.started_at.timestamp()
+        if column == 4:
+            return exchange.status if exchange.status is not None else -1
+        if column == 5:
+            return exchange.total_ms
+        return ExchangeTableModel._display(exchange, column)
+
+
+class ExchangeFilterProxy(QSortFilterProxyModel):
+    """Filters rows by workspace name, status class and free text (URL, operation, status, error)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._workspace: str | None = None
+        self._status = StatusClass.ALL
+        self._text = ""
+        self.setSortRole(SortRole)
+
+    def set_workspace(self, name: str | None) -> None:
+        self.beginFilterChange()
+        self._workspace = name or None
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_status_class(self, value: str) -> None:
+        self.beginFilterChange()
+        self._status = value
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self._text = text.strip().lower()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, ExchangeTableModel):
+            return True
+        exchange = model.exchange_at(source_row)
+        if self._workspace and exchange.workspace != self._workspace:
+            return False
+        if self._status != StatusClass.ALL and status_class(exchange) != self._status:
+            return False
+        if self._text:
+            haystack = " ".join(
+                (
+                    exchange.method,
+                    exchange.url,
+                    exchange.operation,
+                    exchange.workspace,
+                    status_text(exchange),
+                )
+            ).lower()
+            return self._text in haystack
+        return True

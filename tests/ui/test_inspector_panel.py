@@ -1,0 +1,130 @@
+"""The request inspector: live table, filters, details, copy as curl and HAR export."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from cio_desktop.api.exchange import Exchange
+from cio_desktop.api.history import RequestHistory
+from cio_desktop.ui.panels.inspector_panel import InspectorPanel
+from tests.ui.conftest import QtAsyncLoop
+
+T0 = datetime(2026, 11, 26, 12, 0, 0).astimezone()
+
+
+class _Services:
+    """Only what the inspector uses: the request history."""
+
+    def __init__(self, history: RequestHistory) -> None:
+        self.history = history
+
+
+def _exchange(
+    n: int, *, workspace: str = "Shop", status: int | None = 200, path: str = "/api/v1/customers/a"
+) -> Exchange:
+    return Exchange(
+        id=f"ex{n}",
+        workspace=workspace,
+        method="PUT",
+        url=f"https://track.customer.io{path}",
+        request_headers={"Authorization": "Basic [redacted]", "Content-Type": "application/json"},
+        request_body='{"plan":"pro"}',
+        status=status,
+        response_headers={"content-type": "application/json"},
+        response_body="{}" if status else None,
+        error=None if status else "The connection timed out.",
+        started_at=T0 + timedelta(seconds=n),
+        timings={"connect": 3.0, "tls": 0.0, "first_byte": 40.0, "total": 45.0},
+        operation="Identify",
+        api="track",
+    )
+
+
+def _panel(qtbot, history: RequestHistory) -> InspectorPanel:
+    panel = InspectorPanel(_Services(history))
+    qtbot.addWidget(panel)
+    panel.resize(1000, 700)
+    return panel
+
+
+def test_empty_history_explains_what_will_appear(qtbot) -> None:
+    panel = _panel(qtbot, RequestHistory(persist=False))
+    assert panel.panel_title == "Request inspector"
+    assert not panel.empty_label.isHidden()
+    assert "No calls yet" in panel.empty_label.text()
+    assert not panel.har_button.isEnabled()
+
+
+def test_new_calls_appear_live_newest_first_and_filters_narrow_them(qtbot) -> None:
+    history = RequestHistory(persist=False)
+    history.add(_exchange(1))
+    panel = _panel(qtbot, history)
+    history.add(_exchange(2, workspace="Blog", status=401))
+    history.add(_exchange(3, status=None, path="/v1/customers/b/attributes"))
+    assert panel.proxy.rowCount() == 3
+    assert [e.id for e in panel.visible_exchanges()] == ["ex3", "ex2", "ex1"]
+    assert panel.count_label.text() == "3 calls"
+
+    panel.workspace_combo.setCurrentIndex(panel.workspace_combo.findData("Blog"))
+    assert [e.id for e in panel.visible_exchanges()] == ["ex2"]
+    assert panel.count_label.text() == "1 of 3 calls"
+    panel.workspace_combo.setCurrentIndex(0)
+
+    panel.status_combo.setCurrentIndex(panel.status_combo.findData("failed"))
+    assert [e.id for e in panel.visible_exchanges()] == ["ex3"]
+    panel.status_combo.setCurrentIndex(panel.status_combo.findData("4xx"))
+    assert [e.id for e in panel.visible_exchanges()] == ["ex2"]
+    panel.status_combo.setCurrentIndex(0)
+
+    qtbot.keyClicks(panel.search_edit, "attributes")
+    assert [e.id for e in panel.visible_exchanges()] == ["ex3"]
+    assert "timed out" in panel.proxy.index(0, 4).data()
+
+
+def test_details_show_headers_pretty_bodies_and_timings(qtbot) -> None:
+    history = RequestHistory(persist=False)
+    history.add(_exchange(1))
+    panel = _panel(qtbot, history)
+    panel.select_row(0)
+    details = panel.details
+    assert details.summary_labels["request"].text() == "PUT https://track.customer.io/api/v1/customers/a"
+    assert details.summary_labels["status"].text() == "200"
+    assert "Authorization: Basic [redacted]" in details.request_headers.toPlainText()
+    assert details.request_body.toPlainText() == '{\n  "plan": "pro"\n}'
+    assert details.timing_bars["first_byte"].text() == "40 ms"
+    assert "reused" in details.timing_bars["tls"].text()
+    assert details.timing_bars["total"].value() == 1000
+
+
+def test_copy_as_curl_puts_placeholders_on_the_clipboard(qtbot) -> None:
+    history = RequestHistory(persist=False)
+    history.add(_exchange(1))
+    panel = _panel(qtbot, history)
+    panel.select_row(0)
+    qtbot.mouseClick(panel.curl_button, Qt.MouseButton.LeftButton)
+    text = QApplication.clipboard().text()
+    assert text.startswith("curl -X PUT")
+    assert "$CIO_TRACK_API_KEY" in text
+    assert "Copied as curl" in panel.banner.message()
+
+
+def test_export_har_writes_the_visible_calls_off_the_ui_thread(
+    qtbot, qloop: QtAsyncLoop, tmp_path: Path
+) -> None:
+    history = RequestHistory(persist=False)
+    for n in range(3):
+        history.add(_exchange(n, workspace="Shop" if n else "Blog"))
+    panel = _panel(qtbot, history)
+    panel.workspace_combo.setCurrentIndex(panel.workspace_combo.findData("Shop"))
+    target = tmp_path / "calls.har"
+    with qtbot.waitSignal(panel.busy_changed):
+        count = qloop.run(panel.export_har(target))
+    assert count == 2
+    har = json.loads(target.read_text(encoding="utf-8"))
+    assert len(har["log"]["entries"]) == 2
+    assert "Saved 2 calls" in panel.banner.message()
