@@ -43,6 +43,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     p.add_argument("--rate-limit", type=float, default=10.0, help="App API requests/s per key (0 = off)")
     p.add_argument("--people", type=int, default=300, help="number of random demo people (default 300)")
+    p.add_argument(
+        "--stop-on-stdin-close",
+        action="store_true",
+        help="also stop when stdin closes (so a parent app that dies takes the sandbox with it)",
+    )
     p.set_defaults(func=run)
 
 
@@ -86,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     from cio_desktop.sandbox.process import serve_forever
 
     try:
-        return asyncio.run(serve_forever(options))
+        return asyncio.run(serve_forever(options, watch_stdin=args.stop_on_stdin_close))
     except OSError as exc:
         return _error(f"the sandbox could not listen on {args.host}:{args.port} ({exc.strerror or exc})")
     except ValueError as exc:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import signal
 import sys
+import threading
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -44,7 +46,7 @@ def sandbox_command(options: SandboxOptions) -> list[str]:
         args.append("--allow-remote")
     for spec in options.faults:
         args += ["--fault", spec]
-    return base + args
+    return [*base, *args, "--stop-on-stdin-close"]
 
 
 @dataclass
@@ -65,6 +67,8 @@ class SandboxProcess:
 
     async def stop(self, grace_s: float = STOP_TIMEOUT_S) -> int:
         """SIGTERM, wait (kill after ``grace_s``); returns the exit code."""
+        if self.process.stdin is not None:
+            self.process.stdin.close()
         if self.process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 self.process.terminate()
@@ -91,7 +95,7 @@ async def start_sandbox_process(
     options = options or SandboxOptions()
     proc = await asyncio.create_subprocess_exec(
         *sandbox_command(options),
-        stdin=asyncio.subprocess.DEVNULL,
+        stdin=asyncio.subprocess.PIPE,  # the child stops when this closes, even if we die
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -113,8 +117,18 @@ async def start_sandbox_process(
     return handle
 
 
-async def serve_forever(options: SandboxOptions) -> int:
-    """Start the server, print the JSON line, serve until SIGINT/SIGTERM; returns the exit code."""
+def _watch_stdin(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    """Block until stdin reaches end-of-file (the parent closed it or died), then ask to stop."""
+    with contextlib.suppress(OSError, ValueError):  # raw reads: no buffer lock held at interpreter exit
+        while os.read(sys.stdin.fileno(), 4096):
+            pass
+    with contextlib.suppress(RuntimeError):  # the loop may already be closed
+        loop.call_soon_threadsafe(stop.set)
+
+
+async def serve_forever(options: SandboxOptions, *, watch_stdin: bool = False) -> int:
+    """Start the server, print the JSON line, serve until SIGINT/SIGTERM (or stdin closes, with
+    ``watch_stdin``); returns the exit code."""
     from cio_desktop.sandbox.server import SandboxServer  # lazy: aiohttp
 
     server = SandboxServer(options)
@@ -126,6 +140,8 @@ async def serve_forever(options: SandboxOptions) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, AttributeError, ValueError):
             loop.add_signal_handler(sig, stop.set)
+    if watch_stdin:
+        threading.Thread(target=_watch_stdin, args=(loop, stop), name="stdin-watch", daemon=True).start()
     try:
         await stop.wait()
     finally:

@@ -122,3 +122,21 @@ async def test_start_sandbox_process_failure_is_a_plain_error() -> None:
         await start_sandbox_process(SandboxOptions(host="192.0.2.1"))
     assert info.value.message == "The practice server could not be started."
     assert "refusing to listen" in info.value.detail
+
+
+def test_child_started_for_the_app_stops_when_its_stdin_closes() -> None:
+    proc = subprocess.Popen(
+        sandbox_command(SandboxOptions(people=5)),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert proc.stdin is not None
+    assert json.loads(proc.stdout.readline())["track_url"].startswith("http://127.0.0.1:")
+    proc.stdin.close()  # what the OS does when the parent app dies
+    assert proc.wait(timeout=15) == 0
+    proc.stdout.close()
+    assert proc.stderr is not None
+    proc.stderr.close()
