@@ -114,11 +114,16 @@ class Engine:
         attempt = 0
         while True:
             attempt += 1
-            if api == "app" and self._limiter is not None:
-                await self._limiter.acquire()
-            outcome = await self._attempt(
-                api, method, url, clean_params, headers, content, operation, attempt, region
-            )
+            limiter = self._limiter if api == "app" else None
+            if limiter is not None:
+                await limiter.acquire()
+            try:
+                outcome = await self._attempt(
+                    api, method, url, clean_params, headers, content, operation, attempt, region
+                )
+            finally:
+                if limiter is not None:
+                    limiter.release()
             if isinstance(outcome, ApiResult):
                 return outcome
             error, retry_after, retryable = outcome

@@ -1,10 +1,13 @@
 """Client-side rate limit: at most ``max_calls`` App API calls per ``period_s`` per App key.
 
-Customer.io allows 10 App API requests per second per key and answers 429 beyond that. A plain token
-bucket lets a full bucket plus a refill through in one second, so this limiter is a sliding-window
-bucket: a call takes the slot one period after the call ``max_calls`` places before it (plus a small
-margin for network jitter). Reservations are computed without awaiting, so the limiter holds no
-loop-bound objects and one instance can be shared by every client using the same key.
+Customer.io allows 10 App API requests per second per key and answers 429 beyond that, counting
+requests as they *arrive*. The client cannot see arrival times, so each call holds one of ``max_calls``
+places from the moment it starts until ``period_s`` after its answer came back: the server received
+a call before its answer left, so any server-side window of ``period_s`` sees at most ``max_calls``
+of our requests, whatever the network jitter. (A plain token bucket lets a full bucket plus a refill
+through in one second and trips the server's sliding window.)
+
+No loop-bound objects: one instance is shared by every client that uses the same key, on any loop.
 """
 
 from __future__ import annotations
@@ -14,46 +17,70 @@ import hashlib
 import threading
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+POLL_S = 0.02  # how often to look again while every place is held by a call still in flight
 
 
 class RateLimiter:
-    """Sliding-window limiter; ``await acquire()`` returns the seconds it waited."""
+    """``async with limiter.slot(): <one request>``; or ``await acquire()`` … ``release()``."""
 
     def __init__(
         self,
         max_calls: int = 10,
         period_s: float = 1.0,
         *,
-        margin_s: float = 0.05,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.max_calls = max_calls
         self.period_s = period_s
-        self.margin_s = margin_s
         self._clock = clock
         self._sleep = sleep
-        self._slots: deque[float] = deque(maxlen=max_calls)
+        self._in_flight = 0
+        self._cooling: deque[float] = deque()  # when each finished call frees its place, ascending
         self._lock = threading.Lock()
 
-    def reserve(self) -> float:
-        """Take the next free slot and return how long to wait for it (0 = go now)."""
+    def try_acquire(self) -> float:
+        """Take a place and return 0, or return how long to wait before trying again."""
         with self._lock:
             now = self._clock()
-            slot = now
-            if len(self._slots) == self.max_calls:
-                slot = max(now, self._slots[0] + self.period_s + self.margin_s)
-            if self._slots and slot < self._slots[-1]:
-                slot = self._slots[-1]
-            self._slots.append(slot)
-            return slot - now
+            while self._cooling and self._cooling[0] <= now:
+                self._cooling.popleft()
+            if self._in_flight + len(self._cooling) < self.max_calls:
+                self._in_flight += 1
+                return 0.0
+            if self._cooling:
+                return max(self._cooling[0] - now, 0.001)
+            return POLL_S
 
     async def acquire(self) -> float:
-        delay = self.reserve()
-        if delay > 0:
+        """Wait for a place; returns the seconds waited."""
+        waited = 0.0
+        while True:
+            delay = self.try_acquire()
+            if delay == 0.0:
+                return waited
+            waited += delay
             await self._sleep(delay)
-        return delay
+
+    def release(self) -> None:
+        """The call that held a place got its answer (or failed): the place frees ``period_s`` later."""
+        with self._lock:
+            self._in_flight = max(0, self._in_flight - 1)
+            free_at = self._clock() + self.period_s
+            if self._cooling and free_at < self._cooling[-1]:
+                free_at = self._cooling[-1]
+            self._cooling.append(free_at)
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[float]:
+        waited = await self.acquire()
+        try:
+            yield waited
+        finally:
+            self.release()
 
 
 _registry: dict[str, RateLimiter] = {}

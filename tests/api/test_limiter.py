@@ -4,8 +4,10 @@ server's limit itself."""
 from __future__ import annotations
 
 import asyncio
+import random
 
 import httpx
+import pytest
 
 from cio_desktop.api.limiter import RateLimiter, limiter_for_key
 from cio_desktop.api.retry import NO_RETRY
@@ -14,17 +16,39 @@ from cio_desktop.sandbox.demo import WELL_KNOWN
 from tests.api.conftest import MakeClient
 
 
-def test_no_window_of_one_second_holds_more_than_ten() -> None:
+def test_a_place_frees_one_period_after_the_answer() -> None:
     now = [100.0]
-    limiter = RateLimiter(10, 1.0, margin_s=0.0, clock=lambda: now[0])
-    slots = []
-    for i in range(35):
-        now[0] = 100.0 + i * 0.01  # a burst: 35 calls within 0.35 s
-        slots.append(now[0] + limiter.reserve())
-    assert slots[:10] == [100.0 + i * 0.01 for i in range(10)]  # the first ten go at once
-    for start in slots:
-        assert sum(1 for s in slots if start <= s < start + 1.0) <= 10
-    assert slots == sorted(slots)
+    limiter = RateLimiter(10, 1.0, clock=lambda: now[0])
+    assert [limiter.try_acquire() for _ in range(10)] == [0.0] * 10  # the first ten go at once
+    assert limiter.try_acquire() > 0  # all ten still in flight: wait
+    now[0] = 100.2
+    limiter.release()  # one answer arrives at 100.2
+    assert limiter.try_acquire() == pytest.approx(1.0)  # its place frees at 101.2
+    now[0] = 101.2
+    assert limiter.try_acquire() == 0.0
+
+
+async def test_server_window_never_sees_more_than_ten() -> None:
+    """Simulated calls with random durations: call n starts ≥ 1 s after call n-10 finished, so any
+    1-second window of arrivals (between start and finish) holds at most ten."""
+    now = [0.0]
+    rng = random.Random(7)
+
+    async def fake_sleep(delay: float) -> None:
+        now[0] += delay
+
+    limiter = RateLimiter(10, 1.0, clock=lambda: now[0], sleep=fake_sleep)
+    spans: list[tuple[float, float]] = []
+    for _ in range(60):
+        await limiter.acquire()
+        start = now[0]
+        end = start + rng.uniform(0.0, 0.3)
+        spans.append((start, end))
+        if len(spans) >= 3:  # keep a few in flight: finish the oldest unfinished one
+            now[0] = max(now[0], spans[-3][1])
+            limiter.release()
+    for n in range(10, len(spans)):
+        assert spans[n][0] >= spans[n - 10][1] + 1.0 - 1e-9
 
 
 def test_one_limiter_per_key() -> None:
