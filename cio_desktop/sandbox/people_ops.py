@@ -94,6 +94,9 @@ def identify(ws: Workspace, kind: str, value: str, attrs: JsonDict) -> Person | 
                 ws.set_identity(person, id=value, email=person.email)
         elif kind == "email" and new_id:
             person = ws.by_id(new_id)
+            if person is not None:
+                ws.set_identity(person, id=person.id, email=value)
+                person.attributes["email"] = value
     if person is None:
         if kind == "cio_id" or update_only or _suppressed(ws, kind, value):
             reason = "person not found" if not _suppressed(ws, kind, value) else "identifier is suppressed"

@@ -26,7 +26,7 @@ from cio_desktop.sandbox.replies import (
     meta_error,
     track_unauthorized,
 )
-from cio_desktop.sandbox.state import load_workspace, save_workspace
+from cio_desktop.sandbox.state import dump_workspace, load_workspace, save_workspace, write_state
 from cio_desktop.sandbox.tls import TlsMaterial, make_tls
 
 log = logging.getLogger(__name__)
@@ -117,6 +117,7 @@ class SandboxServer:
         self._runners: list[web.AppRunner] = []
         self._tls: TlsMaterial | None = None
         self._saver: asyncio.Task[None] | None = None
+        self._closing = asyncio.Event()
 
     def _apps(self) -> tuple[web.Application, web.Application]:
         main = web.Application(middlewares=[faults_mw, guard_mw], client_max_size=4 * 1024 * 1024)
@@ -180,15 +181,18 @@ class SandboxServer:
             save_workspace(self.context.ws, self.options.state_dir)
 
     async def _save_loop(self) -> None:
-        while True:
-            await asyncio.sleep(SAVE_INTERVAL_S)
-            self.save()
+        """Every 0.25 s, if something changed: snapshot on the loop, write the file in a thread."""
+        while not self._closing.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), SAVE_INTERVAL_S)
+            if self.options.state_dir and self.context.dirty:
+                self.context.dirty = False
+                await asyncio.to_thread(write_state, dump_workspace(self.context.ws), self.options.state_dir)
 
     async def stop(self) -> None:
         if self._saver is not None:
-            self._saver.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._saver
+            self._closing.set()  # let a write in progress finish rather than cancel it
+            await self._saver
             self._saver = None
         for runner in reversed(self._runners):
             await runner.cleanup()

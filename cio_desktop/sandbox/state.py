@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -226,11 +227,20 @@ def load_workspace(state_dir: str | os.PathLike[str]) -> Workspace | None:
         return Workspace.from_json(json.load(fh))
 
 
-def save_workspace(ws: Workspace, state_dir: str | os.PathLike[str]) -> None:
-    """Write the workspace atomically (temp file + rename) into ``state_dir``."""
+def dump_workspace(ws: Workspace) -> str:
+    """The workspace as compact JSON text (a snapshot: safe to write from another thread)."""
+    return json.dumps(ws.to_json(), separators=(",", ":"))
+
+
+def write_state(text: str, state_dir: str | os.PathLike[str]) -> None:
+    """Write saved JSON text atomically (temp file + rename) into ``state_dir``."""
     path = state_path(state_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        json.dump(ws.to_json(), fh, separators=(",", ":"))
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def save_workspace(ws: Workspace, state_dir: str | os.PathLike[str]) -> None:
+    """Write the workspace atomically into ``state_dir``."""
+    write_state(dump_workspace(ws), state_dir)

@@ -103,6 +103,11 @@ def test_bulk_attributes_leave_out_unknown_ids(api: Api) -> None:
     assert api.app("POST", "/v1/customers/attributes", {"ids": list(range(101))}).status_code == 400
 
 
+def test_relationships_are_empty_but_well_formed(api: Api) -> None:
+    r = api.app("GET", f"/v1/customers/{ADA}/relationships")
+    assert r.json() == {"cio_relationships": [], "next": ""}
+
+
 def test_person_segments(api: Api) -> None:
     segments = api.app("GET", f"/v1/customers/{ADA}/segments").json()["segments"]
     assert {s["name"] for s in segments} >= {"All people", "Beta testers", "VIP"}

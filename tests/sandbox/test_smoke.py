@@ -46,3 +46,18 @@ def test_info_repr_hides_the_keys_but_json_carries_them(sandbox: ThreadedSandbox
     data = info.to_json_dict()
     assert (data["track_api_key"], data["app_api_key"]) == (info.track_api_key, info.app_api_key)
     assert type(info).from_json_dict({**data, "future_field": 1}) == info
+
+
+def test_importing_the_sandbox_api_stays_light() -> None:
+    """The GUI imports these at start-up paths; the server libraries load only when a sandbox starts."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, json\n"
+        "import cio_desktop.sandbox, cio_desktop.sandbox.process, cio_desktop.sandbox.demo\n"
+        "heavy = ('aiohttp', 'trustme', 'httpx')\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
