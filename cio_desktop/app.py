@@ -1,20 +1,115 @@
-"""Composition root: builds the real objects, starts Qt and the qasync loop, and shuts down cleanly.
+"""Composition root: builds the services, the Qt application, the main window and the qasync loop; shuts down.
 
-Placeholder until issue #5 lands the GUI.
+Start-up order (fast first paint): Qt + the settings file (a few hundred bytes, read before the loop runs,
+so the theme and window size are right from the first frame) -> the main window is shown -> after the
+first paint, qasync's loop is attached to the already running Qt loop (``already_running=True``), the
+excepthook and log file are installed and ``window_flows.start`` reads the workspaces; panels, httpx,
+keyring and the sandbox load after that. Shut-down is the window's async ``closeEvent``.
 """
 
 from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from cio_desktop.services import Services
+    from cio_desktop.ui.main_window import MainWindow
+
+
+def setup_logging() -> None:
+    """A small rotating log file under the logs folder (messages are redacted where they are made)."""
+    from logging.handlers import RotatingFileHandler
+
+    from cio_desktop.paths import log_dir
+
+    root = logging.getLogger("cio_desktop")
+    if any(getattr(h, "cio_desktop_handler", False) for h in root.handlers):
+        return
+    handler = RotatingFileHandler(
+        log_dir() / "cio-desktop.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+    )
+    handler.cio_desktop_handler = True  # type: ignore[attr-defined]  # marker against double install
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def load_settings_now(services: Services) -> None:
+    """Read settings before the event loop runs (tiny file; a broken one falls back to defaults)."""
+    from cio_desktop.errors import CioDesktopError
+
+    try:
+        services.settings = services.settings_store.load()
+    except (CioDesktopError, OSError):
+        logging.getLogger(__name__).warning("settings could not be read; using defaults")
+
+
+class Runtime:
+    """Holds the app, window and loop for one run; ``after_first_paint`` attaches asyncio."""
+
+    def __init__(self, app: QApplication, window: MainWindow, *, demo: bool, exit_when_ready: bool) -> None:
+        self.app = app
+        self.window = window
+        self.demo = demo
+        self.exit_when_ready = exit_when_ready
+        self.loop: Any = None
+        self._uninstall_hook: Any = None
+
+    def after_first_paint(self) -> None:
+        from PySide6 import QtCore  # noqa: F401  # PySide6 is loaded before qasync on purpose
+        from qasync import QEventLoop
+
+        from cio_desktop.ui import window_flows
+        from cio_desktop.ui.errors_dialog import install_excepthook
+
+        self.loop = QEventLoop(self.app, already_running=True)
+        self._uninstall_hook = install_excepthook(lambda: self.window)
+        setup_logging()
+        stop = self.exit_when_ready and not self.demo
+        start = window_flows.start(self.window, demo=self.demo, stop_when_ready=stop)
+        task = self.window.tasks.spawn(start, key="start")
+        if self.exit_when_ready:
+            task.add_done_callback(lambda _t: self.window.close())
+
+    def close_loop(self) -> None:
+        """After ``app.exec()`` returned: detach and close the asyncio loop."""
+        if self._uninstall_hook is not None:
+            self._uninstall_hook()
+        if self.loop is None:
+            return
+        self.loop.stop()
+        asyncio.events._set_running_loop(None)
+        self.loop.close()
 
 
 def run_gui(*, demo: bool = False, exit_when_ready: bool = False) -> int:
     """Open the main window; returns the process exit code."""
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMainWindow
+    from PySide6.QtWidgets import QApplication
 
-    app = QApplication([])
-    window = QMainWindow()
-    window.setWindowTitle("cio-desktop")
+    from cio_desktop.services import Services
+    from cio_desktop.ui.main_window import MainWindow
+    from cio_desktop.ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("cio-desktop")
+    app.setApplicationDisplayName("cio-desktop")
+    app.setDesktopFileName("cio-desktop")
+    services = Services.create()
+    load_settings_now(services)
+    apply_theme(app, services.settings.theme)
+    window = MainWindow(services)
+    window.restore_state(services.settings)
     window.show()
-    if exit_when_ready:
-        QTimer.singleShot(0, app.quit)
-    return app.exec()
+    runtime = Runtime(app, window, demo=demo, exit_when_ready=exit_when_ready)
+    QTimer.singleShot(0, runtime.after_first_paint)
+    try:
+        return app.exec()
+    finally:
+        runtime.close_loop()

@@ -123,3 +123,30 @@ def qloop(qapp: QApplication) -> Iterator[QtAsyncLoop]:
         runner.close()
     messages = [str(ctx.get("message", "")) + " " + repr(ctx.get("exception")) for ctx in runner.errors]
     assert not messages, f"asyncio reported errors during the test: {messages}"
+
+
+# ---- app fixtures: real services against a sandbox, and the main window ---------------------------------
+
+
+def sandbox_hosts(sandbox: Any) -> dict[Any, Any]:
+    """Region -> hosts table pointing US at the sandbox's own face and EU at its "other region" face."""
+    from cio_desktop.api.regions import Endpoints
+    from cio_desktop.models import Region
+
+    info = sandbox.info
+    own = Endpoints(track=info.track_url, app=info.app_url)
+    other = Endpoints(track=info.track_url_other, app=info.app_url_other)
+    return {Region(info.region): own, Region(info.other_region): other}
+
+
+@pytest.fixture
+def services(qloop: QtAsyncLoop, sandbox: Any, secret_service: Any) -> Iterator[Any]:
+    """Real ``Services`` (files under the test's CIO_DESKTOP_HOME, the real Secret Service) whose US/EU
+    hosts are the test sandbox's two faces. Keys saved by the test are deleted at teardown."""
+    from cio_desktop.services import Services
+
+    svc = Services(hosts=sandbox_hosts(sandbox))
+    yield svc
+    qloop.run(svc.aclose())
+    for workspace in svc.workspaces.list():
+        qloop.run(svc.secrets.delete_all(workspace.id))

@@ -1,0 +1,310 @@
+"""MainWindow: workspace sidebar, the panel area, menus and shortcuts, the status bar, start-up and shut-down.
+
+PANEL CONTRACT (D1 <-> D2). Each work panel is a ``QWidget`` subclass that
+  * is constructed as ``Panel(services, parent=None)`` (``services``: ``cio_desktop.services.Services``;
+    panels use ``services.client_for(ws)``, ``services.history``, ``services.settings`` and never look
+    collaborators up elsewhere), and must be cheap to construct (no network, no blocking I/O);
+  * has a class attribute ``panel_title: str`` (the tab text, e.g. "Customer lookup");
+  * has ``set_workspace(workspace: Workspace | None) -> None``: called whenever the selected workspace
+    changes (None: no workspace; show an empty state). It must return at once; cancel work in flight
+    for the old workspace ("latest wins");
+  * has the signals ``busy_changed(bool)`` and ``status_message(str)``: the main window shows them in
+    the status bar ("Customer lookup: Looking up alice@example.com…");
+  * optionally ``focus_input() -> None`` (Ctrl+L on the lookup panel focuses its search field),
+    ``refresh() -> None`` (F5 re-runs the current view) and ``async aclose() -> None`` (awaited when the
+    window closes, before the clients are closed: cancel and await your tasks there).
+Panels live in ``cio_desktop.ui.panels``: ``lookup_panel.LookupPanel``, ``event_panel.EventPanel``,
+``inspector_panel.InspectorPanel`` (D2) and ``settings_panel.SettingsPanel`` (D1). They are imported after
+the first paint; a panel that cannot be imported shows a placeholder and the app keeps working.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import importlib
+import logging
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cio_desktop.models import Workspace
+from cio_desktop.services import Services
+from cio_desktop.settings import AppSettings
+from cio_desktop.ui.sidebar import WorkspaceSidebar
+from cio_desktop.ui.tasks import TaskKeeper
+from cio_desktop.ui.welcome import WelcomePage
+from cio_desktop.ui.widgets.busy import BusyIndicator
+from cio_desktop.ui.widgets.error_banner import ErrorBanner
+
+log = logging.getLogger(__name__)
+
+# (key, module, class, title) in tab order; Ctrl+1..4 follow it.
+PANELS = (
+    ("lookup", "cio_desktop.ui.panels.lookup_panel", "LookupPanel", "Customer lookup"),
+    ("event", "cio_desktop.ui.panels.event_panel", "EventPanel", "Event test"),
+    ("inspector", "cio_desktop.ui.panels.inspector_panel", "InspectorPanel", "Request inspector"),
+    ("settings", "cio_desktop.ui.panels.settings_panel", "SettingsPanel", "Settings"),
+)
+PRACTICE_TEXT = (
+    "Practice workspace: everything here is fictional data served by a small test server on this computer."
+    " Nothing is sent to Customer.io."
+)
+
+
+class PlaceholderPanel(QLabel):
+    """Stands in for a panel until it is loaded, or when it could not be loaded."""
+
+    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.panel_title = title
+        self.setObjectName("placeholderPanel")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+
+    def set_workspace(self, workspace: Workspace | None) -> None:
+        """Nothing to show for a workspace."""
+
+
+class MainWindow(QMainWindow):
+    """The app's one window. Built from cheap widgets; ``start()`` does the slow part after first paint."""
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.tasks = TaskKeeper()
+        self.panels: dict[str, QWidget] = {}
+        self._workspace: Workspace | None = None
+        self._busy_panels: set[str] = set()
+        self._shutdown_done = False
+        self.ready = asyncio.Event()  # set once the workspace list is shown (``--exit-when-ready``)
+        self.wizard: QDialog | None = None  # the open wizard or name/confirm dialog, for tests
+        self.name_dialog: QDialog | None = None
+        self.confirm_dialog: QDialog | None = None
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("cio-desktop")
+        self.resize(1100, 720)
+
+        self.sidebar = WorkspaceSidebar(self)
+        self.welcome = WelcomePage(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("panelTabs")
+        self.tabs.setAccessibleName("Panels")
+        self.tabs.setDocumentMode(True)
+        for key, _module, _cls, title in PANELS:
+            placeholder = PlaceholderPanel(title, "Loading…", self)
+            self.panels[key] = placeholder
+            self.tabs.addTab(placeholder, title)
+        self.practice_banner = QLabel(PRACTICE_TEXT, self)
+        self.practice_banner.setObjectName("practiceBanner")
+        self.practice_banner.setAccessibleName(PRACTICE_TEXT)
+        self.practice_banner.setWordWrap(True)
+        self.practice_banner.hide()
+        self.banner = ErrorBanner(self, name="windowBanner")
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("contentStack")
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(self.tabs)
+        content = QWidget(self)
+        column = QVBoxLayout(content)
+        column.setContentsMargins(4, 8, 8, 4)
+        column.addWidget(self.practice_banner)
+        column.addWidget(self.banner)
+        column.addWidget(self.stack, 1)
+        self.splitter = QSplitter(self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(content)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([260, 840])
+        self.setCentralWidget(self.splitter)
+        self._build_status_bar()
+        from cio_desktop.ui.window_actions import install_actions
+
+        self.actions_by_name: dict[str, QAction] = install_actions(self)
+        self.sidebar.workspace_selected.connect(self._on_sidebar_workspace_selected)
+        self._unsubscribe = services.subscribe(self._on_services_changed)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        self.status_label = QLabel("Starting…", self)
+        self.status_label.setObjectName("statusMessage")
+        self.status_label.setAccessibleName("Status")
+        self.panel_progress = QProgressBar(self)
+        self.panel_progress.setObjectName("statusProgress")
+        self.panel_progress.setAccessibleName("A panel is working")
+        self.panel_progress.setRange(0, 0)
+        self.panel_progress.setMaximumWidth(120)
+        self.panel_progress.setMaximumHeight(12)
+        self.panel_progress.hide()
+        self.busy = BusyIndicator(self, name="appBusy")
+        self.workspace_label = QLabel("No workspace", self)
+        self.workspace_label.setObjectName("statusWorkspace")
+        self.workspace_label.setAccessibleName("Current workspace")
+        bar.addWidget(self.status_label, 1)
+        bar.addWidget(self.busy)
+        bar.addPermanentWidget(self.panel_progress)
+        bar.addPermanentWidget(self.workspace_label)
+
+    # ---- state --------------------------------------------------------------------------------------
+    @property
+    def workspace(self) -> Workspace | None:
+        return self._workspace
+
+    def restore_state(self, settings: AppSettings) -> None:
+        """Size, splitter and current panel from the settings file (before the window is shown)."""
+        state = settings.ui_state
+        if state.get("geometry"):
+            self.restoreGeometry(QByteArray.fromBase64(state["geometry"].encode("ascii")))
+        if state.get("splitter"):
+            self.splitter.restoreState(QByteArray.fromBase64(state["splitter"].encode("ascii")))
+        tab = state.get("panel", "")
+        if tab.isdigit() and int(tab) < self.tabs.count():
+            self.tabs.setCurrentIndex(int(tab))
+
+    def ui_state(self) -> dict[str, str | None]:
+        """What ``restore_state`` reads back (plus the last real workspace; the practice one is not kept)."""
+        state: dict[str, str | None] = {
+            "geometry": bytes(self.saveGeometry().toBase64().data()).decode("ascii"),
+            "splitter": bytes(self.splitter.saveState().toBase64().data()).decode("ascii"),
+            "panel": str(self.tabs.currentIndex()),
+        }
+        if self._workspace is not None and not self._workspace.demo:
+            state["last_workspace"] = self._workspace.name
+        return state
+
+    def set_status(self, text: str) -> None:
+        self.status_label.setText(text)
+
+    # ---- panels -------------------------------------------------------------------------------------
+    def load_panels(self) -> None:
+        """Import and build the real panels (after first paint); a broken import leaves a placeholder."""
+        current = self.tabs.currentIndex()
+        for index, (key, module_name, class_name, title) in enumerate(PANELS):
+            if not isinstance(self.panels[key], PlaceholderPanel):
+                continue
+            try:
+                cls = getattr(importlib.import_module(module_name), class_name)
+                panel: Any = cls(self.services, self)
+            except ImportError:
+                log.info("panel %s is not available in this build", class_name)
+                panel = PlaceholderPanel(title, f"{title} is not available in this version yet.", self)
+            panel.setObjectName(panel.objectName() or f"{key}Panel")
+            old = self.panels[key]
+            # A scroll area lets a wide panel scroll instead of forcing the window wider (200% scaling).
+            scroll = QScrollArea(self)
+            scroll.setObjectName(f"{key}PanelScroll")
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(panel)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, scroll, getattr(panel, "panel_title", title))
+            old.deleteLater()
+            self.panels[key] = panel
+            if hasattr(panel, "busy_changed"):
+                panel.busy_changed.connect(functools.partial(self._on_panel_busy_changed, key))
+            if hasattr(panel, "status_message"):
+                panel.status_message.connect(functools.partial(self._on_panel_status_message, key))
+            panel.set_workspace(self._workspace)
+        self.tabs.setCurrentIndex(current)
+
+    def current_panel(self) -> QWidget:
+        """The panel of the current tab (tabs hold panels inside scroll areas)."""
+        return list(self.panels.values())[self.tabs.currentIndex()]
+
+    def show_panel(self, index: int) -> None:
+        if 0 <= index < self.tabs.count() and self.stack.currentWidget() is self.tabs:
+            self.tabs.setCurrentIndex(index)
+
+    def _on_panel_busy_changed(self, key: str, busy: bool) -> None:
+        if busy:
+            self._busy_panels.add(key)
+        else:
+            self._busy_panels.discard(key)
+        self.panel_progress.setVisible(bool(self._busy_panels))
+        if not self._busy_panels and not self.busy.is_busy:
+            self.set_status("Ready")
+
+    def _on_panel_status_message(self, key: str, text: str) -> None:
+        title = next(t for k, _m, _c, t in PANELS if k == key)
+        self.set_status(f"{title}: {text}" if text else "Ready")
+
+    # ---- workspace selection ------------------------------------------------------------------------
+    def _on_sidebar_workspace_selected(self, workspace: Workspace | None) -> None:
+        self._workspace = workspace
+        for panel in self.panels.values():
+            panel.set_workspace(workspace)  # type: ignore[attr-defined]  # the panel contract
+        demo = workspace is not None and workspace.demo
+        self.practice_banner.setVisible(demo)
+        if workspace is None:
+            self.workspace_label.setText("No workspace")
+            self.setWindowTitle("cio-desktop")
+        else:
+            suffix = " (practice data)" if demo else f" ({workspace.region.value.upper()})"
+            self.workspace_label.setText(f"Workspace: {workspace.name}{suffix}")
+            self.setWindowTitle(f"{workspace.name} — cio-desktop")
+        self.stack.setCurrentWidget(self.tabs if workspace is not None else self.welcome)
+        if workspace is not None and not demo and self.services.settings.last_workspace != workspace.name:
+            self.tasks.spawn(self.services.save_ui_state(last_workspace=workspace.name), key="save-last")
+
+    def _on_services_changed(self, topic: str) -> None:
+        from cio_desktop.ui import window_flows
+
+        if topic == "workspaces":
+            self.tasks.spawn(window_flows.refresh_workspaces(self), key="refresh-workspaces")
+        elif topic == "credentials":
+            self.tasks.spawn(window_flows.refresh_states(self), key="refresh-states")
+
+    # ---- shut-down ----------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Async clean-up first (tasks, clients, demo sandbox, window state), then really close."""
+        if self._shutdown_done:
+            event.accept()
+            return
+        event.ignore()
+        if self.tasks.running("shutdown"):
+            return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # no asyncio loop yet (closed before start-up finished)
+            self._shutdown_done = True
+            event.accept()
+            return
+        from cio_desktop.ui import window_flows
+
+        task = self.tasks.spawn(window_flows.shutdown(self), key="shutdown")
+        task.add_done_callback(lambda _t: self._finish_close())
+
+    def _finish_close(self) -> None:
+        import shiboken6
+
+        self._shutdown_done = True
+        self._unsubscribe()
+        if shiboken6.isValid(self):  # it may have been deleted while shutting down (tests do that)
+            self.close()
+
+    def keyboard_shortcuts(self) -> list[tuple[str, str]]:
+        """(keys, what they do) for the Help menu."""
+        return [
+            (
+                action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+                action.text().replace("&", ""),
+            )
+            for action in self.actions_by_name.values()
+            if not action.shortcut().isEmpty()
+        ]

@@ -1,0 +1,106 @@
+"""Services (the GUI's object graph, no Qt): workspaces with their keys, status dots, clients, the demo."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import keyring
+import pytest
+
+from cio_desktop.api import AuthError
+from cio_desktop.api.regions import Endpoints
+from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.secrets import SERVICE_NAME
+from cio_desktop.services import DEMO_NAME, CredentialState, Services
+
+TRACK, APP = SecretKind.TRACK_API_KEY, SecretKind.APP_API_KEY
+
+
+@pytest.fixture
+async def services(sandbox: Any, secret_service: Any) -> AsyncIterator[Services]:
+    info = sandbox.info
+    svc = Services(
+        hosts={
+            Region.US: Endpoints(info.track_url, info.app_url),
+            Region.EU: Endpoints(info.track_url_other, info.app_url_other),
+        }
+    )
+    yield svc
+    await svc.aclose()
+    for workspace in svc.workspaces.list():
+        await svc.secrets.delete_all(workspace.id)
+
+
+async def _add(services: Services, sandbox: Any, name: str = "Acme", app_key: str | None = None) -> Workspace:
+    info = sandbox.info
+    return await services.add_workspace(
+        Workspace(name=name, site_id=info.site_id, region=Region.US),
+        {TRACK: info.track_api_key, APP: app_key or info.app_api_key},
+    )
+
+
+async def test_remove_deletes_the_keys_from_the_keyring(services: Services, sandbox: Any) -> None:
+    workspace = await _add(services, sandbox)
+    assert keyring.get_password(SERVICE_NAME, f"{workspace.id}/track_api_key") == sandbox.info.track_api_key
+    await services.remove_workspace(workspace)
+    assert await services.list_workspaces() == []
+    assert keyring.get_password(SERVICE_NAME, f"{workspace.id}/track_api_key") is None
+    assert keyring.get_password(SERVICE_NAME, f"{workspace.id}/app_api_key") is None
+
+
+async def test_rename_keeps_and_duplicate_copies_the_keys(services: Services, sandbox: Any) -> None:
+    workspace = await _add(services, sandbox)
+    renamed = await services.rename_workspace(workspace, "Acme prod")
+    assert renamed.id == workspace.id
+    copy = await services.duplicate_workspace(renamed, "Acme staging")
+    assert copy.id != workspace.id
+    assert await services.load_secrets(copy) == await services.load_secrets(renamed)
+    assert [ws.name for ws in await services.list_workspaces()] == ["Acme prod", "Acme staging"]
+
+
+async def test_status_dots_follow_what_customer_io_said(services: Services, sandbox: Any) -> None:
+    good = await _add(services, sandbox)
+    bad = await _add(services, sandbox, name="Typo", app_key="wrong-app-key")
+    seen: list[str] = []
+    services.subscribe(seen.append)
+    assert (await services.credential_states(good))[APP] is CredentialState.PRESENT
+    await (await services.client_for(good)).app.workspaces()
+    assert (await services.credential_states(good))[APP] is CredentialState.VERIFIED
+    with pytest.raises(AuthError):
+        await (await services.client_for(bad)).app.workspaces()
+    assert (await services.credential_states(bad))[APP] is CredentialState.REJECTED
+    assert "credentials" in seen
+    await services.update_workspace(bad, {APP: sandbox.info.app_api_key})
+    assert (await services.credential_states(bad))[APP] is CredentialState.PRESENT, "a new key is untested"
+    await services.update_workspace(bad, {TRACK: None})
+    assert (await services.credential_states(bad))[TRACK] is CredentialState.MISSING
+
+
+async def test_client_is_shared_and_rebuilt_when_the_keys_change(services: Services, sandbox: Any) -> None:
+    workspace = await _add(services, sandbox)
+    first = await services.client_for(workspace)
+    assert await services.client_for(workspace) is first
+    await services.update_workspace(workspace, {APP: "another-key"})
+    assert await services.client_for(workspace) is not first
+
+
+async def test_demo_starts_a_sandbox_process_and_keeps_keys_in_memory(services: Services) -> None:
+    demo = await services.ensure_demo()
+    assert demo.demo
+    assert demo.name == DEMO_NAME
+    assert demo.track_url is not None
+    assert demo.track_url.startswith("http://127.0.0.1:")
+    assert await services.ensure_demo() is demo, "started once"
+    assert (await services.list_workspaces())[0] == demo
+    assert services.workspaces.list() == [], "the practice workspace is never saved"
+    result = await (await services.client_for(demo)).app.workspaces()
+    assert result.status == 200
+    assert set((await services.credential_states(demo)).values()) <= {
+        CredentialState.VERIFIED,
+        CredentialState.PRESENT,
+    }
+    process = services._sandbox
+    assert process is not None
+    await services.aclose()
+    assert process.process.returncode is not None, "the practice server stops with the app"
