@@ -1,0 +1,85 @@
+"""Shared by the CLI tests of the API commands: a workspace in the real store whose addresses point
+at a sandbox and whose keys sit in the real Secret Service, and an in-process CLI runner."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import io
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import keyring.errors
+import pytest
+
+from cio_desktop.cli import main
+from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.sandbox import ThreadedSandbox
+from cio_desktop.secrets import SERVICE_NAME, SecretStore
+from cio_desktop.workspaces import WorkspaceStore
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str | None = None) -> tuple[int, str, str]:
+    """Run ``cio-desktop ARGV`` in this process; returns (exit code, stdout, stderr)."""
+    old = sys.stdin
+    if stdin is not None:
+        sys.stdin = io.StringIO(stdin)
+    try:
+        code = main(list(argv))
+    finally:
+        sys.stdin = old
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@contextlib.contextmanager
+def sandbox_workspace(
+    sb: ThreadedSandbox,
+    secret_service: Any,
+    *,
+    name: str = "Sandbox",
+    region: Region = Region.AUTO,
+    track_key: str | None = "<sandbox>",
+    app_key: str | None = "<sandbox>",
+) -> Iterator[Workspace]:
+    """Add a workspace for ``sb`` to the store and its keys to the keyring; remove the keys after."""
+    ws = WorkspaceStore().add(
+        Workspace(
+            name=name,
+            region=region,
+            site_id=sb.info.site_id,
+            track_url=sb.info.track_url,
+            app_url=sb.info.app_url,
+            ca_file=sb.info.ca_file,
+        )
+    )
+    keys = {
+        SecretKind.TRACK_API_KEY: sb.info.track_api_key if track_key == "<sandbox>" else track_key,
+        SecretKind.APP_API_KEY: sb.info.app_api_key if app_key == "<sandbox>" else app_key,
+    }
+
+    async def store() -> None:
+        secrets = SecretStore()
+        for kind, value in keys.items():
+            if value:
+                await secrets.set(ws.id, kind, value)
+
+    asyncio.run(store())
+    try:
+        yield ws
+    finally:
+        for kind in SecretKind:
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):
+                secret_service.delete_password(SERVICE_NAME, f"{ws.id}/{kind.value}")
+
+
+def secret_forms(sb: ThreadedSandbox) -> list[str]:
+    """The sandbox's keys as they could leak: plain and base64 (alone and in the Basic pair)."""
+    info = sb.info
+    out = []
+    for secret in (info.track_api_key, info.app_api_key):
+        out += [secret, base64.b64encode(secret.encode()).decode()]
+    out.append(base64.b64encode(f"{info.site_id}:{info.track_api_key}".encode()).decode())
+    return out
