@@ -11,6 +11,16 @@ import sys
 from typing import Any
 
 EXIT_USAGE = 2
+FAULT_HELP = """fault specs (--fault KIND=VALUE[@/path-prefix], repeatable):
+  latency=S | latency=A-B   wait S seconds, or a random time between A and B
+  error=P                   share P (0..1) of requests answer 500/502/503, not processed
+  status=CODE               every request answers CODE (400-599), not processed
+  burst429=N                the next N requests answer 429 with Retry-After: 1
+  drop=P                    share P of connections closed without an answer, not processed
+  truncate=P                share P of answers cut in half (after the work was done)
+  malformed=P               share P of answers carry broken JSON (after the work was done)
+  trickle=S                 answers are sent in small pieces over S seconds
+example: --fault latency=0.2-1 --fault error=0.1@/api/v1 --fault burst429=3@/v1"""
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -20,6 +30,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         help="run the offline practice server (a local Customer.io look-alike)",
         description="Serve a local Customer.io-compatible Track and App API with demo data. Prints one "
         "JSON line with the URLs and keys when ready; stops on Ctrl-C or SIGTERM.",
+        epilog=FAULT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")

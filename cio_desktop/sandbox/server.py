@@ -50,6 +50,22 @@ async def faults_mw(request: web.Request, handler: Handler) -> web.StreamRespons
     return await ctx(request).faults.apply(request, handler)
 
 
+TRACK_HEADERS = {
+    "Cache-Control": "no-cache, no-store, must-revalidate, max-age=0",
+    "Access-Control-Allow-Origin": "*",
+}
+APP_HEADERS = {"Cache-Control": "must-revalidate,no-cache,no-store"}
+
+
+@web.middleware
+async def headers_mw(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The cache and CORS headers Customer.io's recorded responses carry."""
+    response = await handler(request)
+    if not response.prepared:
+        response.headers.update(TRACK_HEADERS if request.path.startswith("/api/") else APP_HEADERS)
+    return response
+
+
 @web.middleware
 async def guard_mw(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Auth per API, the App rate limit, and API-shaped 404/405/500 answers."""
@@ -120,7 +136,7 @@ class SandboxServer:
         self._closing = asyncio.Event()
 
     def _apps(self) -> tuple[web.Application, web.Application]:
-        main = web.Application(middlewares=[faults_mw, guard_mw], client_max_size=4 * 1024 * 1024)
+        main = web.Application(middlewares=[faults_mw, headers_mw, guard_mw], client_max_size=4 * 1024 * 1024)
         for module in (track_v1, track_v2, app_customers, app_workspace):
             main.add_routes(module.routes)
         main[CTX] = self.context

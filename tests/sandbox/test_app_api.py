@@ -358,3 +358,10 @@ def test_rate_limiter_window_slides() -> None:
     assert limiter.check("other", now=100.5) is None
     assert limiter.check("k", now=101.001) is None
     assert RateLimiter(None).check("k") is None
+
+
+def test_responses_carry_the_recorded_cache_and_cors_headers(api: Api) -> None:
+    track = api.track("GET", "/api/v1/accounts/region")
+    assert track.headers["access-control-allow-origin"] == "*"
+    assert "no-store" in track.headers["cache-control"]
+    assert api.app("GET", "/v1/workspaces").headers["cache-control"] == "must-revalidate,no-cache,no-store"

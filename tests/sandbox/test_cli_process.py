@@ -140,3 +140,12 @@ def test_child_started_for_the_app_stops_when_its_stdin_closes() -> None:
     proc.stdout.close()
     assert proc.stderr is not None
     proc.stderr.close()
+
+
+def test_cli_help_documents_the_fault_grammar() -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "cio_desktop", "sandbox", "--help"], capture_output=True, text=True, timeout=30
+    )
+    assert r.returncode == 0
+    assert "burst429=N" in r.stdout
+    assert "--allow-remote" in r.stdout
