@@ -314,7 +314,7 @@ def _random_person(ws: Workspace, rng: random.Random, now: int, n: int) -> None:
         "last_login": now - rng.randrange(0, 40 * DAY),
     }
     if rng.random() < 0.4:
-        attrs["phone"] = f"+4477009{rng.randrange(10000, 99999)}"
+        attrs["phone"] = f"+447700900{rng.randrange(100, 999)}"  # Ofcom drama range
     if rng.random() < 0.3:
         attrs["company"] = f"{last} {rng.choice(('Labs', 'GmbH', 'Studio', 'Co', 'Group'))}"
     person = _add(

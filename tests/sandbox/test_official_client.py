@@ -61,6 +61,9 @@ def test_anonymous_track_merges_on_identify(cio: CustomerIO, api: Api) -> None:
     cio.track_anonymous("anon-official", "browsed", data={"page": 1})
     cio.identify("official-2", anonymous_id="anon-official")
     assert api.activities("official-2", name="browsed")[0]["data"] == {"page": 1}
+    cio.track_anonymous(None, "invite", data={"recipient": "friend@example.com"})
+    invite = api.workspace_log(name="invite")[0]
+    assert (invite["customer_id"], invite["data"]["recipient"]) == (None, "friend@example.com")
 
 
 def test_devices_add_and_delete(cio: CustomerIO, api: Api) -> None:
