@@ -13,6 +13,12 @@ pytest-qt has no qasync integration (pytest-dev/pytest-qt#448), so this module p
 * ``qloop.loop`` is the loop; ``qloop.errors`` lists the contexts the loop's exception handler saw
   ("Task exception was never retrieved" and the like). A test with such errors fails at teardown.
 * At teardown every task still pending is cancelled and awaited, the loop is closed and unset.
+* ``keep_widget(widget)`` (instead of ``qtbot.addWidget``) for widgets that own tasks: at teardown, while
+  the loop still runs, it awaits ``widget.aclose()`` if present, then closes and deletes the widget.
+  (pytest-qt deletes its widgets before fixtures tear down, so a task finishing later would touch a
+  deleted widget.)
+* ``services``: real ``Services`` (files in the test's CIO_DESKTOP_HOME, the real Secret Service) whose
+  US/EU hosts are the ``sandbox`` fixture's two faces; ``sandbox_hosts(sb)`` builds that table.
 
 How to write a GUI test (D1 and D2 both follow this):
 
@@ -42,10 +48,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # Order matters: PySide6 before qasync, or qasync may bind to another Qt binding.
 from PySide6 import QtCore
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from qasync import QEventLoop
 
 T = TypeVar("T")
+W = TypeVar("W", bound=QWidget)
 
 
 class QtAsyncLoop:
@@ -123,6 +130,31 @@ def qloop(qapp: QApplication) -> Iterator[QtAsyncLoop]:
         runner.close()
     messages = [str(ctx.get("message", "")) + " " + repr(ctx.get("exception")) for ctx in runner.errors]
     assert not messages, f"asyncio reported errors during the test: {messages}"
+
+
+@pytest.fixture
+def keep_widget(qloop: QtAsyncLoop) -> Iterator[Callable[[W], W]]:
+    """``keep_widget(panel)`` shows nothing by itself; at teardown (while ``qloop`` still runs) it awaits
+    the widget's ``aclose()`` if it has one, then closes and deletes it. Use it instead of
+    ``qtbot.addWidget`` for widgets that own tasks: pytest-qt deletes its widgets *before* fixtures
+    tear down, so a task finishing later would touch a deleted widget."""
+    import shiboken6
+
+    kept: list[QWidget] = []
+
+    def keep(widget: W) -> W:
+        kept.append(widget)
+        return widget
+
+    yield keep
+    for widget in reversed(kept):
+        if not shiboken6.isValid(widget):
+            continue
+        aclose = getattr(widget, "aclose", None)
+        if callable(aclose):
+            qloop.run(aclose())
+        widget.close()
+        widget.deleteLater()
 
 
 # ---- app fixtures: real services against a sandbox, and the main window ---------------------------------

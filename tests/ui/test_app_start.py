@@ -1,0 +1,32 @@
+"""``cio-desktop --exit-when-ready``: the window opens and quits cleanly, without loading heavy modules."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+CODE = """
+import json, sys
+from cio_desktop.app import run_gui
+code = run_gui(exit_when_ready=True)
+heavy = ('httpx', 'keyring', 'aiohttp', 'trustme', 'cryptography')
+print(json.dumps({
+    "code": code,
+    "heavy": sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy}),
+    "panels": sorted(m for m in sys.modules if m.startswith('cio_desktop.ui.panels.')),
+}))
+"""
+
+
+def test_exit_when_ready_quits_cleanly_before_loading_heavy_modules(cio_home: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CIO_DESKTOP_HOME=str(cio_home))
+    result = subprocess.run([sys.executable, "-c", CODE], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome["code"] == 0
+    assert outcome["heavy"] == [], "httpx, keyring and aiohttp load after the first paint"
+    assert outcome["panels"] == [], "panels load after the first paint"
