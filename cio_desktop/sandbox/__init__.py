@@ -10,6 +10,11 @@ region's hosts (``track_url_other``/``app_url_other`` in ``SandboxInfo``). There
 ``GET /api/v1/accounts/region`` still answers (documented to work on either host) and every other call
 answers ``307`` to the same path on the main face (``--wrong-region redirect``, the documented
 behaviour, default) or ``401`` in the API's shape (``--wrong-region 401``, what a third party observed).
+The redirect changes the port, so httpx and requests drop the Authorization header when following it
+(like Node's client for non-customer.io hosts): a client must re-send credentials to the new base.
+
+Credentials and the workspace id are fake and derived from ``--seed``; with ``--state-dir`` they are
+kept in the state file. Faults (``--fault``) are documented in ``faults.py``.
 
 Deliberate differences from real Customer.io (reference: shared/docs/customerio-api.md):
 - The workspace identifies people by id and email; phone is not an identifier (v2 ``phone`` → error,
@@ -26,7 +31,9 @@ Deliberate differences from real Customer.io (reference: shared/docs/customerio-
 - ``suppress`` deletes the profile and blocks its id/email; ``unsuppress`` lifts the block but does not
   restore the profile. Delete/suppress activities are visible with ``GET /v1/activities?deleted=true``.
 - Activity types the sandbox adds: ``profile_suppress``, ``profile_unsuppress``, ``segment_change``,
-  ``form_submit``, ``delivery_metric``, ``failed_profile_merge``, ``object_*``, ``delivery_*``.
+  ``form_submit``, ``delivery_metric``, ``failed_profile_merge``, ``object_*``, ``delivery_*``,
+  ``<event>_push`` (push metrics). Custom unsubscribe (``/unsubscribe/{delivery_id}``) works for the
+  sandbox's own delivery ids and sets ``unsubscribed``.
 - Paging: ``next`` is ``""`` at the end. Activities ``limit`` outside 1..100 → 400; messages and search
   limits are clamped to 1..1000. Messages default to the last 6 months.
 - Find-by-email lists every person with that email; ``id_type=email`` picks the oldest one.
