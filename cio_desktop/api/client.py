@@ -172,8 +172,13 @@ class CioClient:
             return region
         return None
 
-    async def ensure_region(self) -> Region:
-        """Resolve ``auto`` once (Track lookup, else App probe); returns the region in use."""
+    async def ensure_region(self, api: str | None = None) -> Region:
+        """Resolve ``auto`` once (Track lookup, else App probe); returns the region in use (still
+        ``AUTO`` if nothing could tell, and then calls use the US hosts).
+
+        A rejected Track key only fails the detection for a Track call (``api="track"``); an App call
+        falls back to probing with the App key, so it reports on the key it actually uses.
+        """
         if self.workspace.region is not Region.AUTO:
             return self.workspace.region
         if self._region_lock is None:
@@ -182,8 +187,13 @@ class CioClient:
             if self._engine.workspace.region is not Region.AUTO:  # detected while we waited
                 return self._engine.workspace.region
             if self.credentials.track_api_key and self.workspace.site_id:
-                await self.detect_region()
-            elif self.credentials.app_api_key and not has_override(self.workspace, "app"):
+                try:
+                    await self.detect_region()
+                    return self.workspace.region
+                except E.AuthError:
+                    if api == "track" or not self.credentials.app_api_key:
+                        raise
+            if self.credentials.app_api_key and not has_override(self.workspace, "app"):
                 found = await self._probe_app_region()
                 if found is not None:
                     self._set_workspace(self.workspace.replace(region=found))
@@ -203,7 +213,7 @@ class CioClient:
     ) -> ApiResult:
         self._engine.auth_header(api)  # missing credentials: fail before any network traffic
         if not (api == "track" and path == "/api/v1/accounts/region"):
-            await self.ensure_region()
+            await self.ensure_region(api)
         region = effective_region(self.workspace.region)
         endpoints = self.endpoints(region)
         base = endpoints.track if api == "track" else endpoints.app

@@ -29,7 +29,7 @@ from cio_desktop.models import Workspace
 if TYPE_CHECKING:
     import httpx
 
-MAX_BODY_CHARS = 256 * 1024
+MAX_BODY_CHARS = 64 * 1024  # per body kept in the history (redacted first, then cut)
 Params = Mapping[str, str | int | float | bool | None]
 
 
@@ -175,6 +175,14 @@ class Engine:
             error = E.error_for_exception(
                 failure, endpoint=endpoint, timeout_s=self.settings.timeout_s, exchange_id=exchange_id
             )
+            if isinstance(error, E.TlsError) and not self.settings.proxy:
+                from cio_desktop.api.tlsinfo import certificate_issuer
+
+                issuer = await certificate_issuer(
+                    url, connect_timeout_s=min(3.0, self.settings.connect_timeout_s)
+                )
+                if issuer:
+                    error.add_issuer(issuer)
             await self._record(
                 exchange_id, api, operation, attempt, request, started, timer, None, b"", error
             )
@@ -243,13 +251,11 @@ class Engine:
         req_ctype = request.headers.get("content-type")
         resp_body: str | None = None
         resp_headers: dict[str, str] = {}
-        truncated = False
         http_version = "HTTP/1.1"
         if response is not None:
-            resp_body = raw.decode("utf-8", "replace") if raw else ""
-            if len(resp_body) > MAX_BODY_CHARS:
-                resp_body, truncated = resp_body[:MAX_BODY_CHARS], True
-            resp_body = r.body(resp_body, response.headers.get("content-type"))
+            resp_body = r.body(
+                raw.decode("utf-8", "replace") if raw else "", response.headers.get("content-type")
+            )
             resp_headers = r.headers(response.headers.multi_items())
             http_version = response.http_version
         exchange = Exchange(
@@ -258,10 +264,10 @@ class Engine:
             method=request.method,
             url=r.url(str(request.url)),
             request_headers=r.headers(request.headers.multi_items()),
-            request_body=r.body(req_body, req_ctype),
+            request_body=_cut(r.body(req_body, req_ctype)),
             status=response.status_code if response is not None else None,
             response_headers=resp_headers,
-            response_body=resp_body,
+            response_body=_cut(resp_body),
             error=error.message if error is not None else None,
             started_at=started,
             timings=timer.as_dict(),
@@ -271,11 +277,18 @@ class Engine:
             api=api,
             attempt=attempt,
             http_version=http_version,
-            truncated=truncated,
+            truncated=any(len(b or "") > MAX_BODY_CHARS for b in (req_body, resp_body)),
         )
         if self.history is not None:
             await self.history.arecord(exchange)
         return exchange
+
+
+def _cut(body: str | None) -> str | None:
+    """A redacted body shortened to ``MAX_BODY_CHARS`` (a marker says so)."""
+    if body is None or len(body) <= MAX_BODY_CHARS:
+        return body
+    return body[:MAX_BODY_CHARS] + f"\n… [cut: {len(body) - MAX_BODY_CHARS} more characters]"
 
 
 def _param(value: str | int | float | bool) -> str:

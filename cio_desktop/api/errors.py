@@ -139,7 +139,15 @@ class ConnectionFailedError(ApiError):
 
 
 class TlsError(ConnectionFailedError):
-    """The server's certificate could not be verified (often a corporate TLS-inspecting proxy)."""
+    """The server's certificate could not be verified (often a corporate TLS-inspecting proxy).
+    ``issuer`` names who signed the refused certificate, when it could be read."""
+
+    issuer: str | None = None
+
+    def add_issuer(self, issuer: str) -> None:
+        self.issuer = issuer
+        self.message += f" The certificate was issued by “{issuer}”, which this computer does not trust."
+        self.args = (self.message,)
 
 
 class InvalidResponseError(ApiError):

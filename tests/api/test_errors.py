@@ -160,6 +160,8 @@ async def test_tls_without_the_sandbox_ca(sandbox_tls: ThreadedSandbox, make_cli
     assert "could not be verified" in err.message
     assert "CA certificate" in err.message
     assert "TLS:" in err.detail
+    assert err.issuer  # who signed the refused certificate, read from an unverified handshake
+    assert f"issued by “{err.issuer}”" in err.message
     assert len(client.history.records()) == 1  # type: ignore[union-attr]  # a TLS failure is not retried
 
 

@@ -145,3 +145,14 @@ async def test_curl_repeats_the_call_with_placeholders(client: CioClient, sandbo
         )
         stdout, _ = await asyncio.wait_for(proc.communicate(), timeout=20)
         assert stdout.decode() == "200", command
+
+
+async def test_huge_bodies_are_cut_in_the_history(client: CioClient) -> None:
+    attributes = {f"field_{n}": "x" * 900 for n in range(100)}  # about 90 KB
+    result = await client.track.identify("big-person", attributes)
+    assert result.status == 200
+    ex = result.exchange
+    assert ex.truncated
+    assert ex.request_size > 90_000
+    assert len(ex.request_body or "") < 70_000
+    assert (ex.request_body or "").endswith("more characters]")

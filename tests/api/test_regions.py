@@ -157,3 +157,17 @@ async def test_redirect_to_the_other_region_names_the_right_one(
     assert caught.value.status == 307
     assert "data is in the EU region" in caught.value.message
     assert sb.inspect(lambda w: w.by_id("someone")) is None  # nothing was sent through the other region
+
+
+async def test_a_bad_track_key_does_not_block_app_calls(
+    sandbox: ThreadedSandbox, make_client: MakeClient
+) -> None:
+    ws = workspace_for(sandbox, region=Region.AUTO)
+    client = make_client(
+        sandbox, workspace=ws, credentials=credentials_for(sandbox, track_api_key="bad-track-1")
+    )
+    result = await client.app.attributes(WELL_KNOWN["customer_id"])  # detection fails, the lookup still works
+    assert result.status == 200
+    with pytest.raises(AuthError) as caught:
+        await client.track.identify("x", {"a": 1})
+    assert caught.value.api == "track"
