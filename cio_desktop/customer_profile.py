@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cio_desktop.errors import CioDesktopError
-from cio_desktop.lookup_query import IdentifierKind, LookupQuery
+from cio_desktop.lookup_query import (
+    IdentifierKind,
+    LookupQuery,
+    as_timestamp,
+    display_value,
+    format_datetime,
+)
 
 if TYPE_CHECKING:
     from cio_desktop.api.client import CioClient
@@ -232,3 +238,62 @@ def _id_type(kind: IdentifierKind) -> IdType:
         IdentifierKind.CIO_ID: "cio_id",
     }
     return mapping[kind]
+
+
+_ACTIVITY_LABELS = {
+    "event": "Event",
+    "page": "Page view",
+    "screen": "Screen view",
+    "attribute_change": "Attribute changed",
+    "failed_attribute_change": "Attribute change failed",
+    "failed_event": "Event failed",
+    "profile_create": "Profile created",
+    "profile_delete": "Profile deleted",
+    "profile_merge": "Profiles merged",
+    "anon_merge": "Anonymous activity linked",
+    "device_change": "Device changed",
+    "segment_change": "Segment changed",
+}
+_DELIVERY_VERBS = {
+    "sent": "sent",
+    "delivered": "delivered",
+    "opened": "opened",
+    "clicked": "clicked",
+    "bounced": "bounced",
+    "failed": "failed",
+    "unsubscribed": "unsubscribed",
+    "converted": "converted",
+}
+
+
+def activity_label(kind: str) -> str:
+    """Plain words for an activity type: ``sent_email`` → ``Email sent``, unknown types tidied up."""
+    if kind in _ACTIVITY_LABELS:
+        return _ACTIVITY_LABELS[kind]
+    verb, _, channel = kind.partition("_")
+    if verb in _DELIVERY_VERBS and channel:
+        return f"{channel.replace('_', ' ').capitalize()} {_DELIVERY_VERBS[verb]}"
+    return kind.replace("_", " ").capitalize() if kind else ""
+
+
+def activity_summary(activity: dict[str, Any]) -> str:
+    """One readable line of an activity's details: the page address, ``plan: pro → free``, ``key: value``."""
+    if activity.get("url"):
+        return str(activity["url"])
+    data = activity.get("data")
+    if not isinstance(data, dict) or not data:
+        return ""
+    parts = []
+    for key, value in data.items():
+        if isinstance(value, dict) and {"from", "to"} <= value.keys():
+            parts.append(f"{key}: {_plain(value['from'])} → {_plain(value['to'])}")
+        elif key in ("delivered", "opened") and value is None:
+            continue
+        else:
+            moment = as_timestamp(key, value) if isinstance(value, int | float) else None
+            parts.append(f"{key}: {format_datetime(moment) if moment else _plain(value)}")
+    return ", ".join(parts)
+
+
+def _plain(value: Any) -> str:
+    return display_value(value) if value not in (None, "") else "(empty)"

@@ -161,3 +161,15 @@ def no_match_message(query: LookupQuery) -> str:
         else "Check the spelling. If this is an email or a cio_id, choose it under 'Search by'."
     )
     return f"Nobody in this workspace has the {what} “{query.value}”. {tip}"
+
+
+def found_message(searched: LookupQuery, resolved: LookupQuery) -> str:
+    """How the person on screen was found, in words (an email resolves to a cio_id behind the scenes)."""
+    if searched.kind is IdentifierKind.ID and resolved.kind is IdentifierKind.CIO_ID:
+        return f"Nobody has the ID “{searched.value}”, but someone has it as their cio_id: showing them."
+    what = {
+        IdentifierKind.ID: "ID",
+        IdentifierKind.EMAIL: "email address",
+        IdentifierKind.CIO_ID: "cio_id",
+    }[searched.kind]
+    return f"Found by {what}: {searched.value}"

@@ -8,7 +8,15 @@ import pytest
 
 from cio_desktop.api.client import CioClient
 from cio_desktop.api.models import Credentials
-from cio_desktop.customer_profile import CustomerProfile, NoMatch, SeveralMatches, look_up, more_activities
+from cio_desktop.customer_profile import (
+    CustomerProfile,
+    NoMatch,
+    SeveralMatches,
+    activity_label,
+    activity_summary,
+    look_up,
+    more_activities,
+)
 from cio_desktop.lookup_query import IdentifierKind, LookupQuery, build_query
 from cio_desktop.models import Region, Workspace
 from cio_desktop.sandbox import ThreadedSandbox
@@ -76,3 +84,14 @@ async def test_activities_page_on_and_filter_by_type(client: CioClient) -> None:
     events = await more_activities(client, profile.query, start=None, activity_type="event")
     assert events.items
     assert {a["type"] for a in events.items} == {"event"}
+
+
+def test_activities_are_described_in_plain_words() -> None:
+    assert activity_label("sent_email") == "Email sent"
+    assert activity_label("attribute_change") == "Attribute changed"
+    assert activity_label("opened_push") == "Push opened"
+    assert activity_label("webhook_event") == "Webhook event"
+    change = {"type": "attribute_change", "data": {"plan": {"from": "pro", "to": "free"}}}
+    assert activity_summary(change) == "plan: pro → free"
+    assert activity_summary({"type": "page", "url": "https://x.example/"}) == "https://x.example/"
+    assert activity_summary({"type": "event", "data": {"source": "ios", "n": 2}}) == "source: ios, n: 2"

@@ -13,6 +13,7 @@ from cio_desktop.lookup_query import (
     detect_kind,
     display_value,
     empty_state_hint,
+    found_message,
     no_match_message,
 )
 
@@ -77,3 +78,14 @@ def test_messages_for_people_not_developers() -> None:
     message = no_match_message(query)
     assert "Nobody" in message
     assert "nobody@example.com" in message
+
+
+def test_found_message_says_how_the_person_was_found() -> None:
+    by_email = build_query("ana@example.com")
+    bare = build_query("a3000001")
+    as_cio = build_query("a3000001", IdentifierKind.CIO_ID)
+    assert by_email is not None
+    assert bare is not None
+    assert as_cio is not None
+    assert found_message(by_email, as_cio) == "Found by email address: ana@example.com"
+    assert "as their cio_id" in found_message(bare, as_cio)

@@ -83,7 +83,8 @@ def test_new_calls_appear_live_newest_first_and_filters_narrow_them(qtbot) -> No
 
     qtbot.keyClicks(panel.search_edit, "attributes")
     assert [e.id for e in panel.visible_exchanges()] == ["ex3"]
-    assert "timed out" in panel.proxy.index(0, 4).data()
+    assert "timed out" in panel.proxy.index(0, 5).data()
+    assert panel.proxy.index(0, 2).data() == "Identify"
 
 
 def test_details_show_headers_pretty_bodies_and_timings(qtbot) -> None:
@@ -93,7 +94,7 @@ def test_details_show_headers_pretty_bodies_and_timings(qtbot) -> None:
     panel.select_row(0)
     details = panel.details
     assert details.summary_labels["request"].text() == "PUT https://track.customer.io/api/v1/customers/a"
-    assert details.summary_labels["status"].text() == "200"
+    assert details.summary_labels["status"].text() == "200 OK"
     assert "Authorization: Basic [redacted]" in details.request_headers.toPlainText()
     assert details.request_body.toPlainText() == '{\n  "plan": "pro"\n}'
     assert details.timing_bars["first_byte"].text() == "40 ms"

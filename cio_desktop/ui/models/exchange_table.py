@@ -20,7 +20,8 @@ from PySide6.QtGui import QColor
 
 from cio_desktop.api.exchange import Exchange
 
-COLUMNS = ("Time", "Workspace", "Method", "Path", "Status", "Duration")
+COLUMNS = ("Time", "Workspace", "What", "Method", "Path", "Status", "Duration")
+COL_TIME, COL_WORKSPACE, COL_WHAT, COL_METHOD, COL_PATH, COL_STATUS, COL_DURATION = range(len(COLUMNS))
 ExchangeRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
 
@@ -63,6 +64,18 @@ def path_of(exchange: Exchange) -> str:
     """The URL's path and query, what people recognise in the table."""
     parts = urlsplit(exchange.url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def status_phrase(exchange: Exchange) -> str:
+    """``200 OK``, ``404 Not Found``; the failure in words when no answer came."""
+    from http import HTTPStatus
+
+    if exchange.status is None:
+        return exchange.error or "no answer"
+    try:
+        return f"{exchange.status} {HTTPStatus(exchange.status).phrase}"
+    except ValueError:
+        return str(exchange.status)
 
 
 def status_text(exchange: Exchange) -> str:
@@ -134,44 +147,46 @@ class ExchangeTableModel(QAbstractTableModel):
         if role == SortRole:
             return self._sort_key(exchange, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == 0:
+            if column == COL_TIME:
                 return exchange.started_at.isoformat()
-            if column == 3:
+            if column == COL_PATH:
                 return exchange.url
-            if column == 4 and exchange.error:
-                return exchange.error
+            if column == COL_STATUS:
+                return exchange.error or status_phrase(exchange)
             return exchange.operation or None
-        if role == Qt.ItemDataRole.ForegroundRole and column == 4:
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS:
             cls = status_class(exchange)
             if cls == StatusClass.SUCCESS:
                 return QColor("#2e7d32")
             if cls in (StatusClass.CLIENT, StatusClass.SERVER, StatusClass.FAILED):
                 return QColor("#c62828")
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 5:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_DURATION:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     @staticmethod
     def _display(exchange: Exchange, column: int) -> str:
-        if column == 0:
+        if column == COL_TIME:
             return exchange.started_at.astimezone().strftime("%H:%M:%S")
-        if column == 1:
+        if column == COL_WORKSPACE:
             return exchange.workspace
-        if column == 2:
+        if column == COL_WHAT:
+            return exchange.operation
+        if column == COL_METHOD:
             return exchange.method
-        if column == 3:
+        if column == COL_PATH:
             return path_of(exchange)
-        if column == 4:
+        if column == COL_STATUS:
             return status_text(exchange)
         return f"{exchange.total_ms:.0f} ms"
 
     @staticmethod
     def _sort_key(exchange: Exchange, column: int) -> Any:
-        if column == 0:
+        if column == COL_TIME:
             return exchange.started_at.timestamp()
-        if column == 4:
+        if column == COL_STATUS:
             return exchange.status if exchange.status is not None else -1
-        if column == 5:
+        if column == COL_DURATION:
             return exchange.total_ms
         return ExchangeTableModel._display(exchange, column)
 

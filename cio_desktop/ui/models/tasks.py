@@ -57,6 +57,13 @@ class LatestTask:
         if self.task is not None and not self.task.done():
             self.task.cancel()
 
+    async def aclose(self) -> None:
+        """Cancel the running operation and wait until it has stopped."""
+        task = self.task
+        self.cancel()
+        if task is not None:
+            await asyncio.gather(task, return_exceptions=True)
+
     async def _run(
         self,
         text: str,

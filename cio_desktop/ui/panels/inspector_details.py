@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from cio_desktop.api.exchange import Exchange
-from cio_desktop.ui.models.exchange_table import status_text
+from cio_desktop.ui.models.exchange_table import status_phrase
 
 TIMING_LABELS = (
     ("connect", "Connecting"),
@@ -124,7 +124,7 @@ class ExchangeDetails(QTabWidget):
         labels = self.summary_labels
         labels["operation"].setText(exchange.operation or "Call to Customer.io")
         labels["request"].setText(f"{exchange.method} {exchange.url}")
-        answer = status_text(exchange)
+        answer = status_phrase(exchange)
         if exchange.status is not None and exchange.error:
             answer = f"{answer} — {exchange.error}"
         labels["status"].setText(answer + (f" (attempt {exchange.attempt})" if exchange.attempt > 1 else ""))
@@ -137,6 +137,8 @@ class ExchangeDetails(QTabWidget):
             ms = float(exchange.timings.get(key, 0.0))
             bar.setValue(int(min(ms / total, 1.0) * 1000))
             note = " (connection reused)" if key in ("connect", "tls") and ms == 0 else ""
+            if key == "tls" and exchange.url.startswith("http://"):
+                note = " (not used: plain HTTP)"
             bar.setFormat(f"{ms:.0f} ms{note}")
         self.request_headers.setPlainText(headers_text(exchange.request_headers))
         self.request_body.setPlainText(pretty_body(exchange.request_body))

@@ -36,6 +36,7 @@ from qasync import asyncSlot
 from cio_desktop.api.exchange import Exchange
 from cio_desktop.models import Workspace
 from cio_desktop.ui.models.exchange_table import (
+    COL_PATH,
     ExchangeFilterProxy,
     ExchangeRole,
     ExchangeTableModel,
@@ -106,6 +107,7 @@ class InspectorPanel(QWidget):
         self.splitter.addWidget(self.details)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([600, 400])
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
@@ -168,7 +170,7 @@ class InspectorPanel(QWidget):
         self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_PATH, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)
@@ -207,6 +209,18 @@ class InspectorPanel(QWidget):
         self._workspace = workspace
         if workspace is not None:
             self._ensure_workspace_item(workspace.name)
+
+    def focus_input(self) -> None:
+        """Put the keyboard focus in the search field."""
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
+    def refresh(self) -> None:
+        """F5: show the history as it is now."""
+        self.reload()
+
+    async def aclose(self) -> None:
+        """Nothing runs for long here; HAR writes finish on their own."""
 
     # -- public API --------------------------------------------------------------------------------
 

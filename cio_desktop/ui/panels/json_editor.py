@@ -57,10 +57,14 @@ def _format(colour: str, *, bold: bool = False) -> QTextCharFormat:
 
 
 class JsonHighlighter(QSyntaxHighlighter):
-    """Colours keys, strings, numbers, true/false/null and punctuation, line by line."""
+    """Colours keys, strings, numbers, true/false/null and punctuation, line by line.
 
-    def __init__(self, document: QTextDocument) -> None:
+    ``after_blank_line``: colour only what follows the first empty line (an HTTP message's body).
+    """
+
+    def __init__(self, document: QTextDocument, *, after_blank_line: bool = False) -> None:
         super().__init__(document)
+        self._after_blank_line = after_blank_line
         string = r'"(?:[^"\\]|\\.)*"'
         self._rules = [
             (QRegularExpression(r"[{}\[\],:]"), _format(_COLOURS["punct"])),
@@ -71,6 +75,12 @@ class JsonHighlighter(QSyntaxHighlighter):
         ]
 
     def highlightBlock(self, text: str) -> None:  # Qt override
+        if self._after_blank_line:
+            # Block state 1 = "in the body": set from the first empty line on, inherited afterwards.
+            in_body = self.previousBlockState() == 1
+            self.setCurrentBlockState(1 if in_body or not text.strip() else 0)
+            if not in_body:
+                return
         for pattern, fmt in self._rules:
             matches = pattern.globalMatch(text)
             while matches.hasNext():
@@ -126,12 +136,13 @@ class JsonEditor(QWidget):
 
         status = QHBoxLayout()
         status.setContentsMargins(0, 0, 0, 0)
-        status.addWidget(self.problem_label, 1)
         status.addWidget(self.position_label)
+        status.addStretch(1)
         status.addWidget(self.tidy_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.editor, 1)
+        layout.addWidget(self.problem_label)
         layout.addLayout(status)
 
         self.editor.textChanged.connect(self._on_editor_text_changed)

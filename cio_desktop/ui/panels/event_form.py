@@ -1,0 +1,272 @@
+"""The event panel's form: call type, the plain fields it needs, the JSON editor, templates and history.
+
+Signals:
+    send_requested(): the user pressed Send (only possible when the form is ready).
+    save_template_requested(): "Save as template…" was pressed.
+    delete_template_requested(str): delete the named template.
+
+Holds no network or file code: the panel reads ``draft()`` and fills ``set_templates``/``set_history``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cio_desktop.event_calls import SPECS, CallType, check_body, default_draft, missing_fields, spec_for
+from cio_desktop.json_check import JsonCheck
+from cio_desktop.templates import EventDraft, EventTemplate, SentPayload
+from cio_desktop.ui.panels.json_editor import JsonEditor
+
+
+class EventForm(QWidget):
+    """Everything needed to describe one call, with Send enabled only when it is complete and valid.
+
+    Signals:
+        send_requested()
+        save_template_requested()
+        delete_template_requested(str)
+    """
+
+    send_requested = Signal()
+    save_template_requested = Signal()
+    delete_template_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("eventForm")
+        self._templates: list[EventTemplate] = []
+        self._history: list[SentPayload] = []
+        self._sending = False
+
+        self.type_combo = QComboBox(self)
+        self.type_combo.setObjectName("eventTypeCombo")
+        self.type_combo.setAccessibleName("What to send")
+        for spec in SPECS.values():
+            self.type_combo.addItem(spec.title, spec.call_type.value)
+        self.help_label = QLabel(self)
+        self.help_label.setObjectName("eventTypeHelp")
+        self.help_label.setWordWrap(True)
+
+        self.customer_edit = self._line_edit("eventCustomerId", "Customer ID", "e.g. demo-ada (or an email)")
+        self.name_edit = self._line_edit("eventName", "Event name", "")
+        self.anonymous_edit = self._line_edit("eventAnonymousId", "Anonymous ID", "e.g. visitor-1234")
+        self.form = QFormLayout()
+        self.customer_label = QLabel("&Customer ID:", self)
+        self.name_label = QLabel("Event &name:", self)
+        self.anonymous_label = QLabel("&Anonymous ID:", self)
+        for label, edit in (
+            (self.customer_label, self.customer_edit),
+            (self.name_label, self.name_edit),
+            (self.anonymous_label, self.anonymous_edit),
+        ):
+            label.setBuddy(edit)
+            self.form.addRow(label, edit)
+
+        self.body_label = QLabel(self)
+        self.editor = JsonEditor(self, name="eventJsonEditor")
+        self.body_label.setBuddy(self.editor.editor)
+        self.editor.set_checker(self._check_text)
+
+        self.template_combo = QComboBox(self)
+        self.template_combo.setObjectName("eventTemplateCombo")
+        self.template_combo.setAccessibleName("Load a saved template")
+        self.template_combo.activated.connect(self._on_template_combo_activated)
+        self.save_template_button = QPushButton("Save as template…", self)
+        self.save_template_button.setObjectName("eventSaveTemplateButton")
+        self.save_template_button.setAccessibleName("Save this form as a template")
+        self.save_template_button.clicked.connect(self.save_template_requested)
+        self.delete_template_button = QPushButton("Delete template", self)
+        self.delete_template_button.setObjectName("eventDeleteTemplateButton")
+        self.delete_template_button.setAccessibleName("Delete the selected template")
+        self.delete_template_button.clicked.connect(self._on_delete_template_clicked)
+        self.history_combo = QComboBox(self)
+        self.history_combo.setObjectName("eventHistoryCombo")
+        self.history_combo.setAccessibleName("Load a recently sent payload")
+        self.history_combo.activated.connect(self._on_history_combo_activated)
+
+        self.send_button = QPushButton("Send", self)
+        self.send_button.setObjectName("eventSendButton")
+        self.send_button.setAccessibleName("Send to Customer.io")
+        self.send_button.setToolTip("Send this call to the workspace (Ctrl+Enter)")
+        self.send_button.clicked.connect(self._on_send_clicked)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self._on_send_clicked)
+        self.send_hint = QLabel(self)
+        self.send_hint.setObjectName("eventSendHint")
+        self.send_hint.setAccessibleName("Why Send is not available")
+        self.send_hint.setWordWrap(True)
+
+        type_label = QLabel("&What to send:", self)
+        type_label.setBuddy(self.type_combo)
+        templates = QHBoxLayout()
+        templates_label = QLabel("&Templates:", self)
+        templates_label.setBuddy(self.template_combo)
+        templates.addWidget(templates_label)
+        templates.addWidget(self.template_combo, 1)
+        templates.addWidget(self.save_template_button)
+        templates.addWidget(self.delete_template_button)
+        history = QHBoxLayout()
+        history_label = QLabel("Recently &sent:", self)
+        history_label.setBuddy(self.history_combo)
+        history.addWidget(history_label)
+        history.addWidget(self.history_combo, 1)
+        send_row = QHBoxLayout()
+        send_row.addWidget(self.send_hint, 1)
+        send_row.addWidget(self.send_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(type_label)
+        layout.addWidget(self.type_combo)
+        layout.addWidget(self.help_label)
+        layout.addLayout(self.form)
+        layout.addWidget(self.body_label)
+        layout.addWidget(self.editor, 1)
+        layout.addLayout(send_row)
+        layout.addLayout(templates)
+        layout.addLayout(history)
+
+        self.type_combo.currentIndexChanged.connect(self._on_type_changed)
+        for edit in (self.customer_edit, self.name_edit, self.anonymous_edit):
+            edit.textChanged.connect(self.update_send_state)
+        self.editor.validity_changed.connect(self.update_send_state)
+        self.set_templates([])
+        self.set_history([])
+        self._apply_spec()
+
+    def _line_edit(self, name: str, accessible: str, placeholder: str) -> QLineEdit:
+        edit = QLineEdit(self)
+        edit.setObjectName(name)
+        edit.setAccessibleName(accessible)
+        edit.setPlaceholderText(placeholder)
+        edit.setClearButtonEnabled(True)
+        return edit
+
+    # -- draft -------------------------------------------------------------------------------------
+
+    def call_type(self) -> CallType:
+        return CallType(self.type_combo.currentData())
+
+    def draft(self) -> EventDraft:
+        """What the form describes now."""
+        return EventDraft(
+            call_type=self.call_type().value,
+            body=self.editor.text(),
+            customer_id=self.customer_edit.text().strip(),
+            event_name=self.name_edit.text().strip(),
+            anonymous_id=self.anonymous_edit.text().strip(),
+        )
+
+    def set_draft(self, draft: EventDraft) -> None:
+        """Fill the form from ``draft`` (type, fields and JSON)."""
+        index = self.type_combo.findData(spec_for(draft.call_type).call_type.value)
+        self.type_combo.setCurrentIndex(max(index, 0))
+        self.customer_edit.setText(draft.customer_id)
+        self.name_edit.setText(draft.event_name)
+        self.anonymous_edit.setText(draft.anonymous_id)
+        self.editor.set_text(draft.body)
+        self.update_send_state()
+
+    def problems(self) -> list[str]:
+        """Plain sentences saying what still stops Send (empty when ready)."""
+        found = missing_fields(self.draft())
+        if self.editor.check.problem is not None:
+            found.insert(0, "Send is off until the JSON mistake named above is fixed.")
+        return found
+
+    def set_sending(self, sending: bool) -> None:
+        """While a send is in flight, Send stays disabled."""
+        self._sending = sending
+        self.update_send_state()
+
+    def update_send_state(self, *_args: object) -> None:
+        problems = self.problems()
+        self.send_button.setEnabled(not problems and not self._sending)
+        self.send_hint.setText(problems[0] if problems else "")
+
+    # -- templates and history ---------------------------------------------------------------------
+
+    def set_templates(self, templates: list[EventTemplate]) -> None:
+        self._templates = list(templates)
+        self.template_combo.clear()
+        self.template_combo.addItem("Choose a template…" if templates else "No templates saved yet", "")
+        for template in templates:
+            self.template_combo.addItem(template.name, template.name)
+        self.delete_template_button.setEnabled(bool(templates))
+
+    def set_history(self, sent: list[SentPayload]) -> None:
+        self._history = list(sent)
+        self.history_combo.clear()
+        self.history_combo.addItem("Load something sent earlier…" if sent else "Nothing sent yet", -1)
+        for n, entry in enumerate(sent):
+            self.history_combo.addItem(entry.label(), n)
+
+    def load_template(self, name: str) -> bool:
+        for template in self._templates:
+            if template.name == name:
+                self.set_draft(template.draft)
+                return True
+        return False
+
+    # -- slots -------------------------------------------------------------------------------------
+
+    def _check_text(self, text: str) -> JsonCheck:
+        return check_body(EventDraft(call_type=self.type_combo.currentData() or "", body=text))
+
+    def _apply_spec(self) -> None:
+        spec = spec_for(self.type_combo.currentData())
+        self.help_label.setText(spec.help)
+        self.customer_label.setVisible(spec.needs_customer)
+        self.customer_edit.setVisible(spec.needs_customer)
+        self.name_label.setVisible(spec.name_label is not None)
+        self.name_edit.setVisible(spec.name_label is not None)
+        if spec.name_label:
+            self.name_label.setText(f"{spec.name_label.replace('name', '&name', 1)}:")
+            self.name_edit.setAccessibleName(spec.name_label)
+            self.name_edit.setPlaceholderText(f"e.g. {spec.default_name}")
+        self.anonymous_label.setVisible(spec.needs_anonymous)
+        self.anonymous_edit.setVisible(spec.needs_anonymous)
+        self.body_label.setText(f"{spec.body_label}:")
+        self.editor.revalidate()
+        self.update_send_state()
+
+    def _on_type_changed(self, _index: int) -> None:
+        spec = spec_for(self.type_combo.currentData())
+        body_matches = any(s.default_body == self.editor.text() for s in SPECS.values())
+        if body_matches or not self.editor.text().strip():
+            self.editor.set_text(spec.default_body)  # keep what the user typed, replace only a default
+        if spec.name_label and not self.name_edit.text().strip():
+            self.name_edit.setText(spec.default_name)
+        if spec.needs_anonymous and not self.anonymous_edit.text().strip():
+            self.anonymous_edit.setText(default_draft(spec.call_type).anonymous_id)
+        self._apply_spec()
+
+    def _on_send_clicked(self) -> None:
+        if self.send_button.isEnabled():
+            self.send_requested.emit()
+
+    def _on_template_combo_activated(self, index: int) -> None:
+        name = self.template_combo.itemData(index)
+        if name:
+            self.load_template(str(name))
+
+    def _on_delete_template_clicked(self) -> None:
+        name = self.template_combo.currentData()
+        if name:
+            self.delete_template_requested.emit(str(name))
+
+    def _on_history_combo_activated(self, index: int) -> None:
+        n = self.history_combo.itemData(index)
+        if isinstance(n, int) and 0 <= n < len(self._history):
+            self.set_draft(self._history[n].draft)
