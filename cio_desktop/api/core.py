@@ -76,6 +76,8 @@ class Engine:
                     "Add them in the workspace's settings.",
                     detail="track credentials missing",
                 )
+            _check_key_text(key, "Track API key")
+            _check_key_text(self.workspace.site_id, "site ID")
             raw = f"{self.workspace.site_id}:{key}".encode()
             return "Basic " + base64.b64encode(raw).decode("ascii")
         key = self.credentials.app_api_key
@@ -85,6 +87,7 @@ class Engine:
                 "Add one in the workspace's settings.",
                 detail="app credentials missing",
             )
+        _check_key_text(key, "App API key")
         return f"Bearer {key}"
 
     # ---- one call ---------------------------------------------------------------------------------
@@ -154,9 +157,17 @@ class Engine:
 
         timer = RequestTimer()
         started = datetime.now().astimezone()
-        request = self.http.build_request(
-            method, url, params=params or None, headers=headers, content=content, extensions=timer.extensions
-        )
+        try:
+            request = self.http.build_request(
+                method,
+                url,
+                params=params or None,
+                headers=headers,
+                content=content,
+                extensions=timer.extensions,
+            )
+        except (httpx.InvalidURL, ValueError) as exc:
+            raise E.bad_address(E.endpoint_label(method, url), exc) from None
         endpoint = E.endpoint_label(method, str(request.url))
         exchange_id = new_ulid()
         response: httpx.Response | None = None
@@ -282,6 +293,17 @@ class Engine:
         if self.history is not None:
             await self.history.arecord(exchange)
         return exchange
+
+
+def _check_key_text(value: str, label: str) -> None:
+    """Refuse a key that cannot be one (spaces, typographic quotes, control characters) before sending;
+    the message never quotes it."""
+    if not value.isascii() or not value.isprintable() or any(c.isspace() for c in value):
+        raise E.MissingCredentialsError(
+            f"The {label} contains characters a key never has (spaces, curly quotes or line breaks). "
+            "Copy it again from Customer.io and paste it into the workspace's settings.",
+            detail=f"{label}: unusable characters",
+        )
 
 
 def _cut(body: str | None) -> str | None:

@@ -255,6 +255,16 @@ def error_for_response(
     return RequestRejectedError(f"Customer.io refused the request (error {status}).", **kw)
 
 
+def bad_address(endpoint: str, exc: BaseException) -> ApiError:
+    """The workspace's address override cannot be used (not http(s), malformed)."""
+    return ApiError(
+        "The workspace's API address is not a valid web address (it should start with https://). "
+        "Check it in the workspace's settings.",
+        detail=f"{endpoint} · {type(exc).__name__}",
+        endpoint=endpoint,
+    )
+
+
 def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
     seen: set[int] = set()
     current: BaseException | None = exc
@@ -288,6 +298,8 @@ def error_for_exception(
             detail=f"{endpoint} · timed out while {what} ({type(exc).__name__})",
             **kw,
         )
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return bad_address(endpoint, exc)
     tls = _ssl_cause(exc)
     if tls is not None:
         reason = getattr(tls, "verify_message", None) or getattr(tls, "reason", None) or type(tls).__name__

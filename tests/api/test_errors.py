@@ -181,3 +181,22 @@ def test_error_tree() -> None:
         assert issubclass(cls, E.ApiError)
         assert issubclass(cls, CioDesktopError)
     assert issubclass(E.TlsError, E.ConnectionFailedError)
+
+
+async def test_a_mangled_key_is_refused_before_sending(
+    sandbox: ThreadedSandbox, make_client: MakeClient
+) -> None:
+    client = make_client(sandbox, credentials=credentials_for(sandbox, app_api_key="“abc def”"))
+    with pytest.raises(E.MissingCredentialsError) as caught:
+        await client.app.workspaces()
+    assert "characters a key never has" in caught.value.message
+    assert "abc" not in caught.value.message + caught.value.detail
+    assert client.history.records() == []  # type: ignore[union-attr]
+
+
+async def test_an_invalid_address(sandbox: ThreadedSandbox, make_client: MakeClient) -> None:
+    client = make_client(sandbox, workspace=workspace_for(sandbox, app_url="ftp://files.example.com"))
+    with pytest.raises(E.ApiError) as caught:
+        await client.app.workspaces()
+    assert "not a valid web address" in caught.value.message
+    assert type(caught.value) is E.ApiError
