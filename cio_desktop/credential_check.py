@@ -98,7 +98,7 @@ async def check_credentials(
         if retry.state is KeyState.WORKS:
             app, found = retry, found.replace(region=other)
     region_message = ""
-    if found.region is not Region.AUTO:
+    if found.region is not Region.AUTO and KeyState.WORKS in (track.state, app.state):
         region_message = f"Region: {REGION_NAMES[found.region]}."
         if chosen not in (Region.AUTO, found.region):
             region_message = (
@@ -122,9 +122,7 @@ async def _check_track(client: CioClient, workspace: Workspace, credentials: Cre
     except AuthError as exc:
         return KeyCheck(kind, KeyState.REJECTED, exc.message, exc.detail)
     except ApiError as exc:
-        return KeyCheck(
-            kind, KeyState.NOT_CHECKED, f"Could not test the Track key: {exc.message}", exc.detail
-        )
+        return KeyCheck(kind, KeyState.NOT_CHECKED, f"Not tested. {exc.message}", exc.detail)
     where = f" (workspace in the {info.region.value.upper()} data centre)"
     return KeyCheck(kind, KeyState.WORKS, f"The Site ID and Track API key work{where}.")
 
@@ -151,6 +149,6 @@ async def _check_app(client: CioClient, credentials: Credentials) -> tuple[KeyCh
     except WrongRegionError as exc:  # the host sent us to the other region
         return KeyCheck(kind, KeyState.NOT_CHECKED, exc.message, exc.detail), True
     except ApiError as exc:
-        message = f"Could not test the App key: {exc.message}"
+        message = f"Not tested. {exc.message}"
         return KeyCheck(kind, KeyState.NOT_CHECKED, message, exc.detail), None
     return KeyCheck(kind, KeyState.WORKS, "The App API key works."), None

@@ -10,7 +10,10 @@ PANEL CONTRACT (D1 <-> D2). Each work panel is a ``QWidget`` subclass that
     for the old workspace ("latest wins");
   * has the signals ``busy_changed(bool)`` and ``status_message(str)``: the main window shows them in
     the status bar ("Customer lookup: Looking up alice@example.com…");
-  * optionally ``focus_input() -> None`` (Ctrl+L on the lookup panel focuses its search field),
+  * leaves the window's keys to the window: Ctrl+1..4, Ctrl+N, Ctrl+E, Ctrl+L, Ctrl+Q, F1, F2, F5
+    (a panel QShortcut on one of them is disabled when the panel loads; the window forwards instead);
+  * optionally ``focus_input() -> None`` (Ctrl+L on the lookup panel focuses its search field; without
+    it the panel's first text field gets the focus),
     ``refresh() -> None`` (F5 re-runs the current view) and ``async aclose() -> None`` (awaited when the
     window closes, before the clients are closed: cancel and await your tasks there).
 Panels live in ``cio_desktop.ui.panels``: ``lookup_panel.LookupPanel``, ``event_panel.EventPanel``,
@@ -27,7 +30,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -130,7 +133,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(content)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([260, 840])
+        self.splitter.setSizes([290, 810])
         self.setCentralWidget(self.splitter)
         self._build_status_bar()
         from cio_desktop.ui.window_actions import install_actions
@@ -220,8 +223,17 @@ class MainWindow(QMainWindow):
                 panel.busy_changed.connect(functools.partial(self._on_panel_busy_changed, key))
             if hasattr(panel, "status_message"):
                 panel.status_message.connect(functools.partial(self._on_panel_status_message, key))
+            self._drop_colliding_shortcuts(panel)
             panel.set_workspace(self._workspace)
         self.tabs.setCurrentIndex(current)
+
+    def _drop_colliding_shortcuts(self, panel: QWidget) -> None:
+        """A panel's own QShortcut for a key the window owns would make both ambiguous (neither fires):
+        the window's action wins and forwards to the panel (``focus_input``/``refresh``)."""
+        owned = {a.shortcut().toString() for a in self.actions_by_name.values() if not a.shortcut().isEmpty()}
+        for shortcut in panel.findChildren(QShortcut):
+            if shortcut.key().toString() in owned:
+                shortcut.setEnabled(False)
 
     def current_panel(self) -> QWidget:
         """The panel of the current tab (tabs hold panels inside scroll areas)."""
@@ -237,8 +249,6 @@ class MainWindow(QMainWindow):
         else:
             self._busy_panels.discard(key)
         self.panel_progress.setVisible(bool(self._busy_panels))
-        if not self._busy_panels and not self.busy.is_busy:
-            self.set_status("Ready")
 
     def _on_panel_status_message(self, key: str, text: str) -> None:
         title = next(t for k, _m, _c, t in PANELS if k == key)
@@ -259,6 +269,8 @@ class MainWindow(QMainWindow):
             self.workspace_label.setText(f"Workspace: {workspace.name}{suffix}")
             self.setWindowTitle(f"{workspace.name} — cio-desktop")
         self.stack.setCurrentWidget(self.tabs if workspace is not None else self.welcome)
+        if not self._busy_panels and not self.busy.is_busy:
+            self.set_status("Ready" if workspace is not None else "No workspace selected")
         if workspace is not None and not demo and self.services.settings.last_workspace != workspace.name:
             self.tasks.spawn(self.services.save_ui_state(last_workspace=workspace.name), key="save-last")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from PySide6.QtCore import QPoint, QSize, Qt, Signal, SignalInstance
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QPushButton,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from cio_desktop.models import SecretKind, Workspace
 from cio_desktop.services import CredentialState
+from cio_desktop.ui.theme import semantic
 from cio_desktop.ui.widgets.region_badge import RegionBadge
 from cio_desktop.ui.widgets.status_dot import WORDS, StatusDot
 
@@ -42,6 +44,7 @@ class WorkspaceRow(QWidget):
         font = self.name_label.font()
         font.setBold(True)
         self.name_label.setFont(font)
+        self.name_label.setWordWrap(True)
         self.badge = RegionBadge(self, name="workspaceRowRegion")
         self.badge.set_region(workspace.region, practice=workspace.demo)
         self.track_dot = StatusDot("Track", self, name="workspaceRowTrackDot")
@@ -102,10 +105,18 @@ class WorkspaceSidebar(QWidget):
         self.list.setObjectName("workspaceList")
         self.list.setAccessibleName("Workspaces")
         self.list.setAccessibleDescription("Choose the Customer.io workspace to work with")
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSpacing(1)
+        self._style_list()
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._on_list_context_menu_requested)
         self.list.currentItemChanged.connect(self._on_list_current_item_changed)
         title.setBuddy(self.list)
+        self.empty_label = QLabel("No workspaces yet. Add yours, or try the practice workspace.", self)
+        self.empty_label.setObjectName("noWorkspacesLabel")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.empty_label.setContentsMargins(4, 8, 4, 8)
 
         self.add_button = QPushButton("Add workspace…", self)
         self.add_button.setObjectName("addWorkspaceButton")
@@ -130,10 +141,26 @@ class WorkspaceSidebar(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 4, 8)
         layout.addWidget(title)
-        layout.addWidget(self.list, 1)
+        self.list_stack = QStackedWidget(self)
+        self.list_stack.addWidget(self.list)
+        self.list_stack.addWidget(self.empty_label)
+        layout.addWidget(self.list_stack, 1)
         layout.addWidget(self.add_button)
         layout.addLayout(buttons)
         self._update_buttons()
+
+    def _style_list(self) -> None:
+        # A light tint instead of the solid highlight keeps the badge and status dots readable.
+        colours = semantic()
+        self.list.setStyleSheet(
+            "QListWidget::item:selected {"
+            f" background: {colours.info_bg}; border-left: 4px solid {colours.info}; }}"
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._style_list()
+        super().changeEvent(event)
 
     def _build_menu(self) -> QMenu:
         menu = QMenu(self)
@@ -207,6 +234,7 @@ class WorkspaceSidebar(QWidget):
 
     # ---- reactions ----------------------------------------------------------------------------------
     def _update_buttons(self) -> None:
+        self.list_stack.setCurrentWidget(self.list if self.list.count() else self.empty_label)
         current = self.current()
         editable = current is not None and not current.demo
         self.edit_button.setEnabled(editable)

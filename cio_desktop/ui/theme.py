@@ -114,6 +114,10 @@ def _light_palette() -> QPalette:
     }
     for role, colour in roles.items():
         palette.setColor(role, colour)
+    disabled = QColor("#9aa0a8")
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Button, QColor("#eef0f2"))
     return palette
 
 

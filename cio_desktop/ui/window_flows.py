@@ -11,6 +11,7 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from cio_desktop.errors import CioDesktopError, SecretStoreError
@@ -87,15 +88,22 @@ async def open_demo(window: MainWindow) -> None:
     """Start the practice server (once) and select the practice workspace."""
     task = asyncio.current_task()
     assert task is not None
-    window.busy.track(task, "Starting the practice workspace…")
+    window.busy.start("Starting the practice workspace…")
+    cancel = window.busy.cancel_requested.connect(task.cancel)
     window.set_status("Starting the practice workspace (a small test server on this computer)…")
     try:
         workspace = await window.services.ensure_demo()
+    except asyncio.CancelledError:
+        window.set_status("Practice workspace not started.")
+        raise
     except CioDesktopError as exc:
         target = window.welcome.banner if window.stack.currentWidget() is window.welcome else window.banner
         target.show_error(exc, hint="Try again; if it keeps failing, copy the details for support.")
         window.set_status("The practice workspace could not be started.")
         return
+    finally:
+        window.busy.cancel_requested.disconnect(cancel)
+        window.busy.stop()
     await refresh_workspaces(window, select=workspace.name)
     window.set_status("Practice workspace ready: fictional data on this computer.")
 
@@ -207,8 +215,12 @@ def focus_lookup(window: MainWindow) -> None:
     window.show_panel(0)
     panel = window.panels["lookup"]
     focus = getattr(panel, "focus_input", None)
+    field = panel.findChild(QLineEdit)
     if callable(focus):
         focus()
+    elif field is not None:
+        field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        field.selectAll()
     else:
         panel.setFocus()
 

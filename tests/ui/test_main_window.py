@@ -9,7 +9,7 @@ from typing import Any
 import keyring
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from cio_desktop.models import Region, SecretKind, Workspace
@@ -218,3 +218,17 @@ def test_closing_while_a_call_is_in_flight_exits_cleanly(
     close_window(qtbot, window)
     assert time.monotonic() - started < 3, "closing must not wait for the 5-second answer"
     assert call.cancelled()
+
+
+def test_ctrl_l_and_f5_reach_the_lookup_panel_when_it_is_showing(
+    qtbot: QtBot, qloop: QtAsyncLoop, services: Services, sandbox: Any
+) -> None:
+    add(qloop, services, sandbox, "Acme")
+    window = open_window(qtbot, qloop, services)
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    window.sidebar.list.setFocus()
+    qtbot.keyClick(window.sidebar.list, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    assert focused.objectName() == "lookupQueryEdit"
+    close_window(qtbot, window)

@@ -25,7 +25,7 @@ class KeyringUnavailableDialog(QDialog):
         self.setWindowTitle("Your keys cannot be saved securely")
         headline = QLabel("<b>Your keys cannot be saved securely right now.</b>", self)
         headline.setObjectName("keyringHeadline")
-        reason = QLabel(f"{WHY.get(status.state, '')} {status.message}".strip(), self)
+        reason = QLabel(status.message or WHY.get(status.state, ""), self)
         reason.setObjectName("keyringReason")
         reason.setWordWrap(True)
         reason.setTextFormat(Qt.TextFormat.PlainText)

@@ -59,7 +59,7 @@ class WorkspaceWizard(QWizard):
         self.keys.reveal_saved_requested.connect(self._on_keys_reveal_saved_requested)
         if workspace is not None:
             self._prefill(workspace)
-        self.resize(640, 560)
+        self.resize(600, 480)
 
     def _prefill(self, workspace: Workspace) -> None:
         self.keys.name_edit.setText(workspace.name)

@@ -76,6 +76,7 @@ class SettingsPanel(QWidget):
         keyring_form.addRow("Status:", self.keyring_state)
         keyring_form.addRow(self.keyring_detail)
         keyring_form.addRow(self.keyring_button)
+        keyring_form.setAlignment(self.keyring_button, Qt.AlignmentFlag.AlignLeft)
 
         self.proxy_edit = QLineEdit(self)
         self.proxy_edit.setObjectName("proxyEdit")
@@ -99,7 +100,9 @@ class SettingsPanel(QWidget):
         network_box = QGroupBox("Network", self)
         network_form = QFormLayout(network_box)
         network_form.addRow("&Proxy:", self.proxy_edit)
-        network_form.addRow("Extra &CA certificates:", ca_row)
+        ca_label = QLabel("Extra &CA certificates:", self)
+        ca_label.setBuddy(self.ca_edit)
+        network_form.addRow(ca_label, ca_row)
         network_form.addRow("&Wait for an answer up to:", self.timeout_spin)
         network_form.addRow("Wait for a c&onnection up to:", self.connect_spin)
 
@@ -113,6 +116,8 @@ class SettingsPanel(QWidget):
         self.history_spin.setAccessibleName("Number of requests kept in the inspector")
         self.history_spin.setRange(10, 100_000)
         self.history_spin.setSuffix(" requests")
+        self.history_spin.setMaximumWidth(220)
+        self.theme_combo.setMaximumWidth(220)
         app_box = QGroupBox("Appearance and history", self)
         app_form = QFormLayout(app_box)
         app_form.addRow("&Theme:", self.theme_combo)
@@ -166,6 +171,7 @@ class SettingsPanel(QWidget):
         spin.setRange(1, 600)
         spin.setDecimals(0)
         spin.setSuffix(" seconds")
+        spin.setMaximumWidth(220)
         return spin
 
     # ---- panel contract -----------------------------------------------------------------------------
@@ -194,7 +200,9 @@ class SettingsPanel(QWidget):
     def show_status(self, status: BackendStatus) -> None:
         colours = semantic()
         good = status.state is BackendState.SECURE
-        self.keyring_state.setText(f"{STATE_WORDS.get(status.state, status.state.value)} — {status.name}")
+        words = STATE_WORDS.get(status.state, status.state.value)
+        backend = "" if status.state is BackendState.SESSION_ONLY else f" — {status.name}"
+        self.keyring_state.setText(f"{words}{backend}")
         self.keyring_state.setStyleSheet(
             f"color: {colours.ok if good else colours.warning}; font-weight: bold;"
         )

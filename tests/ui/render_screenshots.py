@@ -1,0 +1,197 @@
+"""Render every screen to PNG under resources/screenshots/ (real sandbox, real widgets, offscreen or Xvfb).
+
+Run: ``QT_QPA_PLATFORM=offscreen /work/venv/bin/python -m tests.ui.render_screenshots [--out DIR]``
+(``QT_SCALE_FACTOR=2`` with ``--out resources/screenshots/scale200`` checks 200% scaling). Keys live in a
+session-only secret store, files in a throwaway CIO_DESKTOP_HOME: nothing touches a real profile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["CIO_DESKTOP_HOME"] = tempfile.mkdtemp(prefix="cio-shots-")
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+from qasync import QEventLoop
+
+from cio_desktop.api.regions import Endpoints
+from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.sandbox import SandboxOptions, run_in_thread
+from cio_desktop.sandbox.demo import WELL_KNOWN
+from cio_desktop.secrets import SecretStore
+from cio_desktop.services import Services
+from cio_desktop.ui import window_flows
+from cio_desktop.ui.dialogs.keyring_dialog import KeyringUnavailableDialog
+from cio_desktop.ui.dialogs.workspace_wizard import WorkspaceWizard
+from cio_desktop.ui.errors_dialog import UnexpectedErrorDialog, build_report
+from cio_desktop.ui.main_window import MainWindow
+from cio_desktop.ui.tasks import next_idle
+from cio_desktop.ui.theme import apply_theme
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def settle(condition: Callable[[], bool] = lambda: True, limit_s: float = 20.0) -> None:
+    """Let Qt and asyncio run until ``condition()`` holds (then a few more idle turns for painting)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit_s
+    while not condition():
+        if loop.time() > deadline:
+            raise TimeoutError("screen did not reach the expected state")
+        await asyncio.sleep(0.05)
+    for _ in range(3):
+        await next_idle()
+
+
+def save(widget: QWidget, out: Path, name: str) -> None:
+    path = out / f"{name}.png"
+    widget.grab().save(str(path))
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+async def wizard_shots(services: Services, sandbox: object, out: Path, parent: QWidget) -> None:
+    info = sandbox.info  # type: ignore[attr-defined]
+    wizard = WorkspaceWizard(services, parent)
+    wizard.open()
+    await settle()
+    save(wizard, out, "wizard-1-what-you-need")
+    wizard.next()
+    keys = wizard.keys
+    keys.name_edit.setText("Acme production")
+    keys.site_edit.setText(info.site_id)
+    keys.track_field.set_value(info.track_api_key)
+    keys.app_field.set_value(info.app_api_key)
+    await settle()
+    save(wizard, out, "wizard-2-paste-keys")
+    wizard.next()
+    await settle(lambda: wizard.test.report is not None)
+    save(wizard, out, "wizard-3-test-passed")
+    wizard.back()
+    keys.track_field.set_value("wrong-key-pasted-here")
+    wizard.next()
+    await settle(lambda: wizard.test.report is not None)
+    save(wizard, out, "wizard-4-test-wrong-key")
+    wizard.back()
+    hosts = services.hosts
+    services.hosts = {
+        r: Endpoints("http://127.0.0.1:9", "http://127.0.0.1:9") for r in (Region.US, Region.EU)
+    }
+    wizard.next()
+    await settle(lambda: wizard.test.report is not None)
+    save(wizard, out, "wizard-5-network-down")
+    services.hosts = hosts
+    wizard.reject()
+
+
+async def main_shots(app: QApplication, out: Path, size: tuple[int, int]) -> None:
+    with run_in_thread(SandboxOptions()) as sandbox:
+        info = sandbox.info
+        hosts = {
+            Region.US: Endpoints(info.track_url, info.app_url),
+            Region.EU: Endpoints(info.track_url_other, info.app_url_other),
+        }
+        services = Services(secrets=SecretStore(session_only=True), hosts=hosts)
+        window = MainWindow(services)
+        window.resize(*size)
+        window.show()
+        await window_flows.start(window)
+        await settle()
+        save(window, out, "01-first-start")
+
+        await wizard_shots(services, sandbox, out, window)
+
+        await window_flows.open_demo(window)
+        await settle(lambda: window.workspace is not None and window.workspace.demo)
+        lookup = window.panels["lookup"]
+        if hasattr(lookup, "query_edit") and hasattr(lookup, "start_search"):
+            lookup.query_edit.setText(WELL_KNOWN["email"])
+            task = lookup.start_search()
+            if task is not None:
+                await asyncio.wait([task], timeout=20)
+        await settle()
+        save(window, out, "02-practice-lookup")
+        for index, name in ((1, "03-practice-event-test"), (2, "04-practice-inspector"), (3, "05-settings")):
+            window.tabs.setCurrentIndex(index)
+            await settle()
+            save(window, out, name)
+        window.tabs.setCurrentIndex(0)
+
+        saved = await services.add_workspace(
+            Workspace(name="Acme production", region=Region.US, site_id=info.site_id),
+            {SecretKind.TRACK_API_KEY: info.track_api_key, SecretKind.APP_API_KEY: info.app_api_key},
+        )
+        services.mark_credential(saved, SecretKind.TRACK_API_KEY, verified=True)
+        await window_flows.refresh_workspaces(window, select=saved.name)
+        await settle()
+        save(window, out, "06-workspace-selected")
+
+        task = window.tasks.spawn(window_flows.remove_workspace(window, saved), key="remove")
+        await settle(lambda: window.confirm_dialog is not None and window.confirm_dialog.isVisible())
+        assert window.confirm_dialog is not None
+        save(window.confirm_dialog, out, "07-remove-confirmation")
+        window.confirm_dialog.reject()
+        await task
+
+        status = await SecretStore().status()
+        dialog = KeyringUnavailableDialog(status, window)
+        dialog.open()
+        await settle()
+        save(dialog, out, "08-keyring-unavailable")
+        dialog.reject()
+
+        try:
+            raise KeyError("private value")
+        except KeyError as exc:
+            report = build_report(type(exc), exc, exc.__traceback__)
+        error = UnexpectedErrorDialog(report, window)
+        error.open()
+        await settle()
+        save(error, out, "09-unexpected-error")
+        error.reject()
+
+        window.close()
+        await settle(lambda: window._shutdown_done)
+    app.quit()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", default=str(ROOT / "resources" / "screenshots"))
+    parser.add_argument("--theme", default="light", choices=["light", "dark"])
+    parser.add_argument(
+        "--size", default="1200x760", help="window size in logical pixels (960x540: 1080p at 200%%)"
+    )
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    apply_theme(app, args.theme)
+    loop = QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        width, height = (int(v) for v in args.size.split("x"))
+        task = asyncio.ensure_future(main_shots(app, out, (width, height)))
+        task.add_done_callback(
+            lambda t: (failure.append(t.exception()), app.quit()) if t.exception() else None
+        )
+
+    QTimer.singleShot(0, run)
+    with loop:
+        loop.run_forever()
+    if failure:
+        raise failure[0]
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
