@@ -50,6 +50,7 @@ class RequestHistory:
         self._clear_listeners: list[Callable[[], None]] = []
         self._file_lock = threading.Lock()
         self._lines_on_disk = 0
+        self.persist_error: str | None = None
 
     @property
     def path(self) -> Path:
@@ -109,16 +110,25 @@ class RequestHistory:
             listener(exchange)
 
     def record(self, exchange: Exchange) -> None:
-        """``add`` plus append to the file (blocking)."""
+        """``add`` plus append to the file (blocking). A file problem never fails the call that was
+        recorded: the record stays in memory and ``persist_error`` says what went wrong."""
         self.add(exchange)
         if self._persist:
-            self._append(exchange)
+            self._safe_append(exchange)
 
     async def arecord(self, exchange: Exchange) -> None:
-        """``add`` now, then append to the file in a worker thread."""
+        """``add`` now, then append to the file in a worker thread (same rules as ``record``)."""
         self.add(exchange)
         if self._persist:
-            await asyncio.to_thread(self._append, exchange)
+            await asyncio.to_thread(self._safe_append, exchange)
+
+    def _safe_append(self, exchange: Exchange) -> None:
+        try:
+            self._append(exchange)
+        except OSError as exc:  # disk full, permissions, lock timeout (filelock.Timeout is an OSError)
+            self.persist_error = f"The request history could not be saved ({type(exc).__name__})."
+        else:
+            self.persist_error = None
 
     def clear(self) -> None:
         """Forget every record, in memory and on disk."""
@@ -147,8 +157,12 @@ class RequestHistory:
         """Read the file (newest ``limit`` records kept, sorted by start time). Returns how many loaded."""
         if not self._persist:
             return 0
-        with self._file_lock, self._lock():
-            loaded = list(self._read())
+        try:
+            with self._file_lock, self._lock():
+                loaded = list(self._read())
+        except OSError as exc:
+            self.persist_error = f"The saved request history could not be read ({type(exc).__name__})."
+            return 0
         loaded.sort(key=lambda e: e.started_at)
         self._items = deque(loaded[-self._limit :], maxlen=self._limit)
         return len(self._items)

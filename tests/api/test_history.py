@@ -156,3 +156,17 @@ async def test_huge_bodies_are_cut_in_the_history(client: CioClient) -> None:
     assert ex.request_size > 90_000
     assert len(ex.request_body or "") < 70_000
     assert (ex.request_body or "").endswith("more characters]")
+
+
+async def test_an_unwritable_history_never_fails_the_call(
+    tmp_path: Path, sandbox: ThreadedSandbox, make_client: MakeClient
+) -> None:
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the history folder should be")
+    history = RequestHistory(blocked / "history.jsonl")
+    client = make_client(sandbox, history=history)
+    result = await client.app.workspaces()
+    assert result.status == 200
+    assert history.records()[-1] == result.exchange
+    assert history.persist_error is not None
+    assert "could not be saved" in history.persist_error
