@@ -10,6 +10,7 @@ from __future__ import annotations
 import shlex
 
 from cio_desktop.api.exchange import Exchange
+from cio_desktop.api.models import Credentials
 
 TRACK_ENV = "CIO_TRACK_API_KEY"
 APP_ENV = "CIO_APP_API_KEY"
@@ -27,10 +28,22 @@ _SKIP = {
 }
 
 
-def to_curl(exchange: Exchange, *, basic_auth_as_header: bool = False) -> str:
-    """The curl command for ``exchange`` (one line per option, joined with `` \\``)."""
+def to_curl(
+    exchange: Exchange,
+    *,
+    basic_auth_as_header: bool = False,
+    secrets: Credentials | None = None,
+    site_id: str | None = None,
+) -> str:
+    """The curl command for ``exchange`` (one line per option, joined with `` \\``).
+
+    With ``secrets`` (and ``site_id`` for Track) the real keys are written instead of the placeholders:
+    only for the user's deliberate "copy with secret" choice.
+    """
     parts = [f"curl -X {exchange.method.upper()} {shlex.quote(exchange.url)}"]
     auth = _auth_option(exchange, basic_auth_as_header)
+    if secrets is not None:
+        auth = _literal_auth(auth, secrets, site_id)
     if auth:
         parts.append(auth)
     for name, value in exchange.request_headers.items():
@@ -40,6 +53,14 @@ def to_curl(exchange: Exchange, *, basic_auth_as_header: bool = False) -> str:
     if exchange.request_body:
         parts.append(f"--data-raw {shlex.quote(exchange.request_body)}")
     return " \\\n  ".join(parts)
+
+
+def _literal_auth(option: str, secrets: Credentials, site_id: str | None) -> str:
+    if f"${TRACK_ENV}" in option and secrets.track_api_key and site_id:
+        return f"-u {shlex.quote(f'{site_id}:{secrets.track_api_key}')}"
+    if f"${APP_ENV}" in option and secrets.app_api_key:
+        return f"-H {shlex.quote(f'Authorization: Bearer {secrets.app_api_key}')}"
+    return option
 
 
 def _auth_option(exchange: Exchange, as_header: bool) -> str:

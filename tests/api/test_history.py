@@ -15,7 +15,7 @@ from cio_desktop.api.har import write_har
 from cio_desktop.api.history import RequestHistory, default_history_path
 from cio_desktop.sandbox import ThreadedSandbox
 from cio_desktop.sandbox.demo import WELL_KNOWN
-from tests.api.conftest import MakeClient
+from tests.api.conftest import MakeClient, credentials_for
 
 
 def _exchange(n: int, **kw: object) -> Exchange:
@@ -135,7 +135,13 @@ async def test_curl_repeats_the_call_with_placeholders(client: CioClient, sandbo
         "CIO_TRACK_API_KEY": sandbox.info.track_api_key,
         "CIO_APP_API_KEY": sandbox.info.app_api_key,
     }
-    for command in (track_curl, to_curl(track.exchange, basic_auth_as_header=True), app_curl):
+    creds = credentials_for(sandbox)
+    with_secret = to_curl(track.exchange, secrets=creds, site_id=sandbox.info.site_id)
+    assert sandbox.info.track_api_key in with_secret  # only when the user asks for it
+    assert "$CIO_TRACK_API_KEY" not in with_secret
+    commands = [track_curl, to_curl(track.exchange, basic_auth_as_header=True), app_curl, with_secret]
+    commands.append(to_curl(app.exchange, secrets=creds))
+    for command in commands:
         proc = await asyncio.create_subprocess_exec(
             "sh",
             "-c",
