@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -129,3 +130,42 @@ def test_export_har_writes_the_visible_calls_off_the_ui_thread(
     har = json.loads(target.read_text(encoding="utf-8"))
     assert len(har["log"]["entries"]) == 2
     assert "Saved 2 calls" in panel.banner.message()
+
+
+def test_har_and_curl_of_real_calls_hold_no_secret(
+    qtbot, qloop: QtAsyncLoop, sandbox, tmp_path: Path
+) -> None:
+    from cio_desktop.event_calls import CallType, default_draft, send_draft
+    from tests.ui.test_lookup_panel import connect_services
+
+    services, workspace = qloop.run(connect_services(sandbox))
+    panel = InspectorPanel(services)
+    qtbot.addWidget(panel)
+
+    async def calls() -> None:
+        client = await services.client_for(workspace)
+        draft = default_draft(CallType.IDENTIFY, customer_id="har-person")
+        await send_draft(client, draft, json.loads(draft.body))
+        await client.app.attributes("har-person")
+
+    try:
+        qloop.run(calls())
+        assert panel.proxy.rowCount() == 2  # both calls appeared live
+        target = tmp_path / "real.har"
+        qloop.run(panel.export_har(target))
+        raw = target.read_bytes()
+        har = json.loads(raw)
+        assert len(har["log"]["entries"]) == 2
+        info = sandbox.info
+        basic = base64.b64encode(f"{info.site_id}:{info.track_api_key}".encode()).decode()
+        for secret in (info.track_api_key, info.app_api_key, basic):
+            assert secret.encode() not in raw
+        for row in range(2):
+            panel.select_row(row)
+            panel.copy_curl()
+            curl = QApplication.clipboard().text()
+            assert info.track_api_key not in curl
+            assert info.app_api_key not in curl
+            assert "$CIO_TRACK_API_KEY" in curl or "$CIO_APP_API_KEY" in curl
+    finally:
+        qloop.run(services.aclose())

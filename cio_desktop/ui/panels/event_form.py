@@ -82,11 +82,12 @@ class EventForm(QWidget):
         self.template_combo.setObjectName("eventTemplateCombo")
         self.template_combo.setAccessibleName("Load a saved template")
         self.template_combo.activated.connect(self._on_template_combo_activated)
-        self.save_template_button = QPushButton("Save as template…", self)
+        self.save_template_button = QPushButton("Save…", self)
+        self.save_template_button.setToolTip("Save this form as a template for this workspace")
         self.save_template_button.setObjectName("eventSaveTemplateButton")
         self.save_template_button.setAccessibleName("Save this form as a template")
         self.save_template_button.clicked.connect(self.save_template_requested)
-        self.delete_template_button = QPushButton("Delete template", self)
+        self.delete_template_button = QPushButton("Delete", self)
         self.delete_template_button.setObjectName("eventDeleteTemplateButton")
         self.delete_template_button.setAccessibleName("Delete the selected template")
         self.delete_template_button.clicked.connect(self._on_delete_template_clicked)
@@ -100,6 +101,10 @@ class EventForm(QWidget):
         self.send_button.setAccessibleName("Send to Customer.io")
         self.send_button.setToolTip("Send this call to the workspace (Ctrl+Enter)")
         self.send_button.clicked.connect(self._on_send_clicked)
+        self.send_button.setMinimumWidth(140)
+        font = self.send_button.font()
+        font.setBold(True)
+        self.send_button.setFont(font)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self._on_send_clicked)
         self.send_hint = QLabel(self)
@@ -137,6 +142,10 @@ class EventForm(QWidget):
         layout.addLayout(templates)
         layout.addLayout(history)
 
+        # Long item texts must not make the form wide: the request/response side needs the room.
+        for combo in (self.type_combo, self.template_combo, self.history_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
         self.type_combo.currentIndexChanged.connect(self._on_type_changed)
         for edit in (self.customer_edit, self.name_edit, self.anonymous_edit):
             edit.textChanged.connect(self.update_send_state)
@@ -200,7 +209,7 @@ class EventForm(QWidget):
     def set_templates(self, templates: list[EventTemplate]) -> None:
         self._templates = list(templates)
         self.template_combo.clear()
-        self.template_combo.addItem("Choose a template…" if templates else "No templates saved yet", "")
+        self.template_combo.addItem("Choose…" if templates else "None saved yet", "")
         for template in templates:
             self.template_combo.addItem(template.name, template.name)
         self.delete_template_button.setEnabled(bool(templates))

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QInputDialog, QSplitter, QVBoxLayout, QWidget
 from qasync import asyncSlot
 
@@ -75,7 +75,8 @@ class EventPanel(QWidget):
         splitter.addWidget(self.result)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([400, 600])
+        self.splitter = splitter
+        self._sized = False
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
@@ -105,6 +106,14 @@ class EventPanel(QWidget):
         self.form.set_history([])
         if workspace is not None:
             self._spawn_store(self._store.load, workspace.id)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """On first show, give the request/response side the larger share of the width."""
+        super().showEvent(event)
+        if not self._sized and self.width() > 0:
+            self._sized = True
+            width = self.splitter.width()
+            self.splitter.setSizes([int(width * 0.42), width - int(width * 0.42)])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing the panel cancels what it is doing."""

@@ -21,8 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -31,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from cio_desktop.customer_profile import (
     CustomerProfile,
+    Match,
     NoMatch,
     Outcome,
     SeveralMatches,
@@ -49,6 +48,7 @@ from cio_desktop.lookup_query import (
 )
 from cio_desktop.models import Workspace
 from cio_desktop.ui.models.tasks import LatestTask
+from cio_desktop.ui.panels.lookup_matches import MatchesView
 from cio_desktop.ui.panels.lookup_profile_view import ProfileView
 from cio_desktop.ui.widgets.busy import BusyIndicator
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
@@ -130,28 +130,15 @@ class LookupPanel(QWidget):
         self.stack.setObjectName("lookupStack")
         self.empty_label = self._message_label("lookupEmptyState")
         self.message_label = self._message_label("lookupMessage")
-        matches_page = QWidget(self)
-        self.matches_intro = QLabel(matches_page)
-        self.matches_intro.setObjectName("lookupMatchesIntro")
-        self.matches_intro.setWordWrap(True)
-        self.matches_list = QListWidget(matches_page)
-        self.matches_list.setObjectName("lookupMatchesList")
-        self.matches_list.setAccessibleName("People with this email")
-        self.matches_list.itemActivated.connect(self._on_match_activated)
-        self.open_match_button = QPushButton("Open this person", matches_page)
-        self.open_match_button.setObjectName("lookupOpenMatchButton")
-        self.open_match_button.setAccessibleName("Open the selected person")
-        self.open_match_button.clicked.connect(self._on_open_match_clicked)
-        column = QVBoxLayout(matches_page)
-        column.addWidget(self.matches_intro)
-        column.addWidget(self.matches_list, 1)
-        column.addWidget(self.open_match_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.matches_view = MatchesView(self)
+        self.matches_view.match_chosen.connect(self._on_match_chosen)
+        self.matches_list = self.matches_view.list
         self.profile_view = ProfileView(self)
         self.profile_view.load_more_requested.connect(self._on_load_more_requested)
         self.profile_view.activity_type_changed.connect(self._on_activity_type_changed)
         for page in (self._centred(self.empty_label), self._centred(self.message_label)):
             self.stack.addWidget(page)
-        self.stack.addWidget(matches_page)
+        self.stack.addWidget(self.matches_view)
         self.stack.addWidget(self.profile_view)
 
         layout = QVBoxLayout(self)
@@ -288,18 +275,8 @@ class LookupPanel(QWidget):
             self.status_message.emit("No match")
             return
         if isinstance(outcome, SeveralMatches):
-            self.matches_intro.setText(
-                f"{len(outcome.matches)} people share the email “{outcome.query.value}”. "
-                "Choose one to open (double-click or Enter):"
-            )
-            self.matches_list.clear()
-            for match in outcome.matches:
-                item = QListWidgetItem(match.label())
-                item.setData(Qt.ItemDataRole.UserRole, match)
-                self.matches_list.addItem(item)
-            self.matches_list.setCurrentRow(0)
             self.stack.setCurrentIndex(PAGE_MATCHES)
-            self.matches_list.setFocus()
+            self.matches_view.show_matches(outcome)
             self.status_message.emit(f"{len(outcome.matches)} people match")
             return
         self.profile_view.show_profile(outcome)
@@ -364,14 +341,8 @@ class LookupPanel(QWidget):
     def _on_kind_combo_changed(self, _index: int) -> None:
         self._on_query_edit_changed(self.query_edit.text())
 
-    def _on_match_activated(self, item: QListWidgetItem) -> None:
-        match = item.data(Qt.ItemDataRole.UserRole)
+    def _on_match_chosen(self, match: Match) -> None:
         self._launch(f"Opening {match.cio_id}…", self._run_lookup, match.query(), try_cio_id=False)
-
-    def _on_open_match_clicked(self) -> None:
-        item = self.matches_list.currentItem()
-        if item is not None:
-            self._on_match_activated(item)
 
     def _on_load_more_requested(self) -> None:
         self._launch_page(append=True)
