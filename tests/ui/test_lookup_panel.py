@@ -201,3 +201,40 @@ def test_cancelling_a_slow_lookup_keeps_the_ui_responsive(qtbot, qloop: QtAsyncL
         assert not panel.busy.is_busy
     finally:
         qloop.run(services.aclose())
+
+
+def test_switching_workspace_mid_search_drops_it_quietly(qtbot, qloop: QtAsyncLoop, make_sandbox) -> None:
+    slow = make_sandbox(faults=("latency=2",))
+    services, workspace = qloop.run(connect_services(slow))
+    panel = LookupPanel(services)
+    qtbot.addWidget(panel)
+    panel.set_workspace(workspace)
+    try:
+        panel.query_edit.setText(WELL_KNOWN["customer_id"])
+        task = panel.start_search()
+        assert task is not None
+        qtbot.waitUntil(lambda: panel.busy.is_busy, timeout=2000)
+        panel.set_workspace(None)
+        qtbot.waitUntil(task.done, timeout=1000)
+        assert not panel.busy.is_busy
+        assert panel.banner.isHidden()  # no "Cancelled" for a search the user did not cancel
+        assert panel.stack.currentIndex() == PAGE_EMPTY
+    finally:
+        qloop.run(services.aclose())
+
+
+def test_a_rejected_key_is_explained_inline(qtbot, qloop: QtAsyncLoop, sandbox: ThreadedSandbox) -> None:
+    services, workspace = qloop.run(connect_services(sandbox))
+    qloop.run(services.update_workspace(workspace, {SecretKind.APP_API_KEY: "not-the-right-key"}))
+    panel = LookupPanel(services)
+    qtbot.addWidget(panel)
+    panel.set_workspace(workspace)
+    try:
+        _search(qtbot, qloop, panel, WELL_KNOWN["customer_id"])
+        assert not panel.banner.isHidden()
+        assert panel.banner.level == "error"
+        assert "not-the-right-key" not in panel.banner.message() + panel.banner.detail()
+        assert panel.banner.detail()  # the technical detail is one click away
+        assert panel.stack.currentIndex() == PAGE_EMPTY  # nothing misleading is shown
+    finally:
+        qloop.run(services.aclose())

@@ -57,6 +57,15 @@ class LatestTask:
         if self.task is not None and not self.task.done():
             self.task.cancel()
 
+    def abandon(self) -> None:
+        """Cancel silently: the operation no longer counts as current, so it reports nothing (used when
+        the workspace changes under it)."""
+        task, self.task = self.task, None
+        if task is not None and not task.done():
+            task.cancel()
+            if self.alive:
+                self._busy.stop()
+
     async def aclose(self) -> None:
         """Cancel the running operation and wait until it has stopped."""
         task = self.task

@@ -96,8 +96,11 @@ class EventPanel(QWidget):
         if workspace == self._workspace:
             return
         self._workspace = workspace
-        self.tasks.cancel()
+        self.tasks.abandon()
         self.banner.clear()
+        self.result.clear()
+        self.result.outcome_label.setText("Nothing sent yet in this workspace.")
+        self.form.set_sending(False)
         self._last_sent = None
         self.result.verify_button.setEnabled(False)
         if workspace is not None and workspace.demo and not self.form.customer_edit.text():

@@ -182,7 +182,7 @@ class LookupPanel(QWidget):
         if workspace == self._workspace:
             return
         self._workspace = workspace
-        self.cancel()
+        self.tasks.abandon()
         self.banner.clear()
         self.outcome = None
         self._last = None
