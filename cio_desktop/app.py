@@ -61,6 +61,8 @@ class Runtime:
         self._uninstall_hook: Any = None
 
     def after_first_paint(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
         from PySide6 import QtCore  # noqa: F401  # PySide6 is loaded before qasync on purpose
         from qasync import QEventLoop
 
@@ -68,6 +70,8 @@ class Runtime:
         from cio_desktop.ui.errors_dialog import install_excepthook
 
         self.loop = QEventLoop(self.app, already_running=True)
+        # qasync's default QThreadExecutor starts 10 threads up front; this pool starts them on demand.
+        self.loop.set_default_executor(ThreadPoolExecutor(max_workers=4, thread_name_prefix="cio-io"))
         self._uninstall_hook = install_excepthook(lambda: self.window)
         setup_logging()
         stop = self.exit_when_ready and not self.demo

@@ -158,7 +158,8 @@ class Services:
         return self.settings
 
     async def save_ui_state(self, **values: str | None) -> None:
-        """Merge window state (``None`` removes a key) and ``last_workspace`` into the settings file."""
+        """Merge window state (``None`` removes a key) and ``last_workspace`` into the settings file
+        (no write when nothing changed)."""
         state = dict(self.settings.ui_state)
         last = self.settings.last_workspace
         for key, value in values.items():
@@ -168,6 +169,8 @@ class Services:
                 state.pop(key, None)
             else:
                 state[key] = value
+        if state == self.settings.ui_state and last == self.settings.last_workspace:
+            return
         self.settings = await asyncio.to_thread(
             self.settings_store.update, ui_state=state, last_workspace=last
         )

@@ -40,7 +40,8 @@ async def start(window: MainWindow, *, demo: bool = False, stop_when_ready: bool
             if report.recovered_backup
             else "",
         )
-    workspaces = await services.list_workspaces()
+    running = [services.demo_workspace] if services.demo_workspace is not None else []
+    workspaces = running + list(report.workspaces)
     window.sidebar.set_workspaces(workspaces, select=services.settings.last_workspace)
     window.set_status("Ready" if workspaces else "No workspace yet: try the practice workspace or add yours.")
     window.ready.set()
