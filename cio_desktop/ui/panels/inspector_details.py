@@ -95,7 +95,7 @@ class ExchangeDetails(QTabWidget):
             column.addWidget(QLabel("Headers", page))
             column.addWidget(head, 1)
             column.addWidget(QLabel("Body", page))
-            column.addWidget(body, 2)
+            column.addWidget(body, 1)
             self.addTab(page, title)
         self.show_exchange(None)
 

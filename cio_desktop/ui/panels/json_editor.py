@@ -112,7 +112,7 @@ class JsonEditor(QWidget):
         self.editor.setAccessibleDescription("Type JSON here. Mistakes are named below the editor.")
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        # Tab moves focus on, so the editor never traps keyboard users; Ctrl+Tab still inserts a tab.
+        # Tab moves focus on, so the editor never traps keyboard users (indent with spaces or "Tidy up").
         self.editor.setTabChangesFocus(True)
         self.highlighter = JsonHighlighter(self.editor.document())
 
