@@ -142,7 +142,7 @@ class FaultSet:
         delay = sum(self._rng.uniform(f.low, f.high) for f in active if f.kind == "latency")
         if delay > 0:
             await asyncio.sleep(delay)
-        early = self._early(request, active)
+        early = await self._early(request, active)
         if early is not None:
             return early
         response = await handler(request)
@@ -160,9 +160,10 @@ class FaultSet:
             return await self._trickle(request, response, body, trickle)
         return response
 
-    def _early(self, request: web.Request, active: list[Fault]) -> web.StreamResponse | None:
+    async def _early(self, request: web.Request, active: list[Fault]) -> web.StreamResponse | None:
         for fault in active:
             if fault.kind == "drop" and self._hit(fault.low):
+                await request.read()  # an unread body would turn the clean close into a reset
                 if request.transport is not None:
                     request.transport.close()
                 return web.Response(status=500)
