@@ -59,6 +59,7 @@ class Runtime:
         self.exit_when_ready = exit_when_ready
         self.loop: Any = None
         self._uninstall_hook: Any = None
+        self._wake: Any = None
 
     def after_first_paint(self) -> None:
         from concurrent.futures import ThreadPoolExecutor
@@ -74,11 +75,36 @@ class Runtime:
         self.loop.set_default_executor(ThreadPoolExecutor(max_workers=4, thread_name_prefix="cio-io"))
         self._uninstall_hook = install_excepthook(lambda: self.window)
         setup_logging()
+        self._follow_system_theme()
+        self._close_on_sigint()
         stop = self.exit_when_ready and not self.demo
         start = window_flows.start(self.window, demo=self.demo, stop_when_ready=stop)
         task = self.window.tasks.spawn(start, key="start")
         if self.exit_when_ready:
             task.add_done_callback(lambda _t: self.window.close())
+
+    def _follow_system_theme(self) -> None:
+        from PySide6.QtGui import QGuiApplication
+
+        from cio_desktop.ui.theme import apply_theme
+
+        def on_scheme_changed(_scheme: object) -> None:
+            if self.window.services.settings.theme == "system":
+                apply_theme(self.app, "system")
+
+        QGuiApplication.styleHints().colorSchemeChanged.connect(on_scheme_changed)
+
+    def _close_on_sigint(self) -> None:
+        """Ctrl+C in the terminal closes the window cleanly (Python only sees the signal when it runs,
+        so a cheap timer wakes it twice a second)."""
+        import signal
+
+        from PySide6.QtCore import QTimer
+
+        signal.signal(signal.SIGINT, lambda _sig, _frame: QTimer.singleShot(0, self.window.close))
+        self._wake = QTimer(self.window)
+        self._wake.timeout.connect(lambda: None)
+        self._wake.start(500)
 
     def close_loop(self) -> None:
         """After ``app.exec()`` returned: detach and close the asyncio loop."""
