@@ -223,8 +223,13 @@ def load_workspace(state_dir: str | os.PathLike[str]) -> Workspace | None:
     path = state_path(state_dir)
     if not path.exists():
         return None
-    with path.open(encoding="utf-8") as fh:
-        return Workspace.from_json(json.load(fh))
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return Workspace.from_json(json.load(fh))
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise ValueError(
+            f"the sandbox state file {path} is damaged ({exc.__class__.__name__}: {exc})"
+        ) from None
 
 
 def dump_workspace(ws: Workspace) -> str:

@@ -149,3 +149,17 @@ def test_cli_help_documents_the_fault_grammar() -> None:
     assert r.returncode == 0
     assert "burst429=N" in r.stdout
     assert "--allow-remote" in r.stdout
+
+
+def test_cli_reports_a_damaged_state_file(tmp_path: Path) -> None:
+    (tmp_path / "sandbox-state.json").write_text('{"version": 1, "people": []}')
+    r = subprocess.run(
+        [sys.executable, "-m", "cio_desktop", "sandbox", "--state-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert r.returncode == 1
+    assert "state file" in r.stderr
+    assert "damaged" in r.stderr
+    assert "Traceback" not in r.stderr
