@@ -169,3 +169,20 @@ def test_har_and_curl_of_real_calls_hold_no_secret(
             assert "$CIO_TRACK_API_KEY" in curl or "$CIO_APP_API_KEY" in curl
     finally:
         qloop.run(services.aclose())
+
+
+def test_the_table_follows_the_history_limit_and_a_late_load(qtbot, tmp_path: Path) -> None:
+    history = RequestHistory(limit=3, persist=False)
+    panel = _panel(qtbot, history)
+    for n in range(5):
+        history.add(_exchange(n))
+    assert [e.id for e in panel.visible_exchanges()] == ["ex4", "ex3", "ex2"]
+
+    saved = RequestHistory(tmp_path / "history.jsonl")
+    saved.record(_exchange(7))
+    late = RequestHistory(tmp_path / "history.jsonl")
+    panel = _panel(qtbot, late)
+    assert panel.model.rowCount() == 0
+    late.load()  # the app reads the file in the background after the window is up
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=2000)

@@ -88,10 +88,11 @@ def status_text(exchange: Exchange) -> str:
 class ExchangeTableModel(QAbstractTableModel):
     """Exchanges as rows (newest first); ``ExchangeRole`` gives the ``Exchange`` itself."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, max_rows: int = 1000) -> None:
         super().__init__(parent)
         self._rows: list[Exchange] = []
         self._ids: set[str] = set()
+        self.max_rows = max(1, max_rows)
 
     def set_exchanges(self, exchanges: list[Exchange]) -> None:
         """Replace every row (newest first)."""
@@ -112,6 +113,13 @@ class ExchangeTableModel(QAbstractTableModel):
         self._rows.insert(0, exchange)
         self._ids.add(exchange.id)
         self.endInsertRows()
+        if len(self._rows) > self.max_rows:  # the history forgets its oldest records too
+            first = self.max_rows
+            self.beginRemoveRows(QModelIndex(), first, len(self._rows) - 1)
+            for dropped in self._rows[first:]:
+                self._ids.discard(dropped.id)
+            del self._rows[first:]
+            self.endRemoveRows()
 
     def exchanges(self) -> list[Exchange]:
         return list(self._rows)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -73,7 +73,7 @@ class InspectorPanel(QWidget):
         self._workspace: Workspace | None = None
         self._export_task: asyncio.Task[None] | None = None
 
-        self.model = ExchangeTableModel(self)
+        self.model = ExchangeTableModel(self, max_rows=int(getattr(services.history, "limit", 1000)))
         self.proxy = ExchangeFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
@@ -210,6 +210,12 @@ class InspectorPanel(QWidget):
         if workspace is not None:
             self._ensure_workspace_item(workspace.name)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Catch up with records loaded from disk after the panel was built (loading does not notify)."""
+        super().showEvent(event)
+        if len(self._services.history.records()) != self.model.rowCount():
+            self.reload()
+
     def focus_input(self) -> None:
         """Put the keyboard focus in the search field."""
         self.search_edit.setFocus()
@@ -226,7 +232,9 @@ class InspectorPanel(QWidget):
 
     def reload(self) -> None:
         """Show everything the history holds now."""
-        self.model.set_exchanges(self._services.history.records())
+        history = self._services.history
+        self.model.max_rows = max(1, int(getattr(history, "limit", self.model.max_rows)))
+        self.model.set_exchanges(history.records())
         for name in self.model.workspaces():
             self._ensure_workspace_item(name)
         self._update_count()
