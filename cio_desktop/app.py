@@ -49,6 +49,15 @@ def load_settings_now(services: Services) -> None:
         logging.getLogger(__name__).warning("settings could not be read; using defaults")
 
 
+def _loop_exception_handler(_loop: object, context: dict[str, Any]) -> None:
+    """asyncio errors outside our tasks (a failing callback) go to the excepthook's dialog as well."""
+    exc = context.get("exception")
+    if isinstance(exc, BaseException):
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    else:
+        logging.getLogger("cio_desktop.loop").warning("%s", context.get("message", "asyncio problem"))
+
+
 class Runtime:
     """Holds the app, window and loop for one run; ``after_first_paint`` attaches asyncio."""
 
@@ -74,6 +83,7 @@ class Runtime:
         # qasync's default QThreadExecutor starts 10 threads up front; this pool starts them on demand.
         self.loop.set_default_executor(ThreadPoolExecutor(max_workers=4, thread_name_prefix="cio-io"))
         self._uninstall_hook = install_excepthook(lambda: self.window)
+        self.loop.set_exception_handler(_loop_exception_handler)
         setup_logging()
         self._follow_system_theme()
         self._close_on_sigint()

@@ -104,3 +104,18 @@ async def test_demo_starts_a_sandbox_process_and_keeps_keys_in_memory(services: 
     assert process is not None
     await services.aclose()
     assert process.process.returncode is not None, "the practice server stops with the app"
+
+
+async def test_a_detected_region_is_stored(services: Services, sandbox: Any) -> None:
+    info = sandbox.info
+    workspace = await services.add_workspace(
+        Workspace(name="Auto", site_id=info.site_id, region=Region.AUTO), {TRACK: info.track_api_key}
+    )
+    seen: list[str] = []
+    services.subscribe(seen.append)
+    client = await services.client_for(workspace)
+    await client.track.identify("someone-new", {"first_name": "Grace"})
+    while services._background:  # the store update runs in the background; wait for that task
+        await next(iter(services._background))
+    assert services.workspaces.get("Auto").region is Region.US
+    assert "workspaces" in seen

@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(content)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([290, 810])
+        self.splitter.setSizes([250, 850])
         self.setCentralWidget(self.splitter)
         self._build_status_bar()
         from cio_desktop.ui.window_actions import install_actions

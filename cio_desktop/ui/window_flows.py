@@ -32,14 +32,9 @@ async def start(window: MainWindow, *, demo: bool = False, stop_when_ready: bool
     """
     services = window.services
     report = await services.load_workspaces()
-    if report.problem:
-        window.banner.show_message(
-            report.problem,
-            level="warning",
-            detail=f"The unreadable file was kept as {report.recovered_backup}"
-            if report.recovered_backup
-            else "",
-        )
+    problems = [p for p in (report.problem, services.settings_store.problem) if p]
+    if problems:  # a broken file was moved aside and defaults are used: say so once
+        window.banner.show_message(" ".join(problems), level="warning")
     running = [services.demo_workspace] if services.demo_workspace is not None else []
     workspaces = running + list(report.workspaces)
     window.sidebar.set_workspaces(workspaces, select=services.settings.last_workspace)
@@ -48,14 +43,14 @@ async def start(window: MainWindow, *, demo: bool = False, stop_when_ready: bool
     await next_idle()  # the list is painted before the panels load
     if stop_when_ready:
         return
+    with contextlib.suppress(OSError):
+        await services.load_history()  # before the panels, so the inspector starts with it
     window.load_panels()
     if demo:
         await open_demo(window)
     await refresh_states(window)
     if any(not ws.demo for ws in workspaces):
         await check_keyring(window)
-    with contextlib.suppress(OSError):
-        await services.load_history()
 
 
 async def refresh_workspaces(window: MainWindow, select: str | None = None) -> None:

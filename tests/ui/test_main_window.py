@@ -232,3 +232,15 @@ def test_ctrl_l_and_f5_reach_the_lookup_panel_when_it_is_showing(
     assert focused is not None
     assert focused.objectName() == "lookupQueryEdit"
     close_window(qtbot, window)
+
+
+def test_a_broken_workspace_file_is_moved_aside_and_explained(
+    qtbot: QtBot, qloop: QtAsyncLoop, services: Services
+) -> None:
+    services.workspaces.path.parent.mkdir(parents=True, exist_ok=True)
+    services.workspaces.path.write_text("{ this is not json")
+    window = open_window(qtbot, qloop, services)
+    assert window.banner.isVisible()
+    assert window.banner.level == "warning"
+    assert window.stack.currentWidget() is window.welcome, "the app still starts, with no workspace"
+    close_window(qtbot, window)
