@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from cio_desktop.api.exchange import Exchange
+from cio_desktop.ui.theme import semantic
 
 COLUMNS = ("Time", "Workspace", "What", "Method", "Path", "Status", "Duration")
 COL_TIME, COL_WORKSPACE, COL_WHAT, COL_METHOD, COL_PATH, COL_STATUS, COL_DURATION = range(len(COLUMNS))
@@ -165,9 +166,9 @@ class ExchangeTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS:
             cls = status_class(exchange)
             if cls == StatusClass.SUCCESS:
-                return QColor("#2e7d32")
+                return QColor(semantic().ok)
             if cls in (StatusClass.CLIENT, StatusClass.SERVER, StatusClass.FAILED):
-                return QColor("#c62828")
+                return QColor(semantic().error)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_DURATION:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

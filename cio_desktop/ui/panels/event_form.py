@@ -191,7 +191,7 @@ class EventForm(QWidget):
         """Plain sentences saying what still stops Send (empty when ready)."""
         found = missing_fields(self.draft())
         if self.editor.check.problem is not None:
-            found.insert(0, "Send is off until the JSON mistake named above is fixed.")
+            found.insert(0, "Fix the JSON mistake named above to send.")
         return found
 
     def set_sending(self, sending: bool) -> None:

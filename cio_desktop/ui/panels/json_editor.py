@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from cio_desktop.json_check import JsonCheck, check_json
+from cio_desktop.ui.theme import semantic
 
 Checker = Callable[[str], JsonCheck]
 
@@ -190,11 +191,11 @@ class JsonEditor(QWidget):
         if problem is None:
             self.problem_label.setText("✓ Valid JSON")
             self.problem_label.setProperty("state", "ok")
-            self.problem_label.setStyleSheet("color: #2e7d32;")
+            self.problem_label.setStyleSheet(f"color: {semantic(self).ok};")
         else:
             self.problem_label.setText(f"⚠ {problem.describe()}")
             self.problem_label.setProperty("state", "error")
-            self.problem_label.setStyleSheet("color: #c62828;")
+            self.problem_label.setStyleSheet(f"color: {semantic(self).error};")
             selections.append(self._error_selection(problem.offset))
         self.editor.setExtraSelections(selections)
         valid = problem is None
