@@ -238,3 +238,21 @@ def test_a_rejected_key_is_explained_inline(qtbot, qloop: QtAsyncLoop, sandbox: 
         assert panel.stack.currentIndex() == PAGE_EMPTY  # nothing misleading is shown
     finally:
         qloop.run(services.aclose())
+
+
+def test_changing_the_activity_filter_during_a_lookup_is_honoured(qtbot, qloop: QtAsyncLoop, lookup) -> None:
+    view = lookup.profile_view
+    lookup.query_edit.setText(WELL_KNOWN["customer_id"])
+    task = lookup.start_search()
+    assert task is not None
+    view.activity_type_combo.setCurrentIndex(view.activity_type_combo.findData("page"))
+    qloop.run(task, timeout=15)
+    assert lookup.stack.currentIndex() == PAGE_PROFILE  # the lookup was not cancelled by the filter
+    qtbot.waitUntil(
+        lambda: (
+            view.activities_table.rowCount() > 0
+            and {view.activities_table.item(r, 1).text() for r in range(view.activities_table.rowCount())}
+            == {"Page view"}
+        ),
+        timeout=10000,
+    )

@@ -78,6 +78,7 @@ class LookupPanel(QWidget):
         self._workspace: Workspace | None = None
         self._last: tuple[LookupQuery, bool, LookupQuery] | None = None  # rerun, fallback, searched
         self.outcome: Outcome | None = None
+        self._page_running = False
 
         self.query_edit = QLineEdit(self)
         self.query_edit.setObjectName("lookupQueryEdit")
@@ -238,6 +239,7 @@ class LookupPanel(QWidget):
     ) -> asyncio.Task[None]:
         self.banner.clear()
         self.status_message.emit(text)
+        self._page_running = work == self._run_activity_page
         return self.tasks.start(text, work, *args, **kw)
 
     async def _run_lookup(self, query: LookupQuery, *, try_cio_id: bool, refresh: bool = False) -> None:
@@ -245,11 +247,10 @@ class LookupPanel(QWidget):
         if workspace is None:
             self.banner.show_message("Choose a workspace on the left first.", level="info")
             return
+        activity_type = self.profile_view.activity_type()
         try:
             client = await self._services.client_for(workspace)
-            outcome = await look_up(
-                client, query, activity_type=self.profile_view.activity_type() or None, try_cio_id=try_cio_id
-            )
+            outcome = await look_up(client, query, activity_type=activity_type or None, try_cio_id=try_cio_id)
         except asyncio.CancelledError:
             if self.tasks.is_current() and self.tasks.alive:  # the user cancelled; not replaced by a search
                 self.banner.show_message("Cancelled. Nothing was changed.", level="info")
@@ -266,6 +267,10 @@ class LookupPanel(QWidget):
         rerun = outcome.query if isinstance(outcome, CustomerProfile) else query
         self._last = (rerun, try_cio_id, searched)
         self._show_outcome(outcome, searched)
+        if isinstance(outcome, CustomerProfile) and self.profile_view.activity_type() != activity_type:
+            # The filter changed while the lookup ran: the lookup is finished, so reload just activities.
+            # Scheduled, not awaited: this coroutine is the task the new page load would cancel.
+            asyncio.get_running_loop().call_soon(self._launch_page, False)
 
     def _show_outcome(self, outcome: Outcome, searched: LookupQuery) -> None:
         self.outcome = outcome
@@ -348,7 +353,8 @@ class LookupPanel(QWidget):
         self._launch_page(append=True)
 
     def _on_activity_type_changed(self, _value: str) -> None:
-        if isinstance(self.outcome, CustomerProfile):
+        # While a lookup runs, it picks the filter up when it finishes (see _run_lookup).
+        if isinstance(self.outcome, CustomerProfile) and (not self.tasks.running or self._page_running):
             self._launch_page(append=False)
 
     def _focus_query(self) -> None:
