@@ -48,7 +48,7 @@ from cio_desktop.lookup_query import (
 )
 from cio_desktop.models import Workspace
 from cio_desktop.ui.models.tasks import LatestTask
-from cio_desktop.ui.panels.lookup_matches import MatchesView
+from cio_desktop.ui.panels.lookup_pages import MatchesView, MessagePage
 from cio_desktop.ui.panels.lookup_profile_view import ProfileView
 from cio_desktop.ui.widgets.busy import BusyIndicator
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
@@ -129,15 +129,16 @@ class LookupPanel(QWidget):
 
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("lookupStack")
-        self.empty_label = self._message_label("lookupEmptyState")
-        self.message_label = self._message_label("lookupMessage")
+        empty_page = MessagePage(self, name="lookupEmptyState")
+        message_page = MessagePage(self, name="lookupMessage")
+        self.empty_label, self.message_label = empty_page.label, message_page.label
         self.matches_view = MatchesView(self)
         self.matches_view.match_chosen.connect(self._on_match_chosen)
         self.matches_list = self.matches_view.list
         self.profile_view = ProfileView(self)
         self.profile_view.load_more_requested.connect(self._on_load_more_requested)
         self.profile_view.activity_type_changed.connect(self._on_activity_type_changed)
-        for page in (self._centred(self.empty_label), self._centred(self.message_label)):
+        for page in (empty_page, message_page):
             self.stack.addWidget(page)
         self.stack.addWidget(self.matches_view)
         self.stack.addWidget(self.profile_view)
@@ -150,31 +151,6 @@ class LookupPanel(QWidget):
         layout.addWidget(self.stack, 1)
         self._on_query_edit_changed("")
         self._show_empty_state()
-
-    def _message_label(self, name: str) -> QLabel:
-        label = QLabel(self)
-        label.setObjectName(name)
-        label.setWordWrap(True)
-        label.setMinimumWidth(360)
-        label.setMaximumWidth(640)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        font = label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        label.setFont(font)
-        return label
-
-    def _centred(self, label: QLabel) -> QWidget:
-        page = QWidget(self)
-        # No alignment flag on the label: with one, Qt ignores height-for-width and clips wrapped text.
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(label, 3)
-        row.addStretch(1)
-        column = QVBoxLayout(page)
-        column.addStretch(1)
-        column.addLayout(row)
-        column.addStretch(2)
-        return page
 
     # -- panel contract ----------------------------------------------------------------------------
 

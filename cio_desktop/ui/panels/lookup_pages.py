@@ -1,15 +1,45 @@
-"""The "several people share this email" page of the lookup panel: a list to choose one from.
-
-Signals:
-    match_chosen(object): the user opened a ``customer_profile.Match`` (Enter, double-click or the button).
-"""
+"""The lookup panel's simple pages: a centred message (empty state, no match) and the list of people who
+share an email, to choose one from."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cio_desktop.customer_profile import SeveralMatches
+
+
+class MessagePage(QWidget):
+    """A larger, selectable message in the middle of the page; ``label`` holds the text."""
+
+    def __init__(self, parent: QWidget | None = None, *, name: str) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.label.setObjectName(name)
+        self.label.setWordWrap(True)
+        self.label.setMinimumWidth(360)
+        self.label.setMaximumWidth(640)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.label.setFont(font)
+        # No alignment flag on the label: with one, Qt ignores height-for-width and clips wrapped text.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.label, 3)
+        row.addStretch(1)
+        column = QVBoxLayout(self)
+        column.addStretch(1)
+        column.addLayout(row)
+        column.addStretch(2)
 
 
 class MatchesView(QWidget):
