@@ -180,7 +180,7 @@ def missing_fields(draft: EventDraft) -> list[str]:
     spec = spec_for(draft.call_type)
     missing = []
     if spec.needs_customer and not draft.customer_id.strip():
-        missing.append("Enter the person's customer ID.")
+        missing.append("Enter the person's customer ID or email.")
     if spec.name_label and not draft.event_name.strip():
         missing.append(f"Enter the {spec.name_label.lower()}.")
     if spec.needs_anonymous and not draft.anonymous_id.strip():

@@ -46,7 +46,7 @@ def test_every_default_draft_is_ready_to_send() -> None:
 
 def test_missing_fields_and_batch_shape_are_explained() -> None:
     draft = EventDraft(call_type="person_event", body="{}")
-    assert missing_fields(draft) == ["Enter the person's customer ID.", "Enter the event name."]
+    assert missing_fields(draft) == ["Enter the person's customer ID or email.", "Enter the event name."]
     page = EventDraft(call_type="page_view", body="{}", customer_id="a")
     assert missing_fields(page) == ["Enter the page address (url)."]
     batch = check_body(EventDraft(call_type="v2_batch", body='{"batch": []}'))

@@ -98,7 +98,7 @@ def test_invalid_json_disables_send_and_points_at_the_mistake(qtbot, setup) -> N
     form.editor.set_text('{"plan": "pro"}')
     form.customer_edit.clear()
     assert not form.send_button.isEnabled()
-    assert form.send_hint.text() == "Enter the person's customer ID."
+    assert form.send_hint.text() == "Enter the person's customer ID or email."
     form.customer_edit.setText("someone")
     assert form.send_button.isEnabled()
 

@@ -58,11 +58,13 @@ class EventForm(QWidget):
         self.help_label.setObjectName("eventTypeHelp")
         self.help_label.setWordWrap(True)
 
-        self.customer_edit = self._line_edit("eventCustomerId", "Customer ID", "e.g. demo-ada (or an email)")
+        self.customer_edit = self._line_edit(
+            "eventCustomerId", "Customer ID or email", "e.g. demo-ada or ada@example.com"
+        )
         self.name_edit = self._line_edit("eventName", "Event name", "")
         self.anonymous_edit = self._line_edit("eventAnonymousId", "Anonymous ID", "e.g. visitor-1234")
         self.form = QFormLayout()
-        self.customer_label = QLabel("&Customer ID:", self)
+        self.customer_label = QLabel("&Customer ID or email:", self)
         self.name_label = QLabel("Event &name:", self)
         self.anonymous_label = QLabel("&Anonymous ID:", self)
         for label, edit in (
