@@ -70,6 +70,7 @@ class Services:
         self._background: set[asyncio.Task[None]] = set()
         self._listeners: list[Listener] = []
         self._known: dict[str, Workspace] = {}  # id -> saved workspace, as last read
+        self._checking: dict[str, int] = {}  # workspace name -> credential tests running under it
         self._verified: dict[tuple[str, SecretKind], bool] = {}
         self._clients: dict[str, tuple[object, CioClient]] = {}
         self._client_lock = asyncio.Lock()
@@ -121,6 +122,8 @@ class Services:
         workspace = self._workspace_named(exchange.workspace)
         if kind is None or workspace is None or exchange.status is None:
             return
+        if self._checking.get(exchange.workspace):
+            return  # the wizard is testing keys that are not saved (yet): they say nothing about these
         if not exchange.url.startswith(self._base_url(workspace, kind) + "/"):
             return  # a probe of the other region says nothing about this workspace's own host
         if exchange.status in (401, 403):
@@ -343,13 +346,17 @@ class Services:
         from cio_desktop.api.models import Credentials, NetworkSettings
         from cio_desktop.credential_check import check_credentials
 
-        return await check_credentials(
-            workspace,
-            Credentials.from_secrets(secrets),
-            history=self.history,
-            settings=NetworkSettings.from_app_settings(self.settings),
-            hosts=self.hosts,
-        )
+        self._checking[workspace.name] = self._checking.get(workspace.name, 0) + 1
+        try:
+            return await check_credentials(
+                workspace,
+                Credentials.from_secrets(secrets),
+                history=self.history,
+                settings=NetworkSettings.from_app_settings(self.settings),
+                hosts=self.hosts,
+            )
+        finally:
+            self._checking[workspace.name] -= 1
 
     async def _drop_client(self, workspace_id: str) -> None:
         async with self._client_lock:

@@ -119,3 +119,14 @@ async def test_a_detected_region_is_stored(services: Services, sandbox: Any) -> 
         await next(iter(services._background))
     assert services.workspaces.get("Auto").region is Region.US
     assert "workspaces" in seen
+
+
+async def test_testing_other_keys_does_not_change_the_saved_keys_status(
+    services: Services, sandbox: Any
+) -> None:
+    """Editing a workspace and testing a wrong key must not mark its saved (good) key as rejected."""
+    workspace = await _add(services, sandbox)
+    await (await services.client_for(workspace)).app.workspaces()
+    report = await services.check_credentials(workspace, {APP: "a-wrong-key"})
+    assert report.app.state.value == "rejected"
+    assert (await services.credential_states(workspace))[APP] is CredentialState.VERIFIED
