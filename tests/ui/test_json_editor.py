@@ -21,7 +21,9 @@ def test_invalid_json_names_line_and_column_and_valid_json_says_so(qtbot) -> Non
     assert "Line 3, column 3" in editor.problem_label.text()
     assert "comma is missing" in editor.problem_label.text()
     assert len(editor.editor.extraSelections()) == 1  # the mistake is underlined
-    editor.go_to_problem()
+    assert not editor.goto_button.isHidden()
+    assert not editor.tidy_button.isEnabled()
+    qtbot.mouseClick(editor.goto_button, Qt.MouseButton.LeftButton)
     assert editor.position_label.text() == "Line 3, column 3"
 
 

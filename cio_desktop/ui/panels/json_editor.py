@@ -127,6 +127,12 @@ class JsonEditor(QWidget):
         self.position_label.setObjectName(f"{name}Position")
         self.position_label.setAccessibleName("Cursor position")
 
+        self.goto_button = QPushButton("Go to mistake", self)
+        self.goto_button.setObjectName(f"{name}GoToButton")
+        self.goto_button.setAccessibleName("Put the cursor on the JSON mistake")
+        self.goto_button.clicked.connect(self.go_to_problem)
+        self.goto_button.hide()
+
         self.tidy_button = QPushButton("Tidy up", self)
         self.tidy_button.setObjectName(f"{name}TidyButton")
         self.tidy_button.setAccessibleName("Tidy up the JSON")
@@ -139,6 +145,7 @@ class JsonEditor(QWidget):
         status.setContentsMargins(0, 0, 0, 0)
         status.addWidget(self.position_label)
         status.addStretch(1)
+        status.addWidget(self.goto_button)
         status.addWidget(self.tidy_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -199,6 +206,8 @@ class JsonEditor(QWidget):
             selections.append(self._error_selection(problem.offset))
         self.editor.setExtraSelections(selections)
         valid = problem is None
+        self.goto_button.setVisible(not valid)
+        self.tidy_button.setEnabled(valid)
         if valid != self._valid:
             self._valid = valid
             self.validity_changed.emit(valid)
