@@ -8,7 +8,7 @@ from typing import Any
 
 import keyring
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -250,4 +250,37 @@ def test_a_broken_workspace_file_is_moved_aside_and_explained(
     assert window.banner.isVisible()
     assert window.banner.level == "warning"
     assert window.stack.currentWidget() is window.welcome, "the app still starts, with no workspace"
+    close_window(qtbot, window)
+
+
+def test_the_window_stays_responsive_during_a_two_second_call(
+    qtbot: QtBot, qloop: QtAsyncLoop, services: Services, make_sandbox: Any
+) -> None:
+    slow = make_sandbox(faults=["latency=2"])
+    services.hosts = sandbox_hosts(slow)
+    workspace = qloop.run(
+        services.add_workspace(
+            Workspace(name="Slow", site_id=slow.info.site_id, region=Region.US), {APP: slow.info.app_api_key}
+        )
+    )
+    window = open_window(qtbot, qloop, services)
+    gaps: list[int] = []
+    clock = QElapsedTimer()
+    clock.start()
+
+    def tick() -> None:
+        gaps.append(clock.restart())
+
+    timer = QTimer(window)
+    timer.timeout.connect(tick)
+    timer.start(20)
+
+    async def slow_call() -> int:
+        client = await services.client_for(workspace)
+        return (await client.app.workspaces()).status
+
+    assert qloop.run(slow_call(), timeout=10) == 200
+    timer.stop()
+    assert len(gaps) > 50, "the timer kept firing while the call waited"
+    assert max(gaps[1:]) < 500, f"the event loop stalled for {max(gaps[1:])} ms"
     close_window(qtbot, window)
