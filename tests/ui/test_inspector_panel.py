@@ -84,7 +84,8 @@ def test_new_calls_appear_live_newest_first_and_filters_narrow_them(qtbot) -> No
 
     qtbot.keyClicks(panel.search_edit, "attributes")
     assert [e.id for e in panel.visible_exchanges()] == ["ex3"]
-    assert "timed out" in panel.proxy.index(0, 5).data()
+    assert panel.proxy.index(0, 5).data() == "No answer"
+    assert "timed out" in panel.proxy.index(0, 5).data(Qt.ItemDataRole.ToolTipRole)
     assert panel.proxy.index(0, 2).data() == "Identify"
 
 
@@ -186,3 +187,18 @@ def test_the_table_follows_the_history_limit_and_a_late_load(qtbot, tmp_path: Pa
     late.load()  # the app reads the file in the background after the window is up
     panel.show()
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=2000)
+
+
+def test_details_follow_the_newest_call_unless_another_is_chosen(qtbot) -> None:
+    history = RequestHistory(persist=False)
+    panel = _panel(qtbot, history)
+    history.add(_exchange(1))
+    history.add(_exchange(2))
+    selected = panel.selected_exchange()
+    assert selected is not None
+    assert selected.id == "ex2"
+    panel.select_row(1)  # the user looks at an older call
+    history.add(_exchange(3))
+    selected = panel.selected_exchange()
+    assert selected is not None
+    assert selected.id == "ex1"

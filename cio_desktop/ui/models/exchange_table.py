@@ -80,10 +80,10 @@ def status_phrase(exchange: Exchange) -> str:
 
 
 def status_text(exchange: Exchange) -> str:
-    """``200``, or the failure in a few words when no answer came."""
+    """``200``, or "No answer" when none came (the reason is in the tooltip and the details)."""
     if exchange.status is not None:
         return str(exchange.status)
-    return exchange.error or "no answer"
+    return "No answer"
 
 
 class ExchangeTableModel(QAbstractTableModel):
@@ -242,6 +242,7 @@ class ExchangeFilterProxy(QSortFilterProxyModel):
                     exchange.operation,
                     exchange.workspace,
                     status_text(exchange),
+                    exchange.error or "",
                 )
             ).lower()
             return self._text in haystack

@@ -168,6 +168,7 @@ class InspectorPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_PATH, QHeaderView.ResizeMode.Stretch)
@@ -238,6 +239,8 @@ class InspectorPanel(QWidget):
         for name in self.model.workspaces():
             self._ensure_workspace_item(name)
         self._update_count()
+        if self.selected_exchange() is None:
+            self.select_row(0)  # show the newest call's details rather than an empty pane
         self.details.show_exchange(self.selected_exchange())
 
     def visible_exchanges(self) -> list[Exchange]:
@@ -302,10 +305,12 @@ class InspectorPanel(QWidget):
         if not isinstance(exchange, Exchange):
             self.reload()
             return
+        current = self.table.currentIndex()
+        following = not current.isValid() or current.row() == 0  # on the newest call: keep following
         self.model.add_exchange(exchange)
         self._ensure_workspace_item(exchange.workspace)
-        if self.selected_exchange() is None:
-            self.details.show_exchange(None)
+        if following:
+            self.select_row(0)
 
     def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.details.show_exchange(self.selected_exchange())
