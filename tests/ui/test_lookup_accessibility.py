@@ -71,3 +71,24 @@ def test_lookup_is_usable_from_the_keyboard(qtbot) -> None:
     assert panel.kind_combo.itemText(0) == "Automatic (Email address)"
     qtbot.keyClick(panel.query_edit, Qt.Key.Key_Tab)
     assert panel.kind_combo.hasFocus()  # Tab moves on from the search field to "Search by"
+
+
+def test_event_and_inspector_shortcuts(qtbot, qloop) -> None:
+    event = EventPanel(_Services())
+    qtbot.addWidget(event)
+    with qtbot.waitActive(event):
+        event.show()
+        event.activateWindow()
+    event.form.customer_edit.setText("demo-ada")
+    event.form.customer_edit.setFocus()
+    with qtbot.waitSignal(event.form.send_requested, timeout=2000):
+        qtbot.keyClick(event.form.customer_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    inspector = InspectorPanel(_Services())
+    qtbot.addWidget(inspector)
+    with qtbot.waitActive(inspector):
+        inspector.show()
+        inspector.activateWindow()
+    inspector.table.setFocus()
+    qtbot.keyClick(inspector.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(inspector.search_edit.hasFocus, timeout=2000)

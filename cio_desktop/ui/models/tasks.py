@@ -47,8 +47,9 @@ class LatestTask:
         **kwargs: Any,
     ) -> asyncio.Task[None]:
         """Cancel the running operation and start ``work(*args, **kwargs)`` with ``text`` on the indicator."""
+        loop = asyncio.get_running_loop()  # first: a coroutine made without a loop would never be awaited
         self.cancel()
-        task = asyncio.get_running_loop().create_task(self._run(text, cancellable, work, args, kwargs))
+        task = loop.create_task(self._run(text, cancellable, work, args, kwargs))
         self.task = task
         return task
 
