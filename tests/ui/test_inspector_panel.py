@@ -202,3 +202,14 @@ def test_details_follow_the_newest_call_unless_another_is_chosen(qtbot) -> None:
     selected = panel.selected_exchange()
     assert selected is not None
     assert selected.id == "ex1"
+
+
+def test_clearing_the_history_empties_the_table(qtbot, qloop: QtAsyncLoop, tmp_path: Path) -> None:
+    history = RequestHistory(tmp_path / "history.jsonl")
+    history.record(_exchange(1))
+    panel = _panel(qtbot, history)
+    assert panel.model.rowCount() == 1
+    qloop.run(panel.clear_history())
+    assert panel.model.rowCount() == 0
+    assert not (tmp_path / "history.jsonl").exists()
+    assert "cleared" in panel.banner.message()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -343,12 +344,21 @@ class InspectorPanel(QWidget):
 
     @asyncSlot()  # type: ignore[untyped-decorator]  # qasync ships no type hints
     async def _on_clear_button_clicked(self) -> None:
-        history = self._services.history
-        if hasattr(history, "aclear"):
-            await history.aclear()
-        else:
-            history.clear()
+        answer = QMessageBox.question(
+            self,
+            "Clear the request history?",
+            "Forget every recorded call, here and in the history file? This cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            await self.clear_history()
+
+    async def clear_history(self) -> None:
+        """Forget every recorded call (memory and file, the file in a thread)."""
+        await self._services.history.aclear()
         self.reload()
+        self.banner.show_message("The request history was cleared.", level="success")
         self.status_message.emit("Request history cleared")
 
     # -- helpers -----------------------------------------------------------------------------------
