@@ -1,10 +1,10 @@
 """Composition root: builds the services, the Qt application, the main window and the qasync loop; shuts down.
 
-Start-up order (fast first paint): Qt + the settings file (a few hundred bytes, read before the loop runs,
-so the theme and window size are right from the first frame) -> the main window is shown -> after the
-first paint, qasync's loop is attached to the already running Qt loop (``already_running=True``), the
-excepthook and log file are installed and ``window_flows.start`` reads the workspaces; panels, httpx,
-keyring and the sandbox load after that. Shut-down is the window's async ``closeEvent``.
+Start-up order (fast first paint): Qt + a peek at the settings file (theme and window size right from the
+first frame) -> the main window is shown -> after the first paint, qasync's loop is attached to the
+already running Qt loop (``already_running=True``), the excepthook and log file are installed and
+``window_flows.start`` reads settings and workspaces in a thread; panels, httpx, keyring and the sandbox
+load after that. Shut-down is the window's async ``closeEvent``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
-    from cio_desktop.services import Services
     from cio_desktop.ui.main_window import MainWindow
 
 
@@ -39,14 +38,31 @@ def setup_logging() -> None:
     root.setLevel(logging.INFO)
 
 
-def load_settings_now(services: Services) -> None:
-    """Read settings before the event loop runs (tiny file; a broken one falls back to defaults)."""
-    from cio_desktop.errors import CioDesktopError
+def peek_window_settings() -> tuple[str, dict[str, str]]:
+    """Theme and window state for the first frame, read straight from ``settings.json``.
+
+    No lock and no validation module (its file lock costs start-up time): the file is replaced
+    atomically, so a read needs no lock. The full, validated load (which also moves a broken file aside
+    and says so) runs after the first paint.
+    """
+    import json
+
+    from cio_desktop.paths import config_dir
 
     try:
-        services.settings = services.settings_store.load()
-    except (CioDesktopError, OSError):
-        logging.getLogger(__name__).warning("settings could not be read; using defaults")
+        data = json.loads((config_dir() / "settings.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "system", {}
+    if not isinstance(data, dict):
+        return "system", {}
+    theme = data.get("theme") if data.get("theme") in ("system", "light", "dark") else "system"
+    raw = data.get("ui_state")
+    state = (
+        {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)}
+        if isinstance(raw, dict)
+        else {}
+    )
+    return str(theme), state
 
 
 def _loop_exception_handler(_loop: object, context: dict[str, Any]) -> None:
@@ -142,10 +158,10 @@ def run_gui(*, demo: bool = False, exit_when_ready: bool = False) -> int:
     app.setApplicationDisplayName("cio-desktop")
     app.setDesktopFileName("cio-desktop")
     services = Services.create()
-    load_settings_now(services)
-    apply_theme(app, services.settings.theme)
+    theme, ui_state = peek_window_settings()
+    apply_theme(app, theme)
     window = MainWindow(services)
-    window.restore_state(services.settings)
+    window.restore_state(ui_state)
     window.show()
     runtime = Runtime(app, window, demo=demo, exit_when_ready=exit_when_ready)
     QTimer.singleShot(0, runtime.after_first_paint)

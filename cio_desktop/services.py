@@ -1,9 +1,9 @@
 """The object graph the GUI receives: stores, secrets, settings, request history, clients, demo sandbox.
 
 No Qt here. Everything the UI awaits is a coroutine; blocking store calls run in ``asyncio.to_thread``.
-Heavy modules (httpx via the API client, keyring, the sandbox) are imported on first use, so building a
-``Services`` costs next to nothing at start-up. Not responsible for any widget or for the credential test
-logic itself (``cio_desktop.credential_check``).
+Heavy modules (the stores and their file lock, httpx via the API client, keyring, the sandbox) are
+imported on first use, so building a ``Services`` before the first paint costs next to nothing.
+Not responsible for any widget or for the credential test logic itself (``cio_desktop.credential_check``).
 """
 
 from __future__ import annotations
@@ -16,9 +16,6 @@ from typing import TYPE_CHECKING
 
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import Region, SecretKind, Workspace
-from cio_desktop.secrets import BackendStatus, SecretStore
-from cio_desktop.settings import AppSettings, SettingsStore
-from cio_desktop.workspaces import LoadReport, WorkspaceStore
 
 if TYPE_CHECKING:
     from cio_desktop.api import CioClient, Credentials
@@ -27,6 +24,9 @@ if TYPE_CHECKING:
     from cio_desktop.api.regions import Endpoints
     from cio_desktop.credential_check import CheckReport
     from cio_desktop.sandbox.process import SandboxProcess
+    from cio_desktop.secrets import BackendStatus, SecretStore
+    from cio_desktop.settings import AppSettings, SettingsStore
+    from cio_desktop.workspaces import LoadReport, WorkspaceStore
 
 DEMO_NAME = "Practice workspace — fictional data"
 API_KINDS = (SecretKind.TRACK_API_KEY, SecretKind.APP_API_KEY)
@@ -61,10 +61,10 @@ class Services:
         history: RequestHistory | None = None,
         hosts: Mapping[Region, Endpoints] | None = None,
     ) -> None:
-        self.workspaces = workspaces or WorkspaceStore()
-        self.secrets = secrets or SecretStore()
-        self.settings_store = settings_store or SettingsStore()
-        self.settings = AppSettings()
+        self._workspaces = workspaces
+        self._secrets = secrets
+        self._settings_store = settings_store
+        self._settings: AppSettings | None = None
         self._history = history
         self.hosts = hosts  # region -> API hosts; tests point it at a sandbox's two faces
         self._background: set[asyncio.Task[None]] = set()
@@ -84,6 +84,44 @@ class Services:
     def create(cls) -> Services:
         """The real object graph (default file locations under ``cio_desktop.paths``)."""
         return cls()
+
+    # ---- the stores, built on first use ----------------------------------------------------------
+    @property
+    def workspaces(self) -> WorkspaceStore:
+        if self._workspaces is None:
+            from cio_desktop.workspaces import WorkspaceStore
+
+            self._workspaces = WorkspaceStore()
+        return self._workspaces
+
+    @property
+    def secrets(self) -> SecretStore:
+        if self._secrets is None:
+            from cio_desktop.secrets import SecretStore
+
+            self._secrets = SecretStore()
+        return self._secrets
+
+    @property
+    def settings_store(self) -> SettingsStore:
+        if self._settings_store is None:
+            from cio_desktop.settings import SettingsStore
+
+            self._settings_store = SettingsStore()
+        return self._settings_store
+
+    @property
+    def settings(self) -> AppSettings:
+        """The settings as last loaded or saved (defaults until ``load_settings``)."""
+        if self._settings is None:
+            from cio_desktop.settings import AppSettings
+
+            self._settings = AppSettings()
+        return self._settings
+
+    @settings.setter
+    def settings(self, value: AppSettings) -> None:
+        self._settings = value
 
     # ---- notifications ----------------------------------------------------------------------------
     def subscribe(self, callback: Listener) -> Callable[[], None]:

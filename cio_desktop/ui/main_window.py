@@ -27,6 +27,7 @@ import asyncio
 import functools
 import importlib
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt
@@ -47,7 +48,6 @@ from PySide6.QtWidgets import (
 
 from cio_desktop.models import Workspace
 from cio_desktop.services import Services
-from cio_desktop.settings import AppSettings
 from cio_desktop.ui.sidebar import WorkspaceSidebar
 from cio_desktop.ui.tasks import TaskKeeper
 from cio_desktop.ui.welcome import WelcomePage
@@ -169,9 +169,8 @@ class MainWindow(QMainWindow):
     def workspace(self) -> Workspace | None:
         return self._workspace
 
-    def restore_state(self, settings: AppSettings) -> None:
-        """Size, splitter and current panel from the settings file (before the window is shown)."""
-        state = settings.ui_state
+    def restore_state(self, state: Mapping[str, str]) -> None:
+        """Size, splitter and current panel from the settings' ``ui_state`` (before the window is shown)."""
         if state.get("geometry"):
             self.restoreGeometry(QByteArray.fromBase64(state["geometry"].encode("ascii")))
         if state.get("splitter"):

@@ -31,6 +31,7 @@ async def start(window: MainWindow, *, demo: bool = False, stop_when_ready: bool
     is idle.
     """
     services = window.services
+    await services.load_settings()
     report = await services.load_workspaces()
     problems = [p for p in (report.problem, services.settings_store.problem) if p]
     if problems:  # a broken file was moved aside and defaults are used: say so once

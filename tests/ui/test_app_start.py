@@ -10,11 +10,20 @@ from pathlib import Path
 
 CODE = """
 import json, sys
+import cio_desktop.ui.main_window as mw
+heavy = ('httpx', 'keyring', 'aiohttp', 'trustme', 'cryptography')
+before_paint = []
+show = mw.MainWindow.show
+def traced_show(self):
+    loaded = {m.split('.')[0] for m in sys.modules}
+    before_paint.extend(sorted(loaded & set(heavy + ('filelock',))))
+    show(self)
+mw.MainWindow.show = traced_show
 from cio_desktop.app import run_gui
 code = run_gui(exit_when_ready=True)
-heavy = ('httpx', 'keyring', 'aiohttp', 'trustme', 'cryptography')
 print(json.dumps({
     "code": code,
+    "before_paint": before_paint,
     "heavy": sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy}),
     "panels": sorted(m for m in sys.modules if m.startswith('cio_desktop.ui.panels.')),
 }))
@@ -28,5 +37,6 @@ def test_exit_when_ready_quits_cleanly_before_loading_heavy_modules(cio_home: Pa
     assert "Traceback" not in result.stderr
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome["code"] == 0
+    assert outcome["before_paint"] == [], "the first frame needs no file lock, keyring or HTTP library"
     assert outcome["heavy"] == [], "httpx, keyring and aiohttp load after the first paint"
     assert outcome["panels"] == [], "panels load after the first paint"

@@ -39,7 +39,7 @@ def _close_left_open_windows(qtbot: QtBot, qloop: QtAsyncLoop) -> Iterator[None]
 def open_window(qtbot: QtBot, qloop: QtAsyncLoop, services: Services) -> MainWindow:
     window = MainWindow(services)
     _opened.append(window)
-    window.restore_state(services.settings)
+    window.restore_state(services.settings.ui_state)
     window.show()
     qloop.run(window_flows.start(window))
     return window
