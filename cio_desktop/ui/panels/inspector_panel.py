@@ -19,12 +19,10 @@ from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -41,13 +39,11 @@ from cio_desktop.ui.models.exchange_table import (
     ExchangeFilterProxy,
     ExchangeRole,
     ExchangeTableModel,
-    StatusClass,
 )
 from cio_desktop.ui.panels.inspector_details import ExchangeDetails
+from cio_desktop.ui.panels.inspector_filters import InspectorFilterBar
 from cio_desktop.ui.widgets.busy import BusyIndicator
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
-
-ALL_WORKSPACES = ""
 
 
 class InspectorPanel(QWidget):
@@ -78,7 +74,11 @@ class InspectorPanel(QWidget):
         self.proxy = ExchangeFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
-        self._build_filters()
+        self.filters = InspectorFilterBar(self.proxy, self)
+        self.workspace_combo = self.filters.workspace_combo
+        self.status_combo = self.filters.status_combo
+        self.search_edit = self.filters.search_edit
+        self.count_label = self.filters.count_label
         self._build_table()
         self.details = ExchangeDetails(self)
         self._build_actions()
@@ -99,7 +99,7 @@ class InspectorPanel(QWidget):
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addLayout(self._filters_layout)
+        top_layout.addWidget(self.filters)
         top_layout.addWidget(self.empty_label)
         top_layout.addWidget(self.table, 1)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -125,36 +125,6 @@ class InspectorPanel(QWidget):
         self.reload()
 
     # -- construction ------------------------------------------------------------------------------
-
-    def _build_filters(self) -> None:
-        self.workspace_combo = QComboBox(self)
-        self.workspace_combo.setObjectName("inspectorWorkspaceFilter")
-        self.workspace_combo.setAccessibleName("Show calls of workspace")
-        self.workspace_combo.addItem("All workspaces", ALL_WORKSPACES)
-        self.workspace_combo.currentIndexChanged.connect(self._on_workspace_combo_changed)
-        self.status_combo = QComboBox(self)
-        self.status_combo.setObjectName("inspectorStatusFilter")
-        self.status_combo.setAccessibleName("Show calls with status")
-        for value, label in StatusClass.LABELS:
-            self.status_combo.addItem(label, value)
-        self.status_combo.currentIndexChanged.connect(self._on_status_combo_changed)
-        self.search_edit = QLineEdit(self)
-        self.search_edit.setObjectName("inspectorSearch")
-        self.search_edit.setAccessibleName("Search calls")
-        self.search_edit.setPlaceholderText("Search path, status or operation…  (Ctrl+F)")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.textChanged.connect(self._on_search_edit_changed)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.search_edit.setFocus)
-        self.count_label = QLabel(self)
-        self.count_label.setObjectName("inspectorCount")
-        self._filters_layout = QHBoxLayout()
-        for caption, widget in (("&Workspace:", self.workspace_combo), ("S&tatus:", self.status_combo)):
-            buddy = QLabel(caption, self)
-            buddy.setBuddy(widget)
-            self._filters_layout.addWidget(buddy)
-            self._filters_layout.addWidget(widget)
-        self._filters_layout.addWidget(self.search_edit, 1)
-        self._filters_layout.addWidget(self.count_label)
 
     def _build_table(self) -> None:
         self.table = QTableView(self)
@@ -220,8 +190,7 @@ class InspectorPanel(QWidget):
 
     def focus_input(self) -> None:
         """Put the keyboard focus in the search field."""
-        self.search_edit.setFocus()
-        self.search_edit.selectAll()
+        self.filters.focus_search()
 
     def refresh(self) -> None:
         """F5: show the history as it is now."""
@@ -316,18 +285,6 @@ class InspectorPanel(QWidget):
     def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.details.show_exchange(self.selected_exchange())
 
-    def _on_workspace_combo_changed(self, _index: int) -> None:
-        self.proxy.set_workspace(self.workspace_combo.currentData() or None)
-        self._update_count()
-
-    def _on_status_combo_changed(self, _index: int) -> None:
-        self.proxy.set_status_class(self.status_combo.currentData())
-        self._update_count()
-
-    def _on_search_edit_changed(self, text: str) -> None:
-        self.proxy.set_text(text)
-        self._update_count()
-
     @asyncSlot()  # type: ignore[untyped-decorator]  # qasync ships no type hints
     async def _on_har_button_clicked(self) -> None:
         if not self.visible_exchanges():
@@ -364,12 +321,11 @@ class InspectorPanel(QWidget):
     # -- helpers -----------------------------------------------------------------------------------
 
     def _ensure_workspace_item(self, name: str) -> None:
-        if name and self.workspace_combo.findData(name) < 0:
-            self.workspace_combo.addItem(name, name)
+        self.filters.add_workspace(name)
 
     def _update_count(self, *_args: object) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count_label.setText(f"{shown} of {total} calls" if shown != total else f"{total} calls")
+        self.filters.show_count(shown, total)
         self.empty_label.setVisible(total == 0)
         self.table.setVisible(total > 0)
         has_rows = shown > 0

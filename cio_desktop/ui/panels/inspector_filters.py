@@ -1,0 +1,69 @@
+"""The request inspector's filter bar: workspace, status class and free text, plus the "N of M calls" count.
+
+Drives an ``ExchangeFilterProxy`` directly; knows nothing about the history.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+
+from cio_desktop.ui.models.exchange_table import ExchangeFilterProxy, StatusClass
+
+ALL_WORKSPACES = ""
+
+
+class InspectorFilterBar(QWidget):
+    """Workspace and status drop-downs, a search field (Ctrl+F) and the count of calls shown."""
+
+    def __init__(self, proxy: ExchangeFilterProxy, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("inspectorFilters")
+        self._proxy = proxy
+        self.workspace_combo = QComboBox(self)
+        self.workspace_combo.setObjectName("inspectorWorkspaceFilter")
+        self.workspace_combo.setAccessibleName("Show calls of workspace")
+        self.workspace_combo.addItem("All workspaces", ALL_WORKSPACES)
+        self.workspace_combo.currentIndexChanged.connect(self._on_workspace_combo_changed)
+        self.status_combo = QComboBox(self)
+        self.status_combo.setObjectName("inspectorStatusFilter")
+        self.status_combo.setAccessibleName("Show calls with status")
+        for value, label in StatusClass.LABELS:
+            self.status_combo.addItem(label, value)
+        self.status_combo.currentIndexChanged.connect(self._on_status_combo_changed)
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setObjectName("inspectorSearch")
+        self.search_edit.setAccessibleName("Search calls")
+        self.search_edit.setPlaceholderText("Search path, status or operation…  (Ctrl+F)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(self._proxy.set_text)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("inspectorCount")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for caption, widget in (("&Workspace:", self.workspace_combo), ("S&tatus:", self.status_combo)):
+            buddy = QLabel(caption, self)
+            buddy.setBuddy(widget)
+            layout.addWidget(buddy)
+            layout.addWidget(widget)
+        layout.addWidget(self.search_edit, 1)
+        layout.addWidget(self.count_label)
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
+    def add_workspace(self, name: str) -> None:
+        """Offer ``name`` in the workspace drop-down (once)."""
+        if name and self.workspace_combo.findData(name) < 0:
+            self.workspace_combo.addItem(name, name)
+
+    def show_count(self, shown: int, total: int) -> None:
+        self.count_label.setText(f"{shown} of {total} calls" if shown != total else f"{total} calls")
+
+    def _on_workspace_combo_changed(self, _index: int) -> None:
+        self._proxy.set_workspace(self.workspace_combo.currentData() or None)
+
+    def _on_status_combo_changed(self, _index: int) -> None:
+        self._proxy.set_status_class(self.status_combo.currentData())
