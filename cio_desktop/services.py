@@ -220,6 +220,10 @@ class Services:
     def _remember(self, workspaces: list[Workspace]) -> None:
         self._known = {ws.id: ws for ws in workspaces}
 
+    def known_workspaces(self) -> list[Workspace]:
+        """The saved workspaces as last read (no I/O), plus the practice one when running."""
+        return ([self._demo] if self._demo is not None else []) + list(self._known.values())
+
     async def load_workspaces(self) -> LoadReport:
         """Read the workspace file in a thread (a corrupt file is moved aside; the report says so)."""
         report = await asyncio.to_thread(self.workspaces.load)

@@ -228,3 +228,15 @@ def test_keyring_unavailable_offers_keep_for_this_session(
     saved = wizard.saved_workspace
     assert saved is not None
     assert qloop.run(services.load_secrets(saved)) == {SecretKind.APP_API_KEY: "app-key-123"}
+
+
+def test_a_name_already_in_use_is_refused_before_testing(
+    qtbot: QtBot, qloop: QtAsyncLoop, services: Services, sandbox: Any
+) -> None:
+    qloop.run(services.add_workspace(Workspace(name="Acme"), {SecretKind.APP_API_KEY: "k"}))
+    wizard, _task = open_wizard(qtbot, qloop, services)
+    click(qtbot, wizard, NEXT)
+    fill_keys(qtbot, wizard, name="acme", app="some-key")
+    assert not wizard.button(NEXT).isEnabled()
+    assert "already a workspace called" in wizard.keys.problem_label.text()
+    wizard.reject()

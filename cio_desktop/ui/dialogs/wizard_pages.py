@@ -129,6 +129,7 @@ class KeysPage(QWizardPage):
             lambda: self.reveal_saved_requested.emit(SecretKind.APP_API_KEY)
         )
         self.has_saved: dict[SecretKind, bool] = {}
+        self.taken_names: set[str] = set()  # other workspaces' names (case-insensitive)
 
     @staticmethod
     def _strip(edit: QLineEdit, text: str) -> None:
@@ -146,8 +147,11 @@ class KeysPage(QWizardPage):
         track = self.track_field.value() or self.has_saved.get(SecretKind.TRACK_API_KEY, False)
         app = self.app_field.value() or self.has_saved.get(SecretKind.APP_API_KEY, False)
         site = self.site_edit.text().strip()
-        if not self.name_edit.text().strip():
+        name = self.name_edit.text().strip()
+        if not name:
             return "Give the workspace a name."
+        if name.casefold() in self.taken_names:
+            return f"There is already a workspace called “{name}”. Choose another name."
         if track and not site:
             return "A Track API key needs its Site ID: paste both from the Track API Keys tab."
         if site and not track:

@@ -57,6 +57,11 @@ class WorkspaceWizard(QWizard):
         self.currentIdChanged.connect(self._on_current_id_changed)
         self.test.retest_requested.connect(self.start_test)
         self.keys.reveal_saved_requested.connect(self._on_keys_reveal_saved_requested)
+        self.keys.taken_names = {
+            known.name.casefold()
+            for known in services.known_workspaces()
+            if workspace is None or known.id != workspace.id
+        }
         if workspace is not None:
             self._prefill(workspace)
         self.resize(600, 480)
