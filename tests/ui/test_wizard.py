@@ -240,3 +240,21 @@ def test_a_name_already_in_use_is_refused_before_testing(
     assert not wizard.button(NEXT).isEnabled()
     assert "already a workspace called" in wizard.keys.problem_label.text()
     wizard.reject()
+
+
+def test_a_slow_test_can_be_cancelled(
+    qtbot: QtBot, qloop: QtAsyncLoop, services: Services, make_sandbox: Any
+) -> None:
+    slow = make_sandbox(faults=["latency=3"])
+    services.hosts = sandbox_hosts(slow)
+    wizard, _task = open_wizard(qtbot, qloop, services)
+    click(qtbot, wizard, NEXT)
+    fill_keys(qtbot, wizard, app=slow.info.app_api_key)
+    click(qtbot, wizard, NEXT)
+    qtbot.waitUntil(wizard.test.busy.isVisible)
+    assert "Testing your keys" in wizard.test.busy.text()
+    qtbot.mouseClick(wizard.test.busy.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "cancelled" in wizard.test.summary_label.text(), timeout=2000)
+    assert not wizard.test.busy.isVisible()
+    assert not wizard.button(FINISH).isEnabled()
+    wizard.reject()

@@ -119,12 +119,22 @@ class WorkspaceWizard(QWizard):
         self.test.clear()
         task = self.tasks.spawn(self.run_test(), key="test")
         self.test.busy.track(task, "Testing your keys with Customer.io…")
-        task.add_done_callback(lambda _t: self.test.completeChanged.emit())
+        task.add_done_callback(self._on_test_task_done)
         self.test.completeChanged.emit()
         return task
 
+    def _on_test_task_done(self, task: asyncio.Task[None]) -> None:
+        if task.cancelled() and self.isVisible() and self.test.report is None:
+            self.test.summary_label.setText("The test was cancelled. Press Test again to run it.")
+        self.test.completeChanged.emit()
+
     async def run_test(self) -> None:
-        report = await self.services.check_credentials(self.draft(), await self.effective_secrets())
+        try:
+            report = await self.services.check_credentials(self.draft(), await self.effective_secrets())
+        except CioDesktopError as exc:  # e.g. the saved keys could not be read from the keyring
+            self.test.busy.stop()
+            self.test.banner.show_error(exc)
+            return
         self.test.busy.stop()
         if report.workspace.region is not self.keys.region() and report.reached:
             self.keys.set_region(report.workspace.region)
