@@ -21,6 +21,8 @@ def test_invalid_json_names_line_and_column_and_valid_json_says_so(qtbot) -> Non
     assert "Line 3, column 3" in editor.problem_label.text()
     assert "comma is missing" in editor.problem_label.text()
     assert len(editor.editor.extraSelections()) == 1  # the mistake is underlined
+    assert editor.editor.error_line == 3  # and its line number is marked in the gutter
+    assert editor.editor.viewportMargins().left() == editor.editor.gutter_width() > 0
     assert not editor.goto_button.isHidden()
     assert not editor.tidy_button.isEnabled()
     qtbot.mouseClick(editor.goto_button, Qt.MouseButton.LeftButton)
@@ -36,6 +38,7 @@ def test_typing_fixes_the_problem_and_tidy_reindents(qtbot) -> None:
     qtbot.keyClicks(editor.editor, "}")
     assert editor.is_valid
     assert editor.editor.extraSelections() == []
+    assert editor.editor.error_line is None
     qtbot.mouseClick(editor.tidy_button, Qt.MouseButton.LeftButton)
     assert editor.text() == '{\n  "a": 1\n}'
 

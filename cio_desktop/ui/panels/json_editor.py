@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from cio_desktop.json_check import JsonCheck, check_json
+from cio_desktop.ui.panels.json_editor_text import JsonTextEdit
 from cio_desktop.ui.theme import semantic
 
 Checker = Callable[[str], JsonCheck]
@@ -107,7 +108,7 @@ class JsonEditor(QWidget):
         self._check = JsonCheck(value={})
         self._valid = True
 
-        self.editor = QPlainTextEdit(self)
+        self.editor = JsonTextEdit(self)
         self.editor.setObjectName(f"{name}Text")
         self.editor.setAccessibleName("JSON text")
         self.editor.setAccessibleDescription("Type JSON here. Mistakes are named below the editor.")
@@ -204,6 +205,7 @@ class JsonEditor(QWidget):
             self.problem_label.setProperty("state", "error")
             self.problem_label.setStyleSheet(f"color: {semantic(self).error};")
             selections.append(self._error_selection(problem.offset))
+        self.editor.error_line = problem.line if problem is not None else None
         self.editor.setExtraSelections(selections)
         valid = problem is None
         self.goto_button.setVisible(not valid)
