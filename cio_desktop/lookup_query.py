@@ -155,11 +155,12 @@ def no_match_message(query: LookupQuery) -> str:
         IdentifierKind.EMAIL: "email address",
         IdentifierKind.CIO_ID: "cio_id",
     }[query.kind]
-    tip = (
-        "Check the spelling, or try another identifier."
-        if query.kind is not IdentifierKind.ID
-        else "Check the spelling. If this is an email or a cio_id, choose it under 'Search by'."
-    )
+    tip = {
+        IdentifierKind.EMAIL: "Check the spelling, or search by their ID instead.",
+        IdentifierKind.CIO_ID: "Check the spelling, or search by their email address or ID instead.",
+        IdentifierKind.ID: "Check the spelling (IDs are case-sensitive). "
+        "If this is an email or a cio_id, choose that under “Search by”.",
+    }[query.kind]
     return f"Nobody in this workspace has the {what} “{query.value}”. {tip}"
 
 
