@@ -11,11 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Mapping
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from cio_desktop.client_cache import ClientCache
+from cio_desktop.credential_states import API_KINDS, CredentialState, CredentialTracker, verdict_for_exchange
 from cio_desktop.errors import CioDesktopError
-from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.models import Region, SecretKind, Workspace, new_workspace_id
+from cio_desktop.practice import DEMO_NAME, PracticeWorkspace
 
 if TYPE_CHECKING:
     from cio_desktop.api import CioClient, Credentials
@@ -23,25 +25,13 @@ if TYPE_CHECKING:
     from cio_desktop.api.history import RequestHistory
     from cio_desktop.api.regions import Endpoints
     from cio_desktop.credential_check import CheckReport
-    from cio_desktop.sandbox.process import SandboxProcess
     from cio_desktop.secrets import BackendStatus, SecretStore
     from cio_desktop.settings import AppSettings, SettingsStore
     from cio_desktop.workspaces import LoadReport, WorkspaceStore
 
-DEMO_NAME = "Practice workspace — fictional data"
-API_KINDS = (SecretKind.TRACK_API_KEY, SecretKind.APP_API_KEY)
-_API_OF_KIND = {SecretKind.TRACK_API_KEY: "track", SecretKind.APP_API_KEY: "app"}
+__all__ = ["API_KINDS", "DEMO_NAME", "CredentialState", "Services"]
 
 Listener = Callable[[str], None]
-
-
-class CredentialState(StrEnum):
-    """What the sidebar's status dot says about one credential."""
-
-    PRESENT = "present"  # stored, not checked against Customer.io yet
-    VERIFIED = "verified"  # Customer.io accepted it
-    REJECTED = "rejected"  # Customer.io refused it (401/403)
-    MISSING = "missing"  # not stored
 
 
 class Services:
@@ -70,14 +60,9 @@ class Services:
         self._background: set[asyncio.Task[None]] = set()
         self._listeners: list[Listener] = []
         self._known: dict[str, Workspace] = {}  # id -> saved workspace, as last read
-        self._checking: dict[str, int] = {}  # workspace name -> credential tests running under it
-        self._verified: dict[tuple[str, SecretKind], bool] = {}
-        self._clients: dict[str, tuple[object, CioClient]] = {}
-        self._client_lock = asyncio.Lock()
-        self._demo_lock = asyncio.Lock()
-        self._demo: Workspace | None = None
-        self._demo_secrets: dict[SecretKind, str] = {}
-        self._sandbox: SandboxProcess | None = None
+        self.credentials_seen = CredentialTracker()
+        self.clients = ClientCache(hosts=lambda: self.hosts, on_region_detected=self._on_region_detected)
+        self.practice = PracticeWorkspace()
         self._unsubscribe_history: Callable[[], None] | None = None
 
     @classmethod
@@ -155,33 +140,16 @@ class Services:
         return await self.history.aload()
 
     def _on_exchange(self, exchange: Exchange) -> None:
-        """Derive a credential's status from any call made with it: 2xx/404 means accepted."""
-        kind = {"track": SecretKind.TRACK_API_KEY, "app": SecretKind.APP_API_KEY}.get(exchange.api)
+        """Derive a credential's status from any call made with it (see ``credential_states``)."""
         workspace = self._workspace_named(exchange.workspace)
-        if kind is None or workspace is None or exchange.status is None:
-            return
-        if self._checking.get(exchange.workspace):
-            return  # the wizard is testing keys that are not saved (yet): they say nothing about these
-        if not exchange.url.startswith(self._base_url(workspace, kind) + "/"):
-            return  # a probe of the other region says nothing about this workspace's own host
-        if exchange.status in (401, 403):
-            self.mark_credential(workspace, kind, verified=False)
-        elif 200 <= exchange.status < 300 or exchange.status == 404:
-            self.mark_credential(workspace, kind, verified=True)
-
-    def _base_url(self, workspace: Workspace, kind: SecretKind) -> str:
-        from cio_desktop.api.regions import endpoints_for
-
-        endpoints = endpoints_for(workspace, hosts=self.hosts)
-        return endpoints.track if kind is SecretKind.TRACK_API_KEY else endpoints.app
+        if workspace is None or self.credentials_seen.is_testing(exchange.workspace):
+            return  # unknown, or the wizard is testing keys that are not saved (yet)
+        found = verdict_for_exchange(exchange, workspace, self.hosts)
+        if found is not None:
+            self.mark_credential(workspace, found[0], verified=found[1])
 
     def _workspace_named(self, name: str) -> Workspace | None:
-        if self._demo is not None and self._demo.name == name:
-            return self._demo
-        for workspace in self._known.values():
-            if workspace.name == name:
-                return workspace
-        return None
+        return next((ws for ws in self.known_workspaces() if ws.name == name), None)
 
     # ---- settings ---------------------------------------------------------------------------------
     async def load_settings(self) -> AppSettings:
@@ -222,7 +190,8 @@ class Services:
 
     def known_workspaces(self) -> list[Workspace]:
         """The saved workspaces as last read (no I/O), plus the practice one when running."""
-        return ([self._demo] if self._demo is not None else []) + list(self._known.values())
+        demo = self.practice.workspace
+        return ([demo] if demo is not None else []) + list(self._known.values())
 
     async def load_workspaces(self) -> LoadReport:
         """Read the workspace file in a thread (a corrupt file is moved aside; the report says so)."""
@@ -234,11 +203,13 @@ class Services:
         """The demo workspace (when running) first, then the saved ones in file order."""
         saved = await asyncio.to_thread(self.workspaces.list)
         self._remember(saved)
-        return ([self._demo] if self._demo is not None else []) + saved
+        demo = self.practice.workspace
+        return ([demo] if demo is not None else []) + saved
 
     async def get_workspace(self, name: str) -> Workspace:
-        if self._demo is not None and name == self._demo.name:
-            return self._demo
+        demo = self.practice.workspace
+        if demo is not None and name == demo.name:
+            return demo
         return await asyncio.to_thread(self.workspaces.get, name)
 
     async def add_workspace(self, workspace: Workspace, secrets: Mapping[SecretKind, str]) -> Workspace:
@@ -266,7 +237,7 @@ class Services:
                 await self.secrets.set(updated.id, kind, value)
             else:
                 await self.secrets.delete(updated.id, kind)
-            self._verified.pop((updated.id, kind), None)
+            self.credentials_seen.forget(updated.id, (kind,))
         await self._drop_client(updated.id)
         self._known[updated.id] = updated
         self._notify("workspaces")
@@ -285,7 +256,7 @@ class Services:
     async def duplicate_workspace(self, workspace: Workspace, new_name: str) -> Workspace:
         """A copy under ``new_name`` with a new id and copies of the stored secrets."""
         secrets = await self.load_secrets(workspace)
-        copy = workspace.replace(name=new_name, demo=False, id=_new_id())
+        copy = workspace.replace(name=new_name, demo=False, id=new_workspace_id())
         return await self.add_workspace(copy, secrets)
 
     async def remove_workspace(self, workspace: Workspace) -> None:
@@ -294,8 +265,7 @@ class Services:
         await self._drop_client(workspace.id)
         await self.secrets.delete_all(workspace.id)
         self._known.pop(workspace.id, None)
-        for kind in SecretKind:
-            self._verified.pop((workspace.id, kind), None)
+        self.credentials_seen.forget(workspace.id)
         self._notify("workspaces")
 
     # ---- secrets and credential states --------------------------------------------------------------
@@ -305,7 +275,7 @@ class Services:
     async def load_secrets(self, workspace: Workspace) -> dict[SecretKind, str]:
         """The API keys stored for the workspace (the demo's live in memory only)."""
         if workspace.demo:
-            return dict(self._demo_secrets) if self._demo and workspace.id == self._demo.id else {}
+            return dict(self.practice.secrets) if self.practice.owns(workspace) else {}
         found: dict[SecretKind, str] = {}
         for kind in API_KINDS:
             value = await self.secrets.get(workspace.id, kind)
@@ -321,53 +291,26 @@ class Services:
     async def credential_states(self, workspace: Workspace) -> dict[SecretKind, CredentialState]:
         """One state per API key kind, for the status dots (never the values)."""
         if workspace.demo:
-            present = {kind: kind in self._demo_secrets for kind in API_KINDS}
+            present = {kind: kind in self.practice.secrets for kind in API_KINDS}
         else:
             stored = await self.secrets.present(workspace.id)
             present = {kind: bool(stored.get(kind)) for kind in API_KINDS}
-        states: dict[SecretKind, CredentialState] = {}
-        for kind in API_KINDS:
-            verified = self._verified.get((workspace.id, kind))
-            if not present[kind]:
-                states[kind] = CredentialState.MISSING
-            elif verified is None:
-                states[kind] = CredentialState.PRESENT
-            else:
-                states[kind] = CredentialState.VERIFIED if verified else CredentialState.REJECTED
-        return states
+        return {
+            kind: self.credentials_seen.state(workspace.id, kind, present=present[kind]) for kind in API_KINDS
+        }
 
     def mark_credential(self, workspace: Workspace, kind: SecretKind, *, verified: bool) -> None:
         """Record what Customer.io said about a key (from a test or any call); notifies on change."""
-        key = (workspace.id, kind)
-        if self._verified.get(key) != verified:
-            self._verified[key] = verified
+        if self.credentials_seen.record(workspace.id, kind, verified=verified):
             self._notify("credentials")
 
     # ---- clients ----------------------------------------------------------------------------------
     async def client_for(self, workspace: Workspace) -> CioClient:
         """A shared client for the workspace (rebuilt when its settings, keys or network settings change)."""
-        from cio_desktop.api import CioClient
         from cio_desktop.api.models import NetworkSettings
 
         network = NetworkSettings.from_app_settings(self.settings)
-        credentials = await self.credentials(workspace)
-        key = (workspace, network, credentials)
-        async with self._client_lock:
-            cached = self._clients.get(workspace.id)
-            if cached is not None and cached[0] == key:
-                return cached[1]
-            if cached is not None:
-                await cached[1].aclose()
-            client = CioClient(
-                workspace,
-                credentials,
-                history=self.history,
-                settings=network,
-                hosts=self.hosts,
-                on_workspace_changed=self._on_region_detected,
-            )
-            self._clients[workspace.id] = (key, client)
-            return client
+        return await self.clients.get(workspace, await self.credentials(workspace), network, self.history)
 
     def _on_region_detected(self, workspace: Workspace) -> None:
         """A client detected the region of an ``auto`` workspace: store it (in the background)."""
@@ -388,8 +331,7 @@ class Services:
         from cio_desktop.api.models import Credentials, NetworkSettings
         from cio_desktop.credential_check import check_credentials
 
-        self._checking[workspace.name] = self._checking.get(workspace.name, 0) + 1
-        try:
+        with self.credentials_seen.testing(workspace.name):
             return await check_credentials(
                 workspace,
                 Credentials.from_secrets(secrets),
@@ -397,68 +339,31 @@ class Services:
                 settings=NetworkSettings.from_app_settings(self.settings),
                 hosts=self.hosts,
             )
-        finally:
-            self._checking[workspace.name] -= 1
 
     async def _drop_client(self, workspace_id: str) -> None:
-        async with self._client_lock:
-            cached = self._clients.pop(workspace_id, None)
-        if cached is not None:
-            await cached[1].aclose()
+        await self.clients.drop(workspace_id)
 
     # ---- demo -------------------------------------------------------------------------------------
     @property
     def demo_workspace(self) -> Workspace | None:
         """The practice workspace, once ``ensure_demo`` has started its sandbox."""
-        return self._demo
+        return self.practice.workspace
 
     async def ensure_demo(self) -> Workspace:
         """Start the sandbox child process (once) and return the practice workspace backed by it."""
-        async with self._demo_lock:
-            if self._demo is not None:
-                return self._demo
-            from cio_desktop.sandbox.process import start_sandbox_process
-
-            sandbox = await start_sandbox_process()
-            info = sandbox.info
-            self._sandbox = sandbox
-            self._demo_secrets = {
-                SecretKind.TRACK_API_KEY: info.track_api_key,
-                SecretKind.APP_API_KEY: info.app_api_key,
-            }
-            self._demo = Workspace(
-                name=DEMO_NAME,
-                region=Region(info.region) if info.region in ("us", "eu") else Region.US,
-                site_id=info.site_id,
-                track_url=info.track_url,
-                app_url=info.app_url,
-                ca_file=info.ca_file,
-                workspace_id=info.workspace_id,
-                demo=True,
-            )
+        started = self.practice.workspace is None
+        workspace = await self.practice.ensure()
+        if started:
             self._notify("workspaces")
-            return self._demo
+        return workspace
 
     # ---- shutdown ---------------------------------------------------------------------------------
     async def aclose(self) -> None:
         """Close every client and stop the demo sandbox. Safe to call twice."""
         for task in list(self._background):
             task.cancel()
-        async with self._client_lock:
-            clients = [client for _, client in self._clients.values()]
-            self._clients.clear()
-        for client in clients:
-            with contextlib.suppress(Exception):
-                await client.aclose()
-        sandbox, self._sandbox = self._sandbox, None
-        if sandbox is not None:
-            await sandbox.stop()
+        await self.clients.aclose()
+        await self.practice.stop()
         if self._unsubscribe_history is not None:
             self._unsubscribe_history()
             self._unsubscribe_history = None
-
-
-def _new_id() -> str:
-    from cio_desktop.models import new_workspace_id
-
-    return new_workspace_id()

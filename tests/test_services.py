@@ -100,7 +100,7 @@ async def test_demo_starts_a_sandbox_process_and_keeps_keys_in_memory(services: 
         CredentialState.VERIFIED,
         CredentialState.PRESENT,
     }
-    process = services._sandbox
+    process = services.practice.process
     assert process is not None
     await services.aclose()
     assert process.process.returncode is not None, "the practice server stops with the app"

@@ -37,7 +37,7 @@ def test_try_the_practice_workspace_from_the_welcome_page(
     assert row.badge.text() == "PRACTICE"
     assert not window.sidebar.edit_button.isEnabled(), "the practice workspace cannot be edited or removed"
     assert services.workspaces.list() == [], "the practice workspace is not saved"
-    sandbox = services._sandbox
+    sandbox = services.practice.process
     assert sandbox is not None
     close_window(qtbot, window)
     assert sandbox.process.returncode is not None, "closing the app stops the practice server"

@@ -213,7 +213,7 @@ def test_closing_while_a_call_is_in_flight_exits_cleanly(
         await client.app.workspaces()
 
     call = window.tasks.spawn(slow_call(), key="slow")
-    qtbot.waitUntil(lambda: services._clients != {}, timeout=5000)
+    qtbot.waitUntil(lambda: bool(services.clients), timeout=5000)
     # ... and a lookup typed into the Customer lookup panel, like a user would.
     window.show_panel(0)
     query = window.findChild(QLineEdit, "lookupQueryEdit")

@@ -1,0 +1,79 @@
+"""ClientCache: one shared ``CioClient`` per workspace, rebuilt when the workspace, keys or network change.
+
+Like ``api.ClientPool``, plus the region → hosts table (tests point it at a sandbox's two faces) and a
+callback when a client detects an ``auto`` workspace's region. Imports httpx only when a client is built.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from cio_desktop.models import Region, Workspace
+
+if TYPE_CHECKING:
+    from cio_desktop.api import CioClient, Credentials, NetworkSettings, RequestHistory
+    from cio_desktop.api.regions import Endpoints
+
+
+class ClientCache:
+    """``await cache.get(workspace, credentials, network, history)``; ``drop(id)``; ``aclose()``."""
+
+    def __init__(
+        self,
+        *,
+        hosts: Callable[[], Mapping[Region, Endpoints] | None],
+        on_region_detected: Callable[[Workspace], None],
+    ) -> None:
+        self._hosts = hosts
+        self._on_region_detected = on_region_detected
+        self._clients: dict[str, tuple[object, CioClient]] = {}
+        self._lock = asyncio.Lock()
+
+    def __bool__(self) -> bool:
+        return bool(self._clients)
+
+    async def get(
+        self,
+        workspace: Workspace,
+        credentials: Credentials,
+        network: NetworkSettings,
+        history: RequestHistory,
+    ) -> CioClient:
+        from cio_desktop.api import CioClient
+
+        hosts = self._hosts()
+        key = (workspace, network, credentials, tuple(sorted((hosts or {}).items())))
+        async with self._lock:
+            cached = self._clients.get(workspace.id)
+            if cached is not None and cached[0] == key:
+                return cached[1]
+            if cached is not None:
+                await cached[1].aclose()
+            client = CioClient(
+                workspace,
+                credentials,
+                history=history,
+                settings=network,
+                hosts=hosts,
+                on_workspace_changed=self._on_region_detected,
+            )
+            self._clients[workspace.id] = (key, client)
+            return client
+
+    async def drop(self, workspace_id: str) -> None:
+        """Close and forget the workspace's client (its keys or settings changed, or it was removed)."""
+        async with self._lock:
+            cached = self._clients.pop(workspace_id, None)
+        if cached is not None:
+            await cached[1].aclose()
+
+    async def aclose(self) -> None:
+        async with self._lock:
+            clients = [client for _, client in self._clients.values()]
+            self._clients.clear()
+        for client in clients:
+            with contextlib.suppress(Exception):  # closing must go on for the others
+                await client.aclose()

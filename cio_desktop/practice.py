@@ -1,0 +1,61 @@
+"""The practice workspace: a sandbox child process on loopback and the in-memory workspace that uses it.
+
+Its keys live in memory only (never in the keyring or a file); it is never saved to the workspace list.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from cio_desktop.models import Region, SecretKind, Workspace
+
+if TYPE_CHECKING:
+    from cio_desktop.sandbox.process import SandboxProcess
+
+DEMO_NAME = "Practice workspace — fictional data"
+
+
+class PracticeWorkspace:
+    """Starts the sandbox once (``ensure``), hands out its workspace and keys, stops it (``stop``)."""
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self.workspace: Workspace | None = None
+        self.secrets: dict[SecretKind, str] = {}
+        self.process: SandboxProcess | None = None
+
+    def owns(self, workspace: Workspace) -> bool:
+        return self.workspace is not None and workspace.id == self.workspace.id
+
+    async def ensure(self) -> Workspace:
+        """The practice workspace, starting its sandbox process the first time (``SandboxStartError``)."""
+        async with self._lock:
+            if self.workspace is not None:
+                return self.workspace
+            from cio_desktop.sandbox.process import start_sandbox_process
+
+            process = await start_sandbox_process()
+            info = process.info
+            self.process = process
+            self.secrets = {
+                SecretKind.TRACK_API_KEY: info.track_api_key,
+                SecretKind.APP_API_KEY: info.app_api_key,
+            }
+            self.workspace = Workspace(
+                name=DEMO_NAME,
+                region=Region(info.region) if info.region in ("us", "eu") else Region.US,
+                site_id=info.site_id,
+                track_url=info.track_url,
+                app_url=info.app_url,
+                ca_file=info.ca_file,
+                workspace_id=info.workspace_id,
+                demo=True,
+            )
+            return self.workspace
+
+    async def stop(self) -> None:
+        """Stop the sandbox process (safe to call twice)."""
+        process, self.process = self.process, None
+        if process is not None:
+            await process.stop()
