@@ -71,7 +71,9 @@ def _loop_exception_handler(_loop: object, context: dict[str, Any]) -> None:
     if isinstance(exc, BaseException):
         sys.excepthook(type(exc), exc, exc.__traceback__)
     else:
-        logging.getLogger("cio_desktop.loop").warning("%s", context.get("message", "asyncio problem"))
+        # The message may quote a task's result; log only its first words (no data).
+        message = str(context.get("message", "asyncio problem")).split("<", 1)[0].strip()
+        logging.getLogger("cio_desktop.loop").warning("asyncio: %s", message)
 
 
 class Runtime:

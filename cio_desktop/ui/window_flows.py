@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from cio_desktop.errors import CioDesktopError, SecretStoreError
 from cio_desktop.models import Workspace
+from cio_desktop.ui.errors_dialog import build_report
 from cio_desktop.ui.tasks import next_idle, run_dialog
 
 if TYPE_CHECKING:
@@ -268,6 +269,6 @@ async def shutdown(window: MainWindow) -> None:
         if callable(aclose):
             try:
                 await aclose()
-            except Exception:
-                log.exception("a panel failed to close")
+            except Exception as exc:  # closing goes on; the report holds no exception text (no data)
+                log.error("a panel failed to close\n%s", build_report(type(exc), exc, exc.__traceback__))
     await window.services.aclose()
