@@ -104,11 +104,17 @@ async def lookup_person(
         value, id_type = await resolve_email(client, str(value)), "cio_id"
     elif kind == "cio_id":
         id_type = "cio_id"
-    attrs, segs, acts = await asyncio.gather(
+    # All three run to the end before any error is raised, so none is left in flight on the client.
+    outcomes = await asyncio.gather(
         client.app.attributes(value, id_type=id_type),
         client.app.segments(value, id_type=id_type),
         client.app.activities(value, id_type=id_type, limit=max(1, min(100, activities))),
+        return_exceptions=True,
     )
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+    attrs, segs, acts = (o for o in outcomes if not isinstance(o, BaseException))
     customer = attrs.data.get("customer") if isinstance(attrs.data, dict) else None
     seg_list = segs.data.get("segments") if isinstance(segs.data, dict) else None
     act_list = acts.data.get("activities") if isinstance(acts.data, dict) else None
