@@ -15,7 +15,9 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
+    from collections.abc import Callable
+
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from cio_desktop.ui.main_window import MainWindow
 
@@ -145,9 +147,33 @@ class Runtime:
         self.loop.close()
 
 
+def call_after_first_paint(window: QWidget, callback: Callable[[], None]) -> None:
+    """Run ``callback`` once, on the first idle moment after ``window`` painted (or after 1 s at most:
+    a window that starts minimised never paints)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    done = False
+
+    def fire() -> None:
+        nonlocal done
+        if not done:
+            done = True
+            window.removeEventFilter(watcher)
+            callback()
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                QTimer.singleShot(0, fire)
+            return False
+
+    watcher = FirstPaint(window)
+    window.installEventFilter(watcher)
+    QTimer.singleShot(1000, fire)
+
+
 def run_gui(*, demo: bool = False, exit_when_ready: bool = False) -> int:
     """Open the main window; returns the process exit code."""
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from cio_desktop.services import Services
@@ -166,7 +192,7 @@ def run_gui(*, demo: bool = False, exit_when_ready: bool = False) -> int:
     window.restore_state(ui_state)
     window.show()
     runtime = Runtime(app, window, demo=demo, exit_when_ready=exit_when_ready)
-    QTimer.singleShot(0, runtime.after_first_paint)
+    call_after_first_paint(window, runtime.after_first_paint)
     try:
         return app.exec()
     finally:
