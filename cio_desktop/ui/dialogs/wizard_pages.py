@@ -97,6 +97,8 @@ class KeysPage(QWizardPage):
         self.site_edit.textEdited.connect(lambda text: self._strip(self.site_edit, text))
         self.track_field = SecretField("Track API key", self, name="trackKeyField")
         self.app_field = SecretField("App API key", self, name="appKeyField")
+        self.track_field.set_placeholder("Paste the Track API key (hidden as you paste)")
+        self.app_field.set_placeholder("Paste the App API key (hidden as you paste)")
         self.region_combo = QComboBox(self)
         self.region_combo.setObjectName("regionCombo")
         self.region_combo.setAccessibleName("Region")

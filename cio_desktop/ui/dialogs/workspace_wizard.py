@@ -80,7 +80,7 @@ class WorkspaceWizard(QWizard):
         ):
             saved = with_secret.get(kind, CredentialState.MISSING) is not CredentialState.MISSING
             self.keys.has_saved[kind] = saved
-            field.set_placeholder(KEPT_PLACEHOLDER if saved else "Not set")
+            field.set_placeholder(KEPT_PLACEHOLDER if saved else "Not set: paste a key to add one")
         self.keys.completeChanged.emit()
 
     # ---- collected values ---------------------------------------------------------------------------
