@@ -50,9 +50,10 @@ async def start(window: MainWindow, *, demo: bool = False, stop_when_ready: bool
     window.load_panels()
     if demo:
         await open_demo(window)
-    await refresh_states(window)
-    if any(not ws.demo for ws in workspaces):
-        await check_keyring(window)
+    # Ask the keyring once first: when it is locked or missing, every per-workspace question would
+    # wait for its timeout in turn.
+    if not any(not ws.demo for ws in workspaces) or await check_keyring(window):
+        await refresh_states(window)
 
 
 async def refresh_workspaces(window: MainWindow, select: str | None = None) -> None:
@@ -71,15 +72,18 @@ async def refresh_states(window: MainWindow) -> None:
         window.sidebar.set_states(workspace.id, states)
 
 
-async def check_keyring(window: MainWindow) -> None:
+async def check_keyring(window: MainWindow) -> bool:
+    """True when keys can be read; otherwise the window's banner says why."""
     status = await window.services.keyring_status()
-    if not status.secure and status.state.value != "session_only":
-        window.banner.show_message(
-            "Your saved keys cannot be read: the system keyring is not available.",
-            level="warning",
-            detail=f"Keyring backend: {status.name} ({status.state.value})",
-            hint=status.message,
-        )
+    if status.secure or status.state.value == "session_only":
+        return True
+    window.banner.show_message(
+        "Your saved keys cannot be read: the system keyring is not available.",
+        level="warning",
+        detail=f"Keyring backend: {status.name} ({status.state.value})",
+        hint=status.message,
+    )
+    return False
 
 
 async def open_demo(window: MainWindow) -> None:

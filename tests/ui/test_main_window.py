@@ -284,3 +284,14 @@ def test_the_window_stays_responsive_during_a_two_second_call(
     assert len(gaps) > 50, "the timer kept firing while the call waited"
     assert max(gaps[1:]) < 500, f"the event loop stalled for {max(gaps[1:])} ms"
     close_window(qtbot, window)
+
+
+def test_a_missing_keyring_is_explained_at_start(
+    qtbot: QtBot, qloop: QtAsyncLoop, services: Services, sandbox: Any, fail_keyring: Any
+) -> None:
+    services.workspaces.add(Workspace(name="Acme", region=Region.US))
+    window = open_window(qtbot, qloop, services)
+    assert window.banner.isVisible()
+    assert "keyring is not available" in window.banner.message()
+    assert window.banner.hint_label.text(), "the hint says what to do"
+    close_window(qtbot, window)
