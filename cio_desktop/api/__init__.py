@@ -2,11 +2,17 @@
 
 Cheap to import (no httpx until a client is built). Public surface:
 
-    CioClient(workspace, credentials, *, history=None, settings=None)   client.track.* / client.app.*
-    ClientPool(history, settings)                                       .get(ws, creds), .aclose_all()
+    CioClient(workspace, credentials, *, history=None, settings=None, hosts=None, on_workspace_changed=None)
+        .track.*  region, identify, delete, add_device, delete_device, suppress, unsuppress, event,
+                  page_view, screen_view, anonymous_event, merge, entity, batch
+        .app.*    find_by_email, attributes, segments, activities, messages, pages, subscription_preferences,
+                  workspaces, list_segments, send_email
+        .detect_region(), .ensure_region(), .workspace, .region, .endpoints(), .redact(text), .aclose()
+    ClientPool(history, settings)           .get(ws, creds), .set_settings(), .discard(id), .aclose_all()
     Credentials, NetworkSettings, ApiResult, Exchange, RequestHistory, to_har, to_curl
-    errors: ApiError and subclasses (see cio_desktop.api.errors)
-    verify.wait_for_activity(client, customer_id, name, *, since, timeout_s)
+    errors: ApiError and subclasses (tree in cio_desktop.api.errors)
+    lookup.lookup_person(client, id=|email=|cio_id=) -> PersonLookup
+    verify.wait_for_activity(client, customer_id, name, *, since, timeout_s) -> activity | None
 """
 
 from __future__ import annotations

@@ -200,3 +200,21 @@ async def test_an_invalid_address(sandbox: ThreadedSandbox, make_client: MakeCli
         await client.app.workspaces()
     assert "not a valid web address" in caught.value.message
     assert type(caught.value) is E.ApiError
+
+
+def test_the_three_error_envelopes() -> None:
+    assert E.server_messages(b'{"meta":{"error":"bad attachment"}}') == (["bad attachment"], [])
+    assert E.server_messages(b'{"meta":{"errors":["a","b"]}}')[0] == ["a", "b"]
+    texts, fields = E.server_messages(
+        b'{"errors":[{"batch_index":2,"reason":"required","field":"identifiers","message":"missing"}]}'
+    )
+    assert texts == ["missing"]
+    assert fields == [E.FieldError(field="identifiers", message="missing", reason="required", batch_index=2)]
+    assert E.server_messages(b"<html>502</html>") == ([], [])
+
+
+def test_retry_after_in_seconds_or_as_a_date() -> None:
+    assert E.parse_retry_after("3") == 3.0
+    assert E.parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == 10.0
+    assert E.parse_retry_after("soon") is None
+    assert E.parse_retry_after(None) is None
