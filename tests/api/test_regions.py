@@ -171,3 +171,17 @@ async def test_a_bad_track_key_does_not_block_app_calls(
     with pytest.raises(AuthError) as caught:
         await client.track.identify("x", {"a": 1})
     assert caught.value.api == "track"
+
+
+async def test_detection_with_a_bad_track_key_says_it_works_nowhere(
+    sandbox: ThreadedSandbox, make_client: MakeClient
+) -> None:
+    ws = workspace_for(sandbox, region=Region.AUTO, track_url=None, app_url=None)
+    creds = credentials_for(sandbox, track_api_key="bad-track-2", app_api_key=None)
+    client = make_client(sandbox, workspace=ws, credentials=creds, hosts=_faces(sandbox))
+    with pytest.raises(AuthError) as caught:
+        await client.track.event("x", "y")
+    assert caught.value.other_region_works is False
+    assert "not accepted in either region" in caught.value.message
+    assert client.region is Region.AUTO
+    assert [r.operation for r in client.history.records()] == ["Region lookup", "Region lookup"]  # type: ignore[union-attr]

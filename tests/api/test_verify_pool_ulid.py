@@ -78,3 +78,19 @@ def test_ulids_are_26_chars_sortable_and_timed() -> None:
     assert ids == sorted(ids)
     assert len(set(ids)) == 200
     assert abs(ulid_time_ms(ids[0]) - time.time() * 1000) < 5000
+
+
+async def test_pool_settings_change_and_discard(sandbox: ThreadedSandbox) -> None:
+    from cio_desktop.api.models import NetworkSettings
+
+    pool = ClientPool()
+    ws = workspace_for(sandbox)
+    first = await pool.get(ws, credentials_for(sandbox))
+    await pool.set_settings(NetworkSettings(timeout_s=5))
+    assert first._http.is_closed
+    second = await pool.get(ws, credentials_for(sandbox))
+    assert second.settings.timeout_s == 5
+    await pool.discard(ws.id)
+    assert second._http.is_closed
+    assert await pool.get(ws, credentials_for(sandbox)) is not second
+    await pool.aclose_all()
