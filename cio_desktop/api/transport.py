@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import os
 import ssl
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -19,13 +21,47 @@ def user_agent() -> str:
 
 
 def ssl_context(ca_files: Sequence[str] = ()) -> ssl.SSLContext:
-    """Verify against the OS trust store, plus every PEM bundle in ``ca_files``."""
+    """Verify against the OS trust store, plus every PEM bundle in ``ca_files``.
+
+    Contexts are cached per (file, modification time), so building a client normally reads no file;
+    async callers that want to avoid even the first read can warm the cache with
+    ``await asyncio.to_thread(ssl_context, files)``.
+    """
+    key = tuple((path, _mtime(path)) for path in ca_files)
+    with _cache_lock:
+        ctx = _contexts.get(key)
+        if ctx is None:
+            ctx = _contexts[key] = _new_context(ca_files)
+        return ctx
+
+
+def _mtime(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return -1  # let load_verify_locations report the missing file
+
+
+def _new_context(ca_files: Sequence[str]) -> ssl.SSLContext:
     import truststore
 
     ctx = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     for path in ca_files:
-        ctx.load_verify_locations(cafile=path)
+        try:
+            ctx.load_verify_locations(cafile=path)
+        except (OSError, ssl.SSLError) as exc:
+            from cio_desktop.api.errors import TlsError
+
+            raise TlsError(
+                f"The CA certificate file '{path}' could not be used: it is missing or is not a PEM "
+                "certificate file. Fix or remove it in Settings (or in the workspace's settings).",
+                detail=f"CA file: {type(exc).__name__}",
+            ) from None
     return ctx
+
+
+_contexts: dict[tuple[tuple[str, int], ...], ssl.SSLContext] = {}
+_cache_lock = threading.Lock()
 
 
 def build_async_client(
@@ -36,6 +72,7 @@ def build_async_client(
     mounts: dict[str, httpx.AsyncBaseTransport | None] | None = None,
 ) -> httpx.AsyncClient:
     """A new client; ``ca_file`` (a workspace's own bundle) is trusted on top of ``settings.ca_file``.
+    Raises ``TlsError`` (plain words) when a CA file cannot be read.
 
     ``transport``/``mounts`` exist for unit tests of host selection only; real use leaves them None.
     """

@@ -3,13 +3,18 @@ timings), the User-Agent, explicit timeouts and the proxy setting."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from cio_desktop import __version__
 from cio_desktop.api.client import CioClient
+from cio_desktop.api.errors import TlsError
 from cio_desktop.api.models import NetworkSettings
 from cio_desktop.models import Region
 from cio_desktop.sandbox import ThreadedSandbox
 from cio_desktop.sandbox.demo import WELL_KNOWN
-from tests.api.conftest import MakeClient, workspace_for
+from tests.api.conftest import MakeClient, credentials_for, workspace_for
 
 WHO = WELL_KNOWN["customer_id"]
 
@@ -64,3 +69,12 @@ async def test_one_http_client_per_cioclient(client: CioClient) -> None:
     await client.track.region()
     pool = client._http._transport._pool  # type: ignore[attr-defined]
     assert len(pool.connections) == 1  # both APIs share the sandbox's host, so one connection serves all
+
+
+async def test_an_unreadable_ca_file_is_explained(tmp_path: Path, sandbox: ThreadedSandbox) -> None:
+    bad = tmp_path / "not-a-cert.pem"
+    bad.write_text("hello")
+    for path in (str(bad), str(tmp_path / "missing.pem")):
+        with pytest.raises(TlsError) as caught:
+            CioClient(workspace_for(sandbox, ca_file=path), credentials_for(sandbox))
+        assert f"The CA certificate file '{path}' could not be used" in caught.value.message
