@@ -8,6 +8,7 @@ key work in the other region?" probe that turns a 401 into a precise message.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +63,9 @@ class CioClient:
         from cio_desktop.api.transport import build_async_client
 
         self.settings = settings or NetworkSettings()
+        own_proxy = getattr(workspace, "proxy", None)  # a per-workspace proxy, if the model carries one
+        if isinstance(own_proxy, str) and own_proxy.strip():
+            self.settings = dataclasses.replace(self.settings, proxy=own_proxy.strip())
         self.history = history
         self._hosts = hosts or DEFAULT_HOSTS
         self._on_workspace_changed = on_workspace_changed
