@@ -197,7 +197,10 @@ class Engine:
             await self._record(
                 exchange_id, api, operation, attempt, request, started, timer, None, b"", error
             )
-            retryable = not isinstance(error, E.TlsError)
+            # Worth another try: timeouts and lost connections; not a refused certificate or a bad address.
+            retryable = isinstance(error, E.ApiTimeoutError | E.ConnectionFailedError) and not isinstance(
+                error, E.TlsError
+            )
             return error, None, retryable
 
         status = response.status_code

@@ -200,6 +200,7 @@ async def test_an_invalid_address(sandbox: ThreadedSandbox, make_client: MakeCli
         await client.app.workspaces()
     assert "not a valid web address" in caught.value.message
     assert type(caught.value) is E.ApiError
+    assert len(client.history.records()) == 1  # type: ignore[union-attr]  # not retried
 
 
 def test_the_three_error_envelopes() -> None:
