@@ -157,7 +157,8 @@ class CioClient:
             )
             return info
         assert first_error is not None
-        if not has_override(self.workspace, "track") and first_error.other_region_works is None:
+        overridden = has_override(self.workspace, "track")
+        if not overridden and first_error.status == 401 and first_error.other_region_works is None:
             first_error.other_region_works = False
             first_error.message = E.auth_message("track", 401, "us", False)
             first_error.args = (first_error.message,)
