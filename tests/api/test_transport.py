@@ -78,3 +78,11 @@ async def test_an_unreadable_ca_file_is_explained(tmp_path: Path, sandbox: Threa
         with pytest.raises(TlsError) as caught:
             CioClient(workspace_for(sandbox, ca_file=path), credentials_for(sandbox))
         assert f"The CA certificate file '{path}' could not be used" in caught.value.message
+
+
+async def test_total_includes_a_slow_body(sandbox: ThreadedSandbox, client: CioClient) -> None:
+    sandbox.set_faults(["trickle=0.5"])  # headers at once, the body in pieces over half a second
+    result = await client.app.workspaces()
+    timings = result.exchange.timings
+    assert timings["total"] - timings["first_byte"] >= 350
+    assert result.data["workspaces"]
