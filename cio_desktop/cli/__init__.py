@@ -8,6 +8,7 @@ Exit codes: 0 success, 1 an operation failed (one line on stderr), 2 usage error
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -56,7 +57,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui(demo=args.demo, exit_when_ready=args.exit_when_ready)
     try:
         code: int = func(args)
+        sys.stdout.flush()  # inside the try: a closed pipe surfaces here, not at interpreter exit
     except KeyboardInterrupt:
         print("cio-desktop: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``cio-desktop lookup ... | head``): stop quietly, as SIGPIPE would.
+        # Point stdout at /dev/null so the interpreter's final flush cannot raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     return code
