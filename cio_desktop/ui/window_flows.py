@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
@@ -262,17 +263,36 @@ def show_about(window: MainWindow) -> None:
     box.open()
 
 
+STOP_WAIT_S = 1.0  # how long closing waits for each part to stop before it goes on regardless
+
+
+async def _stop(what: str, coro: Coroutine[Any, Any, None], lingering: set[asyncio.Task[None]]) -> None:
+    """Run ``coro`` for at most ``STOP_WAIT_S`` (no cancel-and-wait): closing must never hang on one part.
+
+    WORKAROUND: a cancelled request very rarely keeps running inside httpcore/anyio (its cancellation
+    is lost in a shielded clean-up); closing the clients afterwards ends it. What is still running is
+    put in ``lingering``.
+    """
+    task = asyncio.ensure_future(coro)
+    done, _ = await asyncio.wait({task}, timeout=STOP_WAIT_S)
+    if not done:
+        log.warning("%s did not stop within %s s; closing anyway", what, STOP_WAIT_S)
+        lingering.add(task)
+    elif not task.cancelled() and (exc := task.exception()) is not None:
+        log.error("%s failed to stop\n%s", what, build_report(type(exc), exc, exc.__traceback__))
+
+
 async def shutdown(window: MainWindow) -> None:
     """Save window state, stop every task and panel, close clients and the practice server."""
     window.set_status("Closing…")
     with contextlib.suppress(CioDesktopError, OSError):
         await window.services.save_ui_state(**window.ui_state())
-    await window.tasks.cancel_all()
-    for panel in window.panels.values():
+    lingering: set[asyncio.Task[None]] = set()
+    await _stop("the window's tasks", window.tasks.cancel_all(), lingering)
+    for key, panel in window.panels.items():
         aclose = getattr(panel, "aclose", None)
         if callable(aclose):
-            try:
-                await aclose()
-            except Exception as exc:  # closing goes on; the report holds no exception text (no data)
-                log.error("a panel failed to close\n%s", build_report(type(exc), exc, exc.__traceback__))
-    await window.services.aclose()
+            await _stop(f"the {key} panel", aclose(), lingering)
+    await window.services.aclose()  # closing the clients also ends requests that ignored a cancel
+    if lingering:
+        await asyncio.wait(lingering, timeout=STOP_WAIT_S)
