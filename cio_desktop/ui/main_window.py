@@ -233,6 +233,9 @@ class MainWindow(QMainWindow):
         for shortcut in panel.findChildren(QShortcut):
             if shortcut.key().toString() in owned:
                 shortcut.setEnabled(False)
+        for action in panel.findChildren(QAction):
+            if action.shortcut().toString() in owned:
+                action.setShortcut(QKeySequence())
 
     def current_panel(self) -> QWidget:
         """The panel of the current tab (tabs hold panels inside scroll areas)."""
