@@ -60,10 +60,10 @@ class TaskKeeper:
         if task is not None and not task.done():
             task.cancel()
 
-    async def cancel_all(self) -> None:
-        """Cancel every task but the caller's and wait until they have all finished."""
-        me = asyncio.current_task()
-        pending = [t for t in self.pending if t is not me]
+    async def cancel_all(self, *, keep: asyncio.Future[Any] | None = None) -> None:
+        """Cancel every task but the caller's (and ``keep``) and wait until they have all finished."""
+        spared = {asyncio.current_task(), keep}
+        pending = [t for t in self.pending if t not in spared]
         for task in pending:
             task.cancel()
         if pending:

@@ -288,7 +288,8 @@ async def shutdown(window: MainWindow) -> None:
     with contextlib.suppress(CioDesktopError, OSError):
         await window.services.save_ui_state(**window.ui_state())
     lingering: set[asyncio.Task[None]] = set()
-    await _stop("the window's tasks", window.tasks.cancel_all(), lingering)
+    me = asyncio.current_task()  # ``_stop`` runs cancel_all in a task of its own: spare this one
+    await _stop("the window's tasks", window.tasks.cancel_all(keep=me), lingering)
     for key, panel in window.panels.items():
         aclose = getattr(panel, "aclose", None)
         if callable(aclose):

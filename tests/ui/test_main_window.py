@@ -49,6 +49,7 @@ def close_window(qtbot: QtBot, window: MainWindow) -> None:
     window.close()
     qtbot.waitUntil(lambda: window._shutdown_done, timeout=10000)
     assert not window.isVisible()
+    assert not window.services.clients, "closing closed every client (the shut-down ran to its end)"
 
 
 @pytest.fixture
