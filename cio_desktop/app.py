@@ -67,6 +67,9 @@ def peek_window_settings() -> tuple[str, dict[str, str]]:
     return str(theme), state
 
 
+_CLOSED_LOOPS: list[Any] = []
+
+
 def _loop_exception_handler(_loop: object, context: dict[str, Any]) -> None:
     """asyncio errors outside our tasks (a failing callback) go to the excepthook's dialog as well."""
     exc = context.get("exception")
@@ -145,6 +148,10 @@ class Runtime:
         self.loop.stop()
         asyncio.events._set_running_loop(None)
         self.loop.close()
+        # A keyring call may still be running in a daemon thread; when it ends it calls the loop's
+        # call_soon_threadsafe, which in qasync emits a Qt signal: keep the loop (and that QObject)
+        # alive until the process ends so the emit stays a harmless no-op.
+        _CLOSED_LOOPS.append(self.loop)
 
 
 def call_after_first_paint(window: QWidget, callback: Callable[[], None]) -> None:

@@ -56,6 +56,9 @@ T = TypeVar("T")
 W = TypeVar("W", bound=QWidget)
 
 
+_CLOSED_LOOPS: list[asyncio.AbstractEventLoop] = []
+
+
 class QtAsyncLoop:
     """A qasync loop that is the running asyncio loop for one test; see the module docstring."""
 
@@ -118,6 +121,10 @@ class QtAsyncLoop:
         # Async generators and the default (QThread) executor are shut down by close().
         self.loop.close()
         asyncio.set_event_loop(None)
+        # A keyring call still running in a daemon thread may later call ``call_soon_threadsafe``,
+        # which in qasync emits a Qt signal: keep the closed loop (and its signalling QObject) alive so
+        # that emit is a harmless no-op instead of a crash in a later test.
+        _CLOSED_LOOPS.append(self.loop)
 
 
 @pytest.fixture
