@@ -42,7 +42,7 @@ def test_cli_start_does_not_import_heavy_libraries() -> None:
         "import json, sys\n"
         "from cio_desktop.cli import build_parser\n"
         "build_parser()\n"
-        "heavy = ('PySide6', 'httpx', 'keyring', 'aiohttp', 'trustme', 'cryptography')\n"
+        "heavy = ('PySide6', 'httpx', 'keyring', 'aiohttp', 'trustme', 'cryptography', 'asyncio')\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

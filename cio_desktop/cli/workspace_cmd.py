@@ -8,10 +8,10 @@ are imported only when a command runs (see tests/test_import_rule.py).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cio_desktop.cli.common import (
     fail,
@@ -41,6 +41,15 @@ SHORT_LABELS: dict[SecretKind, str] = {
     SecretKind.OAUTH_ACCESS_TOKEN: "oauth",
     SecretKind.OAUTH_REFRESH_TOKEN: "oauth-refresh",
 }
+
+_T = TypeVar("_T")
+
+
+def _run_async(coro: Coroutine[Any, Any, _T]) -> _T:
+    """``asyncio.run`` with asyncio imported on use: the GUI start-up builds this parser too."""
+    import asyncio
+
+    return asyncio.run(coro)
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -146,7 +155,7 @@ def _add(args: argparse.Namespace) -> int:
     workspace = store.check_new(candidate)  # refuse bad input before asking for keys
     keys = _read_keys(args)
     if keys:
-        asyncio.run(_add_with_keys(store, workspace, keys))
+        _run_async(_add_with_keys(store, workspace, keys))
     else:
         store.add(workspace)
     stored = ", ".join(KEY_LABELS[k] for k in keys) if keys else "no keys"
@@ -215,7 +224,7 @@ def _secrets_text(present: dict[SecretKind, bool] | None) -> str:
 
 def _list(args: argparse.Namespace) -> int:
     workspaces = open_store().list()
-    presence, problem = asyncio.run(_presence(workspaces))
+    presence, problem = _run_async(_presence(workspaces))
     if problem:
         warn(f"cannot tell which keys are stored: {problem}")
 
@@ -238,7 +247,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     workspace = open_store().get(args.name)
-    presence, problem = asyncio.run(_presence([workspace]))
+    presence, problem = _run_async(_presence([workspace]))
     if problem:
         warn(f"cannot tell which keys are stored: {problem}")
     present = None if presence is None else presence.get(workspace.id)
@@ -296,7 +305,7 @@ async def _delete_secrets(workspace: Workspace) -> str | None:
 def _remove(args: argparse.Namespace) -> int:
     store = open_store()
     workspace = store.get(args.name)
-    problem = asyncio.run(_delete_secrets(workspace))
+    problem = _run_async(_delete_secrets(workspace))
     store.remove(workspace.name)
     if problem:
         warn(problem)
