@@ -198,8 +198,9 @@ class EventPanel(QWidget):
                 return
             exchange = result.exchange
             self.result.show_exchange(exchange)
+            receiver = "the practice server" if self._workspace and self._workspace.demo else "Customer.io"
             self.result.show_outcome(
-                f"✔ Accepted by Customer.io (HTTP {result.status}) in {exchange.total_ms:.0f} ms", ok=True
+                f"✔ Accepted by {receiver} (HTTP {result.status}) in {exchange.total_ms:.0f} ms", ok=True
             )
             self._last_sent, self._sent_at = draft, started
             can_verify = verify_target(draft) is not None
