@@ -1,4 +1,4 @@
-"""Shared by the CLI tests of the API commands: a workspace in the real store whose addresses point
+"""Shared by the CLI tests: a workspace in the real store whose addresses point
 at a sandbox and whose keys sit in the real Secret Service, and an in-process CLI runner."""
 
 from __future__ import annotations
@@ -11,18 +11,20 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-import keyring.errors
 import pytest
 
 from cio_desktop.cli import main
 from cio_desktop.models import Region, SecretKind, Workspace
 from cio_desktop.sandbox import ThreadedSandbox
-from cio_desktop.secrets import SERVICE_NAME, SecretStore
+from cio_desktop.secrets import SecretStore
 from cio_desktop.workspaces import WorkspaceStore
+from tests.fixtures.keyring import forget_keys
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str | None = None) -> tuple[int, str, str]:
-    """Run ``cio-desktop ARGV`` in this process; returns (exit code, stdout, stderr)."""
+    """Run ``cio-desktop ARGV`` in this process; returns (exit code, stdout, stderr).
+
+    ``stdin`` is what a pipe would feed it."""
     old = sys.stdin
     if stdin is not None:
         sys.stdin = io.StringIO(stdin)
@@ -70,9 +72,7 @@ def sandbox_workspace(
     try:
         yield ws
     finally:
-        for kind in SecretKind:
-            with contextlib.suppress(keyring.errors.PasswordDeleteError):
-                secret_service.delete_password(SERVICE_NAME, f"{ws.id}/{kind.value}")
+        forget_keys(secret_service, ws.id)
 
 
 def secret_forms(sb: ThreadedSandbox) -> list[str]:

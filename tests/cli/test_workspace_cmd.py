@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import select
@@ -15,17 +13,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
-import keyring.errors
 import pytest
 
-from cio_desktop.cli import build_parser, main
+from cio_desktop.cli import build_parser
 from cio_desktop.models import SecretKind
-from cio_desktop.secrets import SERVICE_NAME
 from cio_desktop.workspaces import WorkspaceStore
+from tests.api.cli_helpers import run_cli
 from tests.fixtures.keyring import (
     PlaintextMemoryKeyring,
     files_containing,
+    forget_keys,
     keyring_value,
     needs_gnome_keyring,
     run_with_locked_keyring,
@@ -34,19 +31,6 @@ from tests.fixtures.keyring import (
 REPO = Path(__file__).resolve().parents[2]
 TRACK = SecretKind.TRACK_API_KEY
 APP = SecretKind.APP_API_KEY
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str | None = None) -> tuple[int, str, str]:
-    """Run the CLI in this process; ``stdin`` is what a pipe would feed it."""
-    old = sys.stdin
-    if stdin is not None:
-        sys.stdin = io.StringIO(stdin)
-    try:
-        code = main(list(argv))
-    finally:
-        sys.stdin = old
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def run_process(
@@ -74,9 +58,7 @@ def keyring_cleanup(secret_service: Any) -> Iterator[None]:
     """Delete every keyring item of the workspaces this test created (ids are random per test)."""
     yield
     for workspace in WorkspaceStore().list():
-        for kind in SecretKind:
-            with contextlib.suppress(keyring.errors.PasswordDeleteError):
-                secret_service.delete_password(SERVICE_NAME, f"{workspace.id}/{kind.value}")
+        forget_keys(secret_service, workspace.id)
 
 
 def snapshot(home: Path) -> dict[str, bytes]:
@@ -115,7 +97,7 @@ def test_add_with_keys_on_stdin_then_list_and_show(
     assert "Added workspace 'Production'" in proc.stdout
     assert track not in proc.stdout + proc.stderr
 
-    code, out, _ = run(capsys, "workspace", "list", "--json")
+    code, out, _ = run_cli(capsys, "workspace", "list", "--json")
     assert code == 0
     (entry,) = json.loads(out)
     assert entry["name"] == "Production"
@@ -126,29 +108,29 @@ def test_add_with_keys_on_stdin_then_list_and_show(
     assert keyring_value(entry["id"], TRACK) == track
     assert keyring_value(entry["id"], APP) == app
 
-    code, out, _ = run(capsys, "workspace", "list")
+    code, out, _ = run_cli(capsys, "workspace", "list")
     assert code == 0
     header, row = out.splitlines()
     assert header.split() == ["NAME", "REGION", "SITE", "ID", "KEYS"]
     assert row.split() == ["Production", "us", "site-42", "track,", "app"]
 
-    code, out, _ = run(capsys, "workspace", "show", "production")
+    code, out, _ = run_cli(capsys, "workspace", "show", "production")
     assert code == 0
     assert "Track API key:" in out
     assert "stored" in out
     assert track not in out
     assert app not in out
 
-    code, out, _ = run(capsys, "workspace", "show", "Production", "--json")
+    code, out, _ = run_cli(capsys, "workspace", "show", "Production", "--json")
     assert json.loads(out)["secrets"] == entry["secrets"]
 
 
 def test_add_without_keys_and_an_empty_list(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "workspace", "list", "--json")
+    code, out, _ = run_cli(capsys, "workspace", "list", "--json")
     assert (code, json.loads(out)) == (0, [])
-    code, out, _ = run(capsys, "workspace", "list")
+    code, out, _ = run_cli(capsys, "workspace", "list")
     assert "No workspaces yet" in out
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys, "workspace", "add", "--name", "Sandbox", "--track-url", "http://127.0.0.1:9999"
     )
     assert code == 0, err
@@ -161,7 +143,7 @@ def test_relative_ca_file_is_stored_as_an_absolute_path(
 ) -> None:
     (tmp_path / "ca.pem").write_text("-----BEGIN CERTIFICATE-----\n", encoding="ascii")
     monkeypatch.chdir(tmp_path)
-    code, _, err = run(capsys, "workspace", "add", "--name", "Corp", "--ca-file", "ca.pem")
+    code, _, err = run_cli(capsys, "workspace", "add", "--name", "Corp", "--ca-file", "ca.pem")
     assert code == 0, err
     assert WorkspaceStore().get("Corp").ca_file == str(tmp_path / "ca.pem")
 
@@ -174,14 +156,14 @@ def test_no_secret_bytes_in_any_file_after_adding_workspaces(
     for n in range(3):
         track, app = new_key(f"t{n}"), new_key(f"a{n}")
         keys += [track, app]
-        code, _, err = run(
+        code, _, err = run_cli(
             capsys, "workspace", "add", "--name", f"ws{n}", "--track-key-stdin", "--app-key-stdin",
             stdin=f"{track}\n{app}\n",
         )  # fmt: skip
         assert code == 0, err
-    run(capsys, "workspace", "rename", "ws0", "renamed")
-    run(capsys, "workspace", "list")
-    run(capsys, "workspace", "show", "ws1", "--json")
+    run_cli(capsys, "workspace", "rename", "ws0", "renamed")
+    run_cli(capsys, "workspace", "list")
+    run_cli(capsys, "workspace", "show", "ws1", "--json")
     assert len(WorkspaceStore().list()) == 3
     assert any(cio_home.rglob("workspaces.json"))
     for key in keys:
@@ -191,18 +173,20 @@ def test_no_secret_bytes_in_any_file_after_adding_workspaces(
 @pytest.mark.usefixtures("keyring_cleanup")
 def test_rename_keeps_the_keys_and_remove_deletes_them(capsys: pytest.CaptureFixture[str]) -> None:
     track = new_key("track")
-    code, _, err = run(capsys, "workspace", "add", "--name", "Old", "--track-key-stdin", stdin=f"{track}\n")
+    code, _, err = run_cli(
+        capsys, "workspace", "add", "--name", "Old", "--track-key-stdin", stdin=f"{track}\n"
+    )
     assert code == 0, err
     wid = WorkspaceStore().get("Old").id
 
-    code, out, err = run(capsys, "workspace", "rename", "Old", "New")
+    code, out, err = run_cli(capsys, "workspace", "rename", "Old", "New")
     assert code == 0, err
     assert "Renamed workspace 'Old' to 'New'" in out
-    code, out, _ = run(capsys, "workspace", "show", "New", "--json")
+    code, out, _ = run_cli(capsys, "workspace", "show", "New", "--json")
     assert json.loads(out)["secrets"]["track_api_key"] is True
     assert keyring_value(wid, TRACK) == track
 
-    code, out, err = run(capsys, "workspace", "remove", "New")
+    code, out, err = run_cli(capsys, "workspace", "remove", "New")
     assert code == 0, err
     assert "and its keys" in out
     assert keyring_value(wid, TRACK) is None
@@ -291,10 +275,10 @@ def test_on_a_terminal_keys_are_prompted_without_echo(cio_home: Path) -> None:
 def test_bad_input_is_one_line_and_changes_nothing(
     capsys: pytest.CaptureFixture[str], cio_home: Path, argv: list[str], stdin: str | None, needles: list[str]
 ) -> None:
-    assert run(capsys, "workspace", "add", "--name", "Existing")[0] == 0
-    assert run(capsys, "workspace", "add", "--name", "Second")[0] == 0
+    assert run_cli(capsys, "workspace", "add", "--name", "Existing")[0] == 0
+    assert run_cli(capsys, "workspace", "add", "--name", "Second")[0] == 0
     before = snapshot(cio_home)
-    code, out, err = run(capsys, *argv, stdin=stdin)
+    code, out, err = run_cli(capsys, *argv, stdin=stdin)
     assert_one_line_error(code, out, err, *needles)
     assert snapshot(cio_home) == before
 
@@ -319,18 +303,18 @@ def test_without_a_keyring_keys_are_refused_but_workspaces_still_work(
     capsys: pytest.CaptureFixture[str], cio_home: Path, fail_keyring: Any
 ) -> None:
     key = new_key("track")
-    code, out, err = run(capsys, "workspace", "add", "--name", "A", "--track-key-stdin", stdin=f"{key}\n")
+    code, out, err = run_cli(capsys, "workspace", "add", "--name", "A", "--track-key-stdin", stdin=f"{key}\n")
     assert_one_line_error(code, out, err, "No system keyring", "Nothing was saved")
     assert key not in err
     assert WorkspaceStore().list() == []
 
-    code, _, err = run(capsys, "workspace", "add", "--name", "A")
+    code, _, err = run_cli(capsys, "workspace", "add", "--name", "A")
     assert code == 0, err
-    code, out, err = run(capsys, "workspace", "list")
+    code, out, err = run_cli(capsys, "workspace", "list")
     assert code == 0
     assert "unknown" in out
     assert "cannot tell which keys are stored" in err
-    code, out, err = run(capsys, "workspace", "remove", "A")
+    code, out, err = run_cli(capsys, "workspace", "remove", "A")
     assert code == 0
     assert "Removed workspace 'A'" in out
     assert WorkspaceStore().list() == []
@@ -339,7 +323,9 @@ def test_without_a_keyring_keys_are_refused_but_workspaces_still_work(
 def test_plaintext_keyring_is_refused(
     capsys: pytest.CaptureFixture[str], plaintext_keyring: PlaintextMemoryKeyring
 ) -> None:
-    code, out, err = run(capsys, "workspace", "add", "--name", "A", "--app-key-stdin", stdin="app-key-1\n")
+    code, out, err = run_cli(
+        capsys, "workspace", "add", "--name", "A", "--app-key-stdin", stdin="app-key-1\n"
+    )
     assert_one_line_error(code, out, err, "will not store keys there", "Nothing was saved")
     assert plaintext_keyring.stored == {}
     assert WorkspaceStore().list() == []
@@ -405,7 +391,7 @@ def test_corrupt_workspace_file_is_reported_and_the_command_works(
     path = cio_home / "config" / "workspaces.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("{ this is not json", encoding="utf-8")
-    code, _, err = run(capsys, "workspace", "add", "--name", "After")
+    code, _, err = run_cli(capsys, "workspace", "add", "--name", "After")
     assert code == 0
     assert "warning" in err
     assert "moved aside" in err
