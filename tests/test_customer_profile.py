@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from cio_desktop.api.client import CioClient
-from cio_desktop.api.models import Credentials
 from cio_desktop.customer_profile import (
     CustomerProfile,
     NoMatch,
@@ -18,19 +13,7 @@ from cio_desktop.customer_profile import (
     more_activities,
 )
 from cio_desktop.lookup_query import IdentifierKind, LookupQuery, build_query
-from cio_desktop.models import Region, Workspace
-from cio_desktop.sandbox import ThreadedSandbox
 from cio_desktop.sandbox.demo import WELL_KNOWN
-
-
-@pytest.fixture
-async def client(sandbox: ThreadedSandbox) -> AsyncIterator[CioClient]:
-    info = sandbox.info
-    workspace = Workspace(
-        name="t", region=Region.US, site_id=info.site_id, track_url=info.track_url, app_url=info.app_url
-    )
-    async with CioClient(workspace, Credentials(info.track_api_key, info.app_api_key)) as c:
-        yield c
 
 
 def _query(text: str, kind: IdentifierKind | None = None) -> LookupQuery:
@@ -39,9 +22,9 @@ def _query(text: str, kind: IdentifierKind | None = None) -> LookupQuery:
     return query
 
 
-async def test_by_id_email_and_cio_id_find_the_same_person(client: CioClient) -> None:
+async def test_by_id_email_and_cio_id_find_the_same_person(sandbox_client: CioClient) -> None:
     for text in (WELL_KNOWN["customer_id"], WELL_KNOWN["email"], "cio_" + WELL_KNOWN["cio_id"]):
-        outcome = await look_up(client, _query(text))
+        outcome = await look_up(sandbox_client, _query(text))
         assert isinstance(outcome, CustomerProfile), text
         assert outcome.identifiers["id"] == WELL_KNOWN["customer_id"]
         assert outcome.attributes["first_name"] == WELL_KNOWN["first_name"]
@@ -53,35 +36,35 @@ async def test_by_id_email_and_cio_id_find_the_same_person(client: CioClient) ->
         assert stamps == sorted(stamps, reverse=True)
 
 
-async def test_a_bare_cio_id_is_tried_as_a_cio_id_only_when_asked(client: CioClient) -> None:
+async def test_a_bare_cio_id_is_tried_as_a_cio_id_only_when_asked(sandbox_client: CioClient) -> None:
     bare = _query(WELL_KNOWN["cio_id"])
     assert bare.kind is IdentifierKind.ID
-    assert isinstance(await look_up(client, bare), NoMatch)
-    found = await look_up(client, bare, try_cio_id=True)
+    assert isinstance(await look_up(sandbox_client, bare), NoMatch)
+    found = await look_up(sandbox_client, bare, try_cio_id=True)
     assert isinstance(found, CustomerProfile)
     assert found.query.kind is IdentifierKind.CIO_ID
 
 
-async def test_no_match_and_several_matches(client: CioClient) -> None:
-    assert isinstance(await look_up(client, _query(WELL_KNOWN["missing_email"])), NoMatch)
-    assert isinstance(await look_up(client, _query(WELL_KNOWN["missing_customer_id"])), NoMatch)
-    several = await look_up(client, _query(WELL_KNOWN["shared_email"]))
+async def test_no_match_and_several_matches(sandbox_client: CioClient) -> None:
+    assert isinstance(await look_up(sandbox_client, _query(WELL_KNOWN["missing_email"])), NoMatch)
+    assert isinstance(await look_up(sandbox_client, _query(WELL_KNOWN["missing_customer_id"])), NoMatch)
+    several = await look_up(sandbox_client, _query(WELL_KNOWN["shared_email"]))
     assert isinstance(several, SeveralMatches)
     ids = {m.id for m in several.matches}
     assert ids == {WELL_KNOWN["shared_customer_id_1"], WELL_KNOWN["shared_customer_id_2"]}
-    chosen = await look_up(client, several.matches[0].query())
+    chosen = await look_up(sandbox_client, several.matches[0].query())
     assert isinstance(chosen, CustomerProfile)
     assert "cio_id" in several.matches[0].label()
 
 
-async def test_activities_page_on_and_filter_by_type(client: CioClient) -> None:
-    profile = await look_up(client, _query(WELL_KNOWN["customer_id"]))
+async def test_activities_page_on_and_filter_by_type(sandbox_client: CioClient) -> None:
+    profile = await look_up(sandbox_client, _query(WELL_KNOWN["customer_id"]))
     assert isinstance(profile, CustomerProfile)
     first = profile.activities
     assert first.next is not None
-    second = await more_activities(client, profile.query, start=first.next)
+    second = await more_activities(sandbox_client, profile.query, start=first.next)
     assert {a["id"] for a in second.items}.isdisjoint({a["id"] for a in first.items})
-    events = await more_activities(client, profile.query, start=None, activity_type="event")
+    events = await more_activities(sandbox_client, profile.query, start=None, activity_type="event")
     assert events.items
     assert {a["type"] for a in events.items} == {"event"}
 

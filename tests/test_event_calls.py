@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 
 from cio_desktop.api.client import CioClient
-from cio_desktop.api.models import Credentials
 from cio_desktop.api.verify import wait_for_activity
 from cio_desktop.event_calls import (
     SPECS,
@@ -21,20 +19,8 @@ from cio_desktop.event_calls import (
     send_draft,
     verify_target,
 )
-from cio_desktop.models import Region, Workspace
-from cio_desktop.sandbox import ThreadedSandbox
 from cio_desktop.sandbox.demo import WELL_KNOWN
 from cio_desktop.templates import EventDraft
-
-
-@pytest.fixture
-async def client(sandbox: ThreadedSandbox) -> AsyncIterator[CioClient]:
-    info = sandbox.info
-    workspace = Workspace(
-        name="t", region=Region.US, site_id=info.site_id, track_url=info.track_url, app_url=info.app_url
-    )
-    async with CioClient(workspace, Credentials(info.track_api_key, info.app_api_key)) as c:
-        yield c
 
 
 def test_every_default_draft_is_ready_to_send() -> None:
@@ -64,14 +50,16 @@ def test_customer_field_accepts_email_and_cio_id() -> None:
 
 
 @pytest.mark.parametrize("call_type", list(CallType))
-async def test_each_call_type_is_accepted_by_the_sandbox(client: CioClient, call_type: CallType) -> None:
+async def test_each_call_type_is_accepted_by_the_sandbox(
+    sandbox_client: CioClient, call_type: CallType
+) -> None:
     draft = default_draft(call_type, customer_id=WELL_KNOWN["customer_id"])
-    result = await send_draft(client, draft, json.loads(draft.body))
+    result = await send_draft(sandbox_client, draft, json.loads(draft.body))
     assert result.status == 200
     assert result.exchange.method in ("PUT", "POST")
 
 
-async def test_a_sent_person_event_can_be_verified(client: CioClient) -> None:
+async def test_a_sent_person_event_can_be_verified(sandbox_client: CioClient) -> None:
     since = time.time()
     draft = EventDraft(
         call_type="person_event",
@@ -79,9 +67,9 @@ async def test_a_sent_person_event_can_be_verified(client: CioClient) -> None:
         customer_id=WELL_KNOWN["customer_id"],
         event_name="tested",
     )
-    await send_draft(client, draft, {"plan": "pro"})
+    await send_draft(sandbox_client, draft, {"plan": "pro"})
     target = verify_target(draft)
     assert target == (WELL_KNOWN["customer_id"], "tested")
-    arrived = await wait_for_activity(client, target[0], target[1], since=since, timeout_s=5)
+    arrived = await wait_for_activity(sandbox_client, target[0], target[1], since=since, timeout_s=5)
     assert arrived is not None
     assert arrived["name"] == "tested"
