@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cio_desktop.customer_record import CustomerRecord
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.lookup_query import (
     IdentifierKind,
@@ -73,7 +74,7 @@ class ActivityPage:
 
 
 @dataclass(slots=True)
-class CustomerProfile:
+class CustomerProfile(CustomerRecord):
     """Everything shown about one person. ``problems`` names sections that failed to load."""
 
     query: LookupQuery
@@ -83,21 +84,6 @@ class CustomerProfile:
     messages: list[dict[str, Any]] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
     problems: dict[str, CioDesktopError] = field(default_factory=dict)
-
-    @property
-    def identifiers(self) -> dict[str, Any]:
-        found = self.customer.get("identifiers")
-        return dict(found) if isinstance(found, dict) else {}
-
-    @property
-    def attributes(self) -> dict[str, Any]:
-        found = self.customer.get("attributes")
-        return dict(found) if isinstance(found, dict) else {}
-
-    @property
-    def devices(self) -> list[dict[str, Any]]:
-        found = self.customer.get("devices")
-        return [d for d in found if isinstance(d, dict)] if isinstance(found, list) else []
 
     @property
     def display_name(self) -> str:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from cio_desktop.api.errors import ApiError, NotFoundError
 from cio_desktop.api.paths import IdType
+from cio_desktop.customer_record import CustomerRecord
 
 if TYPE_CHECKING:
     from cio_desktop.api.client import CioClient
@@ -23,7 +24,7 @@ class AmbiguousEmailError(ApiError):
 
 
 @dataclass(frozen=True, slots=True)
-class PersonLookup:
+class PersonLookup(CustomerRecord):
     """What ``lookup_person`` found: the ``customer`` object from the attributes call, its segments,
     the latest activities (newest first), the devices, and the identifiers used for the calls."""
 
@@ -33,21 +34,6 @@ class PersonLookup:
     segments: list[dict[str, Any]] = field(default_factory=list)
     activities: list[dict[str, Any]] = field(default_factory=list)
     activities_next: str | None = None
-
-    @property
-    def devices(self) -> list[dict[str, Any]]:
-        devices = self.customer.get("devices")
-        return [d for d in devices if isinstance(d, dict)] if isinstance(devices, list) else []
-
-    @property
-    def identifiers(self) -> dict[str, Any]:
-        ids = self.customer.get("identifiers")
-        return dict(ids) if isinstance(ids, dict) else {}
-
-    @property
-    def attributes(self) -> dict[str, Any]:
-        attrs = self.customer.get("attributes")
-        return dict(attrs) if isinstance(attrs, dict) else {}
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
