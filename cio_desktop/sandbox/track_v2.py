@@ -46,6 +46,12 @@ def _err(field: str, message: str, reason: str = "invalid") -> JsonDict:
     return {"reason": reason, "field": field, "message": message}
 
 
+def _body_error(exc: BodyError) -> web.Response:
+    """The 400 answer to a body that could not be read: too large, or not JSON."""
+    reason = "too_large" if "larger" in str(exc) else "invalid"
+    return reply({"errors": [_err("", str(exc), reason)]}, 400)
+
+
 def _person_ident(op: JsonDict) -> tuple[str, str] | JsonDict:
     idents = op.get("identifiers")
     if not isinstance(idents, dict) or len(idents) != 1:
@@ -205,8 +211,7 @@ async def entity(request: web.Request) -> web.Response:
     try:
         op = await read_json(request, allow_empty=False, max_bytes=MAX_ENTITY_BYTES)
     except BodyError as exc:
-        reason = "too_large" if "larger" in str(exc) else "invalid"
-        return reply({"errors": [_err("", str(exc), reason)]}, 400)
+        return _body_error(exc)
     problem = validate(op)
     if problem is not None:
         return reply({"errors": [problem]}, 400)
@@ -221,8 +226,7 @@ async def batch(request: web.Request) -> web.Response:
     try:
         body = await read_json(request, allow_empty=False, max_bytes=MAX_BATCH_BYTES)
     except BodyError as exc:
-        reason = "too_large" if "larger" in str(exc) else "invalid"
-        return reply({"errors": [_err("", str(exc), reason)]}, 400)
+        return _body_error(exc)
     ops = body.get("batch") if isinstance(body, dict) else None
     if not isinstance(ops, list) or not ops:
         return reply(
