@@ -43,18 +43,31 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
+def _shown(url: str) -> str:
+    """``url`` as an error may quote it: all before the last ``@`` (a pasted "site:key@host") is hidden."""
+    if "@" not in url:
+        return url
+    scheme, sep, _rest = url.partition("://")
+    prefix = f"{scheme}{sep}" if sep and "@" not in scheme else ""
+    return f"{prefix}…@{url.rsplit('@', 1)[1]}"
+
+
 def check_url(label: str, url: str) -> str:
-    """``url`` if it is an acceptable endpoint override, else ``WorkspaceError`` in plain words."""
+    """``url`` if it is an acceptable endpoint override, else ``WorkspaceError`` in plain words (which
+    never quote a user name or password pasted into the address)."""
     url = url.strip()
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
         parts.port  # noqa: B018  # raises ValueError on a bad port
     except ValueError as exc:
-        raise WorkspaceError(f"The {label} '{url}' is not a valid web address.", detail=str(exc)) from exc
+        raise WorkspaceError(
+            f"The {label} '{_shown(url)}' is not a valid web address.", detail=type(exc).__name__
+        ) from None
     if parts.scheme not in ("https", "http") or not host:
         raise WorkspaceError(
-            f"The {label} must be a full https:// address, such as https://track.customer.io (got '{url}')."
+            f"The {label} must be a full https:// address, such as https://track.customer.io "
+            f"(got '{_shown(url)}')."
         )
     if parts.username is not None or parts.password is not None:
         raise WorkspaceError(
