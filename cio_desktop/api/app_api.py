@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
-from cio_desktop.api.core import Params, Sender
+from cio_desktop.api.face import ApiFace
 from cio_desktop.api.models import ApiResult
 from cio_desktop.api.paths import IdType, bare_cio_id, segment
 
@@ -21,25 +21,10 @@ def next_cursor(result: ApiResult) -> str | None:
     return str(value) if value else None
 
 
-class AppApi:
+class AppApi(ApiFace):
     """App API calls for one workspace; obtained as ``CioClient.app``."""
 
-    def __init__(self, send: Sender) -> None:
-        self._send = send
-
-    async def _call(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Params | None = None,
-        body: Any = None,
-        idempotent: bool = True,
-        operation: str,
-    ) -> ApiResult:
-        return await self._send(
-            "app", method, path, params=params, body=body, idempotent=idempotent, operation=operation
-        )
+    api = "app"
 
     def _customer(self, customer_id: str | int, id_type: IdType) -> str:
         value = bare_cio_id(str(customer_id)) if id_type == "cio_id" else str(customer_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cio_desktop.api.core import Params, Sender
+from cio_desktop.api.face import ApiFace
 from cio_desktop.api.models import ApiResult
 from cio_desktop.api.paths import IdType, track_identifier
 from cio_desktop.api.ulid import new_ulid
@@ -18,25 +18,10 @@ from cio_desktop.api.ulid import new_ulid
 EVENT_ACTIONS = {"event", "page", "screen"}
 
 
-class TrackApi:
+class TrackApi(ApiFace):
     """Track calls for one workspace; obtained as ``CioClient.track``."""
 
-    def __init__(self, send: Sender) -> None:
-        self._send = send
-
-    async def _call(
-        self,
-        method: str,
-        path: str,
-        *,
-        body: Any = None,
-        params: Params | None = None,
-        idempotent: bool = True,
-        operation: str,
-    ) -> ApiResult:
-        return await self._send(
-            "track", method, path, params=params, body=body, idempotent=idempotent, operation=operation
-        )
+    api = "track"
 
     def _person(self, identifier: str | int, id_type: IdType) -> str:
         return f"/api/v1/customers/{track_identifier(identifier, id_type)}"
