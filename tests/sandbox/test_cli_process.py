@@ -27,6 +27,13 @@ EXPECTED_KEYS = {
 }
 
 
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    """``cio-desktop sandbox ARGS`` to the end (30 s at most), output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "cio_desktop", "sandbox", *args], capture_output=True, text=True, timeout=30
+    )
+
+
 def _spawn(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "cio_desktop", "sandbox", *args],
@@ -57,12 +64,7 @@ def test_cli_prints_one_json_line_serves_and_stops_on_sigterm(tmp_path: Path) ->
 
 
 def test_cli_refuses_non_loopback_host_without_allow_remote() -> None:
-    r = subprocess.run(
-        [sys.executable, "-m", "cio_desktop", "sandbox", "--host", "0.0.0.0"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    r = _run("--host", "0.0.0.0")
     assert r.returncode == 2
     assert r.stdout == ""
     assert "refusing to listen on 0.0.0.0" in r.stderr
@@ -70,24 +72,14 @@ def test_cli_refuses_non_loopback_host_without_allow_remote() -> None:
 
 
 def test_cli_rejects_a_bad_fault_spec() -> None:
-    r = subprocess.run(
-        [sys.executable, "-m", "cio_desktop", "sandbox", "--fault", "latency=soon"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    r = _run("--fault", "latency=soon")
     assert r.returncode == 2
     assert "not a number" in r.stderr
 
 
 def test_cli_reports_a_busy_port(sandbox: object) -> None:
     port = int(sandbox.info.track_url.rsplit(":", 1)[1])  # type: ignore[attr-defined]
-    r = subprocess.run(
-        [sys.executable, "-m", "cio_desktop", "sandbox", "--port", str(port)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    r = _run("--port", str(port))
     assert r.returncode == 1
     assert "could not listen" in r.stderr
 
@@ -143,9 +135,7 @@ def test_child_started_for_the_app_stops_when_its_stdin_closes() -> None:
 
 
 def test_cli_help_documents_the_fault_grammar() -> None:
-    r = subprocess.run(
-        [sys.executable, "-m", "cio_desktop", "sandbox", "--help"], capture_output=True, text=True, timeout=30
-    )
+    r = _run("--help")
     assert r.returncode == 0
     assert "burst429=N" in r.stdout
     assert "--allow-remote" in r.stdout
@@ -153,12 +143,7 @@ def test_cli_help_documents_the_fault_grammar() -> None:
 
 def test_cli_reports_a_damaged_state_file(tmp_path: Path) -> None:
     (tmp_path / "sandbox-state.json").write_text('{"version": 1, "people": []}')
-    r = subprocess.run(
-        [sys.executable, "-m", "cio_desktop", "sandbox", "--state-dir", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    r = _run("--state-dir", str(tmp_path))
     assert r.returncode == 1
     assert "state file" in r.stderr
     assert "damaged" in r.stderr
