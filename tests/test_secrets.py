@@ -89,36 +89,32 @@ async def test_missing_dbus_session_is_named(fail_keyring: Any, monkeypatch: pyt
     assert "D-Bus" in status.message
 
 
-def test_fail_backend_chosen_by_environment_in_a_fresh_process(tmp_path: Path) -> None:
-    """The way a user's machine gets it: keyring itself picks the fail backend in a new process."""
+def _status_in_fresh_process(backend: str) -> dict[str, str]:
+    """``SecretStore.status()`` (state, name, message) in a new process given PYTHON_KEYRING_BACKEND."""
     code = (
         "import asyncio, json\n"
         "from cio_desktop.secrets import SecretStore\n"
         "s = asyncio.run(SecretStore(timeout=5).status())\n"
         "print(json.dumps({'state': s.state.value, 'name': s.name, 'message': s.message}))\n"
     )
-    env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    env = dict(os.environ, PYTHON_KEYRING_BACKEND=backend)
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=True
     )
-    status = json.loads(out.stdout)
+    status: dict[str, str] = json.loads(out.stdout)
+    return status
+
+
+def test_fail_backend_chosen_by_environment_in_a_fresh_process(tmp_path: Path) -> None:
+    """The way a user's machine gets it: keyring itself picks the fail backend in a new process."""
+    status = _status_in_fresh_process("keyring.backends.fail.Keyring")
     assert status["state"] == "missing"
     assert status["name"] == "fail Keyring"
 
 
 def test_a_misconfigured_keyring_is_reported_missing(tmp_path: Path) -> None:
     """PYTHON_KEYRING_BACKEND naming a backend that does not exist: a plain message, no crash."""
-    code = (
-        "import asyncio, json\n"
-        "from cio_desktop.secrets import SecretStore\n"
-        "s = asyncio.run(SecretStore(timeout=5).status())\n"
-        "print(json.dumps({'state': s.state.value, 'message': s.message}))\n"
-    )
-    env = dict(os.environ, PYTHON_KEYRING_BACKEND="no_such_module.Keyring")
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=True
-    )
-    status = json.loads(out.stdout)
+    status = _status_in_fresh_process("no_such_module.Keyring")
     assert status["state"] == "missing"
     assert status["message"] == "No usable system keyring could be set up."
 
