@@ -25,7 +25,6 @@ from cio_desktop.lookup_query import (
 if TYPE_CHECKING:
     from cio_desktop.api.client import CioClient
     from cio_desktop.api.models import ApiResult
-    from cio_desktop.api.paths import IdType
 
 ACTIVITY_PAGE_SIZE = 20
 _CIO_ID_SHAPE = re.compile(r"^[0-9a-fA-F]{8,}$")
@@ -145,7 +144,7 @@ async def look_up(
     resolved = await resolve(client, query)
     if not isinstance(resolved, LookupQuery):
         return resolved
-    id_type = _id_type(resolved.kind)
+    id_type = resolved.kind.id_type
     try:
         attributes = await client.app.attributes(resolved.value, id_type=id_type)
     except NotFoundError:
@@ -153,7 +152,7 @@ async def look_up(
             return NoMatch(query)
         # A bare cio_id (no "cio_" prefix) looks like an id: try it as a cio_id before giving up.
         resolved = LookupQuery(value=resolved.value, kind=IdentifierKind.CIO_ID)
-        id_type = _id_type(resolved.kind)
+        id_type = resolved.kind.id_type
         try:
             attributes = await client.app.attributes(resolved.value, id_type=id_type)
         except NotFoundError:
@@ -203,7 +202,7 @@ async def more_activities(
     """The next page of activities after cursor ``start`` (or the first page when ``start`` is None)."""
     result = await client.app.activities(
         query.value,
-        id_type=_id_type(query.kind),
+        id_type=query.kind.id_type,
         start=start,
         limit=ACTIVITY_PAGE_SIZE,
         type=activity_type or None,
@@ -215,15 +214,6 @@ async def more_activities(
 def _next(body: dict[str, Any]) -> str | None:
     value = body.get("next")
     return str(value) if value else None
-
-
-def _id_type(kind: IdentifierKind) -> IdType:
-    mapping: dict[IdentifierKind, IdType] = {
-        IdentifierKind.ID: "id",
-        IdentifierKind.EMAIL: "email",
-        IdentifierKind.CIO_ID: "cio_id",
-    }
-    return mapping[kind]
 
 
 _ACTIVITY_LABELS = {

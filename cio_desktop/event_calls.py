@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from cio_desktop.json_check import JsonCheck, JsonProblem, check_json
-from cio_desktop.lookup_query import IdentifierKind, build_query
+from cio_desktop.lookup_query import build_query
 from cio_desktop.templates import EventDraft
 
 if TYPE_CHECKING:
@@ -193,12 +193,7 @@ def person_ref(customer_id: str) -> tuple[str, IdType]:
     query = build_query(customer_id)
     if query is None:
         return customer_id.strip(), "id"
-    kinds: dict[IdentifierKind, IdType] = {
-        IdentifierKind.ID: "id",
-        IdentifierKind.EMAIL: "email",
-        IdentifierKind.CIO_ID: "cio_id",
-    }
-    return query.value, kinds[query.kind]
+    return query.value, query.kind.id_type
 
 
 async def send_draft(client: CioClient, draft: EventDraft, body: dict[str, Any]) -> ApiResult:

@@ -10,7 +10,10 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cio_desktop.api.paths import IdType
 
 
 class IdentifierKind(StrEnum):
@@ -25,11 +28,22 @@ class IdentifierKind(StrEnum):
         """Plain words for the kind, for labels and hints."""
         return _LABELS[self]
 
+    @property
+    def id_type(self) -> IdType:
+        """The API's ``id_type`` for this kind, typed for ``cio_desktop.api`` calls."""
+        return _ID_TYPES[self]
+
 
 _LABELS = {
     IdentifierKind.ID: "ID (your own customer id)",
     IdentifierKind.EMAIL: "Email address",
     IdentifierKind.CIO_ID: "cio_id (Customer.io's internal id)",
+}
+
+_ID_TYPES: dict[IdentifierKind, IdType] = {
+    IdentifierKind.ID: "id",
+    IdentifierKind.EMAIL: "email",
+    IdentifierKind.CIO_ID: "cio_id",
 }
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
