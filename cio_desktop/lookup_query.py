@@ -46,6 +46,13 @@ _ID_TYPES: dict[IdentifierKind, IdType] = {
     IdentifierKind.CIO_ID: "cio_id",
 }
 
+# The kind as a noun inside a sentence ("the email address …", "Found by ID: …").
+_NOUNS = {
+    IdentifierKind.ID: "ID",
+    IdentifierKind.EMAIL: "email address",
+    IdentifierKind.CIO_ID: "cio_id",
+}
+
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
 _CIO_PREFIX = "cio_"
 
@@ -164,11 +171,7 @@ def empty_state_hint(example_id: str | None = None, example_email: str | None = 
 
 def no_match_message(query: LookupQuery) -> str:
     """The friendly message when nobody matches ``query``."""
-    what = {
-        IdentifierKind.ID: "ID",
-        IdentifierKind.EMAIL: "email address",
-        IdentifierKind.CIO_ID: "cio_id",
-    }[query.kind]
+    what = _NOUNS[query.kind]
     tip = {
         IdentifierKind.EMAIL: "Check the spelling, or search by their ID instead.",
         IdentifierKind.CIO_ID: "Check the spelling, or search by their email address or ID instead.",
@@ -182,9 +185,5 @@ def found_message(searched: LookupQuery, resolved: LookupQuery) -> str:
     """How the person on screen was found, in words (an email resolves to a cio_id behind the scenes)."""
     if searched.kind is IdentifierKind.ID and resolved.kind is IdentifierKind.CIO_ID:
         return f"Nobody has the ID “{searched.value}”, but someone has it as their cio_id: showing them."
-    what = {
-        IdentifierKind.ID: "ID",
-        IdentifierKind.EMAIL: "email address",
-        IdentifierKind.CIO_ID: "cio_id",
-    }[searched.kind]
+    what = _NOUNS[searched.kind]
     return f"Found by {what}: {searched.value}"
