@@ -43,6 +43,7 @@ class ClientCache:
         history: RequestHistory,
     ) -> CioClient:
         from cio_desktop.api import CioClient
+        from cio_desktop.api.transport import ssl_context
 
         hosts = self._hosts()
         key = (workspace, network, credentials, tuple(sorted((hosts or {}).items())))
@@ -52,6 +53,9 @@ class ClientCache:
                 return cached[1]
             if cached is not None:
                 await cached[1].aclose()
+            # Reading the OS trust store and CA files blocks: do it in a thread; the client finds it cached.
+            cas = [path for path in (network.ca_file, workspace.ca_file) if path]
+            await asyncio.to_thread(ssl_context, cas)
             client = CioClient(
                 workspace,
                 credentials,
