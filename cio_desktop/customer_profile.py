@@ -174,7 +174,7 @@ async def look_up(
         elif name == "messages":
             profile.messages = _newest_first(_list(body, "messages"))
         else:
-            profile.activities = ActivityPage(_newest_first(_list(body, "activities")), _next(body))
+            profile.activities = _activity_page(body)
 
     app = client.app
     await asyncio.gather(
@@ -208,6 +208,11 @@ async def more_activities(
         type=activity_type or None,
     )
     body = _dict(result)
+    return _activity_page(body)
+
+
+def _activity_page(body: dict[str, Any]) -> ActivityPage:
+    """One activities answer as a page: its activities newest first, and its ``next`` cursor."""
     return ActivityPage(_newest_first(_list(body, "activities")), _next(body))
 
 
