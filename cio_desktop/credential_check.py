@@ -6,6 +6,7 @@ Qt; every call goes through the API client, so it is recorded (redacted) in the 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -77,9 +78,13 @@ async def check_credentials(
 ) -> CheckReport:
     """Try each given key once; never raises for a rejected key or a network problem (the report says)."""
     from cio_desktop.api import CioClient, Credentials
+    from cio_desktop.api.transport import ssl_context
 
     def client_for(ws: Workspace, only: Credentials) -> CioClient:
         return CioClient(ws, only, history=history, settings=settings, hosts=hosts)
+
+    # Reading the OS trust store and CA files blocks: do it in a thread; the clients find it cached.
+    await asyncio.to_thread(ssl_context, [p for p in (settings and settings.ca_file, workspace.ca_file) if p])
 
     chosen = workspace.region
     # One client per key, so a rejected Track key cannot spoil the App key's region probe.

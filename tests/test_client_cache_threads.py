@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import pytest
 
 from cio_desktop.api import transport
+from cio_desktop.credential_check import KeyState
 from cio_desktop.models import Region, SecretKind, Workspace
 from cio_desktop.sandbox import ThreadedSandbox
 from cio_desktop.sandbox.demo import WELL_KNOWN
@@ -46,5 +47,40 @@ async def test_the_tls_context_is_built_off_the_event_loop(
         assert result is not None  # the context built in the thread is the one the call used
     finally:
         await services.aclose()
+    assert built_on, "the workspace's CA file was read"
+    assert threading.main_thread() not in built_on, "the CA file was read on the event loop's thread"
+
+
+async def test_testing_keys_builds_the_tls_context_off_the_event_loop(
+    sandbox_tls: ThreadedSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wizard's "test the keys" step makes its own clients: the same rule holds for them."""
+    info = sandbox_tls.info
+    built_on: list[threading.Thread] = []
+    real = transport._new_context
+
+    def spy(ca_files: Sequence[str]) -> ssl.SSLContext:
+        built_on.append(threading.current_thread())
+        return real(ca_files)
+
+    monkeypatch.setattr(transport, "_new_context", spy)
+    services = Services(secrets=SecretStore(session_only=True))
+    workspace = Workspace(
+        name="TLS shop",
+        region=Region(info.region),
+        site_id=info.site_id,
+        track_url=info.track_url,
+        app_url=info.app_url,
+        ca_file=info.ca_file,
+    )
+    try:
+        report = await services.check_credentials(
+            workspace,
+            {SecretKind.TRACK_API_KEY: info.track_api_key, SecretKind.APP_API_KEY: info.app_api_key},
+        )
+    finally:
+        await services.aclose()
+    assert report.track.state is KeyState.WORKS
+    assert report.app.state is KeyState.WORKS
     assert built_on, "the workspace's CA file was read"
     assert threading.main_thread() not in built_on, "the CA file was read on the event loop's thread"
