@@ -99,12 +99,14 @@ def customer_view(ws: Workspace, person: Person) -> JsonDict:
 
 
 def _guard(handler: Any) -> Any:
+    """Answer a refused request, a bad paging cursor or an unreadable body with its error response."""
+
     async def wrapped(request: web.Request) -> web.StreamResponse:
         try:
             response: web.StreamResponse = await handler(request)
         except Refused as exc:
             return exc.response
-        except PagingError as exc:
+        except (PagingError, BodyError) as exc:
             return track_errors([str(exc)])
         return response
 
@@ -148,10 +150,7 @@ def _matches(ws: Workspace, person: Person, node: Any) -> bool:
 @routes.post("/v1/customers")
 @_guard
 async def search(request: web.Request) -> web.Response:
-    try:
-        body = await read_json(request, allow_empty=False)
-    except BodyError as exc:
-        return track_errors([str(exc)])
+    body = await read_json(request, allow_empty=False)
     if not isinstance(body, dict) or "filter" not in body:
         return track_errors(["filter is required"])
     ws = ctx(request).ws
@@ -165,10 +164,7 @@ async def search(request: web.Request) -> web.Response:
 @routes.post("/v1/customers/attributes")
 @_guard
 async def bulk_attributes(request: web.Request) -> web.Response:
-    try:
-        body = await read_json(request, allow_empty=False)
-    except BodyError as exc:
-        return track_errors([str(exc)])
+    body = await read_json(request, allow_empty=False)
     ids = body.get("ids") if isinstance(body, dict) else None
     if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
         return track_errors(["ids must be a list of 1 to 100 identifiers"])
