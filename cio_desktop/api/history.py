@@ -134,9 +134,7 @@ class RequestHistory:
         """Forget every record, in memory and on disk."""
         self._items.clear()
         if self._persist:
-            with self._file_lock, self._lock():
-                self.path.unlink(missing_ok=True)
-                self._lines_on_disk = 0
+            self._unlink()
         for listener in list(self._clear_listeners):
             listener()
 
