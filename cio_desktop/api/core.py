@@ -177,6 +177,11 @@ class Engine:
             response = await self.http.send(request)
             raw = response.content
         except (httpx.HTTPError, OSError) as exc:  # OSError: e.g. ssl errors surfacing raw
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                # The task was cancelled but the transport (httpcore/anyio) turned the cancel into a
+                # timeout or a lost connection: honour the cancel instead of reporting or retrying it.
+                raise asyncio.CancelledError from None
             failure = exc
         finally:
             timer.finish()
