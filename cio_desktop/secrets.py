@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -190,6 +190,17 @@ class SecretStore:
         user = _username(workspace_id, kind)
         value: str | None = await self._call_mapped(backend, lambda: backend.get_password(SERVICE_NAME, user))
         return value
+
+    async def stored(
+        self, workspace_id: str, kinds: Iterable[SecretKind] = tuple(SecretKind)
+    ) -> dict[SecretKind, str]:
+        """The secrets of ``kinds`` stored for the workspace (only those present), looked up one by one."""
+        found: dict[SecretKind, str] = {}
+        for kind in kinds:
+            value = await self.get(workspace_id, kind)
+            if value:
+                found[kind] = value
+        return found
 
     async def set(self, workspace_id: str, kind: SecretKind, value: str) -> None:
         if not value:

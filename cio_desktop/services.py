@@ -276,12 +276,7 @@ class Services:
         """The API keys stored for the workspace (the demo's live in memory only)."""
         if workspace.demo:
             return dict(self.practice.secrets) if self.practice.owns(workspace) else {}
-        found: dict[SecretKind, str] = {}
-        for kind in API_KINDS:
-            value = await self.secrets.get(workspace.id, kind)
-            if value:
-                found[kind] = value
-        return found
+        return await self.secrets.stored(workspace.id, API_KINDS)
 
     async def credentials(self, workspace: Workspace) -> Credentials:
         from cio_desktop.api.models import Credentials

@@ -83,13 +83,7 @@ def secret_store() -> SecretStore:
 async def load_credentials(workspace: Workspace) -> dict[SecretKind, str]:
     """The secrets stored for ``workspace`` (only the kinds present, every kind looked up).
     ``SecretStoreError`` in plain words when the keyring cannot be used."""
-    store = secret_store()
-    found: dict[SecretKind, str] = {}
-    for kind in SecretKind:
-        value = await store.get(workspace.id, kind)
-        if value:
-            found[kind] = value
-    return found
+    return await secret_store().stored(workspace.id)
 
 
 def stdin_is_tty() -> bool:
