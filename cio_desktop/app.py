@@ -23,21 +23,52 @@ if TYPE_CHECKING:
 
 
 def setup_logging() -> None:
-    """A small rotating log file under the logs folder (messages are redacted where they are made)."""
-    from logging.handlers import RotatingFileHandler
+    """A small rotating log file under the logs folder (messages are redacted where they are made).
+
+    Records are written by a background thread (``logging.handlers.QueueListener``), so a slow or full
+    disk never blocks the UI thread; ``flush()`` on the installed handler waits until they are written.
+    """
+    import atexit
+    import queue
+    from logging.handlers import QueueHandler, QueueListener, RotatingFileHandler
 
     from cio_desktop.paths import log_dir
+
+    class BackgroundLogHandler(QueueHandler):
+        """Hands records to a writer thread; ``flush`` waits for it, ``close`` stops it (idempotent)."""
+
+        def __init__(self, target: logging.Handler) -> None:
+            records: queue.Queue[logging.LogRecord] = queue.Queue()
+            super().__init__(records)
+            self.records = records
+            self.target = target
+            self.listener: QueueListener | None = QueueListener(records, target)
+            self.listener.start()
+
+        def flush(self) -> None:
+            if self.listener is not None:
+                self.records.join()  # the listener marks each record done once written
+
+        def close(self) -> None:
+            listener, self.listener = self.listener, None
+            if listener is not None:
+                logging.getLogger("cio_desktop").removeHandler(self)  # nothing may queue up unread
+                listener.stop()  # writes what is queued, then ends the thread
+                self.target.close()
+            super().close()
 
     root = logging.getLogger("cio_desktop")
     if any(getattr(h, "cio_desktop_handler", False) for h in root.handlers):
         return
-    handler = RotatingFileHandler(
-        log_dir() / "cio-desktop.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+    file_handler = RotatingFileHandler(
+        log_dir() / "cio-desktop.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8", delay=True
     )
+    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler = BackgroundLogHandler(file_handler)
     handler.cio_desktop_handler = True  # type: ignore[attr-defined]  # marker against double install
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    atexit.register(handler.close)
 
 
 def peek_window_settings() -> tuple[str, dict[str, str]]:

@@ -34,6 +34,7 @@ from cio_desktop.services import Services
 from cio_desktop.ui.errors_dialog import ExceptHook, install_excepthook
 from cio_desktop.ui.tasks import TaskKeeper
 from tests.ui.conftest import QtAsyncLoop
+from tests.ui.test_app_logging import fresh_log  # noqa: F401  # a fixture: this test's own log file
 from tests.ui.test_main_window import close_window, open_window
 from tests.ui.test_wizard import FINISH, NEXT, click, fill_keys, run_test_step
 
@@ -92,7 +93,12 @@ def _visible_text(widget: QWidget) -> list[str]:
 
 
 def test_no_key_on_screen_in_the_status_bar_the_error_report_or_any_file(
-    qtbot: QtBot, qloop: QtAsyncLoop, services: Services, sandbox: Any, cio_home: Path
+    qtbot: QtBot,
+    qloop: QtAsyncLoop,
+    services: Services,
+    sandbox: Any,
+    cio_home: Path,
+    fresh_log: None,  # noqa: F811
 ) -> None:
     info = sandbox.info
     setup_logging()
