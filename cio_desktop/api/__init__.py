@@ -9,7 +9,8 @@ Cheap to import (no httpx until a client is built). Public surface:
                   workspaces, list_segments, send_email
         .detect_region(), .ensure_region(), .workspace, .region, .endpoints(), .redact(text), .aclose()
     ClientPool(history, settings)           .get(ws, creds), .set_settings(), .discard(id), .aclose_all()
-    Credentials, NetworkSettings, ApiResult, Exchange, RequestHistory, to_har, to_curl
+    Credentials, NetworkSettings, ApiResult (.get(key) reads its JSON object), Exchange, RequestHistory,
+    to_har, to_curl
     errors: ApiError and subclasses (tree in cio_desktop.api.errors)
     lookup.lookup_person(client, id=|email=|cio_id=) -> PersonLookup
     verify.wait_for_activity(client, customer_id, name, *, since, timeout_s) -> activity | None

@@ -16,8 +16,7 @@ from cio_desktop.api.paths import IdType, bare_cio_id, segment
 
 def next_cursor(result: ApiResult) -> str | None:
     """The ``next`` cursor of a paged answer, or None at the end (missing, null or empty)."""
-    data = result.data if isinstance(result.data, dict) else {}
-    value = data.get("next")
+    value = result.get("next")
     return str(value) if value else None
 
 

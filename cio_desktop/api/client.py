@@ -246,7 +246,7 @@ class CioClient:
             )  # fmt: skip
         except E.ApiError:
             return
-        found = parse_region(result.data.get("region") if isinstance(result.data, dict) else None)
+        found = parse_region(result.get("region"))
         if found is not None:
             exc.correct_region = found.value
             exc.message = E.wrong_region_message(region.value, found.value)

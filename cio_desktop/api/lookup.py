@@ -52,7 +52,7 @@ class PersonLookup(CustomerRecord):
 async def resolve_email(client: CioClient, email: str) -> str:
     """The cio id of the one person with ``email``; NotFoundError / AmbiguousEmailError otherwise."""
     result = await client.app.find_by_email(email)
-    found = result.data.get("results") if isinstance(result.data, dict) else None
+    found = result.get("results")
     people = [p for p in found or [] if isinstance(p, dict)]
     if not people:
         raise NotFoundError(
@@ -101,10 +101,10 @@ async def lookup_person(
         if isinstance(outcome, BaseException):
             raise outcome
     attrs, segs, acts = (o for o in outcomes if not isinstance(o, BaseException))
-    customer = attrs.data.get("customer") if isinstance(attrs.data, dict) else None
-    seg_list = segs.data.get("segments") if isinstance(segs.data, dict) else None
-    act_list = acts.data.get("activities") if isinstance(acts.data, dict) else None
-    nxt = acts.data.get("next") if isinstance(acts.data, dict) else None
+    customer = attrs.get("customer")
+    seg_list = segs.get("segments")
+    act_list = acts.get("activities")
+    nxt = acts.get("next")
     return PersonLookup(
         identifier=str(value),
         id_type=id_type,

@@ -77,3 +77,7 @@ class ApiResult:
     status: int
     data: Any
     exchange: Exchange
+
+    def get(self, key: str) -> Any:
+        """``data[key]`` when the answer is a JSON object holding ``key``, else None."""
+        return self.data.get(key) if isinstance(self.data, dict) else None

@@ -54,7 +54,7 @@ async def _check_app(client: CioClient) -> dict[str, Any]:
         result = await client.app.workspaces()
     except ApiError as exc:
         return _failed(exc)
-    spaces = result.data.get("workspaces") if isinstance(result.data, dict) else None
+    spaces = result.get("workspaces")
     count = len(spaces) if isinstance(spaces, list) else 0
     return {
         "status": "ok",
