@@ -61,7 +61,7 @@ def setup_logging() -> None:
     if any(getattr(h, "cio_desktop_handler", False) for h in root.handlers):
         return
     file_handler = RotatingFileHandler(
-        log_dir() / "cio-desktop.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8", delay=True
+        log_dir() / "cio-desktop.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
     )
     file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler = BackgroundLogHandler(file_handler)
