@@ -2,12 +2,15 @@
 
 Each sub-command lives in its own module exposing ``register(subparsers)``; they import their heavy
 dependencies (httpx, keyring, aiohttp, Qt) only when run, so ``cio-desktop`` opens its window fast.
-Exit codes: 0 success, 1 an operation failed (one line on stderr), 2 usage error (argparse).
+Exit codes: 0 success, 1 an operation failed (one line on stderr), 2 usage error (argparse), 141 the
+reader of the output went away. An unexpected exception is reported in one line; its data-free report goes
+to the logs folder.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -67,4 +70,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+    except Exception as exc:  # a bug: say so in one line, keep the (data-free) details in a report
+        return _report_unexpected(exc)
     return code
+
+
+def _report_unexpected(exc: Exception) -> int:
+    """One secret-free line on stderr and a crash report in the logs folder; exit status 1."""
+    from cio_desktop import crash_report, paths
+
+    report = crash_report.build_report(exc, exc.__traceback__)
+    where = "The report for support could not be saved."
+    with contextlib.suppress(OSError):
+        where = f"Details for support: {crash_report.write_report(report, paths.log_dir())}"
+    print(f"cio-desktop: something unexpected went wrong ({type(exc).__name__}). {where}", file=sys.stderr)
+    return 1

@@ -10,9 +10,7 @@ httpx error can carry a key, an email or a response body.
 from __future__ import annotations
 
 import logging
-import platform
 import sys
-import traceback
 from collections.abc import Callable
 from types import TracebackType
 
@@ -27,39 +25,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cio_desktop import __version__
-from cio_desktop.errors import CioDesktopError
+from cio_desktop import crash_report
 
 log = logging.getLogger("cio_desktop.crash")
 Hook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
 
 
 def build_report(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> str:
-    """A support report without data: versions, the exception chain's types and code locations."""
+    """A support report without data (see ``cio_desktop.crash_report``), with the Qt binding's version."""
     import PySide6
 
-    lines = [
-        f"cio-desktop {__version__}",
-        f"Python {platform.python_version()} · PySide6 {PySide6.__version__} · {platform.platform()}",
-        "",
-    ]
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        name = f"{type(current).__module__}.{type(current).__qualname__}"
-        if isinstance(current, CioDesktopError):
-            lines.append(f"{name}: {current.message}")
-            if current.detail:
-                lines.append(f"  detail: {current.detail}")
-        else:
-            lines.append(f"{name} (message withheld: it may contain data)")
-        for frame in traceback.extract_tb(current.__traceback__ if current is not exc else tb):
-            lines.append(f"  at {frame.filename}:{frame.lineno} in {frame.name}")
-        current = current.__cause__ or current.__context__
-        if current is not None:
-            lines.append("caused by / while handling:")
-    return "\n".join(lines)
+    return crash_report.build_report(exc, tb, versions=f" · PySide6 {PySide6.__version__}")
 
 
 class UnexpectedErrorDialog(QDialog):
