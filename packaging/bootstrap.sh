@@ -17,8 +17,8 @@ app_pkgs=(
   libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0 fonts-dejavu-core
   gnome-keyring dbus-x11
 )
-# Tests: a virtual X server, screenshots, packaging tools.
-dev_pkgs=(xvfb xauth imagemagick xdotool binutils dpkg-dev git)
+# Tests: a virtual X server, screenshots, curl (copy-as-curl output is run for real), packaging tools.
+dev_pkgs=(xvfb xauth imagemagick xdotool binutils dpkg-dev git curl)
 
 pkgs=("${app_pkgs[@]}")
 [[ "$mode" == "--dev" ]] && pkgs+=("${dev_pkgs[@]}")
