@@ -15,7 +15,7 @@ app_pkgs=(
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-render0
   libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0 fonts-dejavu-core
-  gnome-keyring dbus-x11
+  dbus gnome-keyring dbus-x11
 )
 # Tests: a virtual X server, screenshots, curl (copy-as-curl output is run for real), packaging tools.
 dev_pkgs=(xvfb xauth imagemagick xdotool binutils dpkg-dev git curl)
