@@ -136,13 +136,15 @@ async def _check_app(client: CioClient, credentials: Credentials) -> tuple[KeyCh
     """The App key's result, and whether it works in the other region (when it was rejected)."""
     from cio_desktop.api import ApiError, AuthError
     from cio_desktop.api.errors import WrongRegionError
+    from cio_desktop.api.regions import has_override
 
     kind = SecretKind.APP_API_KEY
     if not credentials.app_api_key:
         return KeyCheck(kind, KeyState.NOT_GIVEN, "No App API key given (looking people up needs one)."), None
     try:
         await client.ensure_region()
-        if client.workspace.region is Region.AUTO:
+        # With a custom App address the region cannot be probed, and need not be: test that address.
+        if client.workspace.region is Region.AUTO and not has_override(client.workspace, "app"):
             message = (
                 "The App API key was rejected in both regions. Check that you pasted an App API key "
                 "(not a Track key) and that it has not been deleted."
