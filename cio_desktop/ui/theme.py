@@ -67,8 +67,17 @@ def system_prefers_dark() -> bool:
     return bool(hints.colorScheme() == Qt.ColorScheme.Dark)
 
 
-def _dark_palette() -> QPalette:
+def _palette(roles: dict[QPalette.ColorRole, QColor], disabled_text: QColor) -> QPalette:
+    """A palette with ``roles`` set, and greyed text in the disabled group."""
     palette = QPalette()
+    for role, colour in roles.items():
+        palette.setColor(role, colour)
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, disabled_text)
+    return palette
+
+
+def _dark_palette() -> QPalette:
     window, base, text = QColor("#202329"), QColor("#16181c"), QColor("#e6e8eb")
     roles = {
         QPalette.ColorRole.Window: window,
@@ -87,16 +96,10 @@ def _dark_palette() -> QPalette:
         QPalette.ColorRole.Link: QColor("#8cc2ff"),
         QPalette.ColorRole.Mid: QColor("#3a3f47"),
     }
-    for role, colour in roles.items():
-        palette.setColor(role, colour)
-    disabled = QColor("#7b808a")
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
-    return palette
+    return _palette(roles, QColor("#7b808a"))
 
 
 def _light_palette() -> QPalette:
-    palette = QPalette()
     roles = {
         QPalette.ColorRole.Window: QColor("#f3f4f6"),
         QPalette.ColorRole.WindowText: QColor("#1c1e21"),
@@ -112,11 +115,7 @@ def _light_palette() -> QPalette:
         QPalette.ColorRole.ToolTipBase: QColor("#ffffff"),
         QPalette.ColorRole.ToolTipText: QColor("#1c1e21"),
     }
-    for role, colour in roles.items():
-        palette.setColor(role, colour)
-    disabled = QColor("#9aa0a8")
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    palette = _palette(roles, QColor("#9aa0a8"))
     palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Button, QColor("#eef0f2"))
     return palette
 
