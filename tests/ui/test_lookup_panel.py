@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -181,7 +182,9 @@ def test_a_new_search_cancels_the_one_in_flight(qtbot, qloop: QtAsyncLoop, looku
     assert lookup.banner.isHidden()  # replacing a search is not reported as "Cancelled"
 
 
-def test_cancelling_a_slow_lookup_keeps_the_ui_responsive(qtbot, qloop: QtAsyncLoop, make_sandbox) -> None:
+@pytest.fixture
+def slow_search(qtbot, qloop: QtAsyncLoop, make_sandbox) -> Iterator[tuple[LookupPanel, asyncio.Task[None]]]:
+    """A lookup panel on a sandbox that answers after 2 s, with a search for Ada already waiting."""
     slow = make_sandbox(faults=("latency=2",))
     services, workspace = qloop.run(connect_services(slow))
     panel = LookupPanel(services)
@@ -192,35 +195,29 @@ def test_cancelling_a_slow_lookup_keeps_the_ui_responsive(qtbot, qloop: QtAsyncL
         task = panel.start_search()
         assert task is not None
         qtbot.waitUntil(lambda: panel.busy.is_busy, timeout=2000)
-        panel.query_edit.clear()
-        qtbot.keyClicks(panel.query_edit, "still typing")  # the UI thread is free while the call waits
-        assert panel.query_edit.text() == "still typing"
-        qtbot.mouseClick(panel.busy.cancel_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: task.done(), timeout=1000)
-        assert "Cancelled" in panel.banner.message()
-        assert not panel.busy.is_busy
+        yield panel, task
     finally:
         qloop.run(services.aclose())
 
 
-def test_switching_workspace_mid_search_drops_it_quietly(qtbot, qloop: QtAsyncLoop, make_sandbox) -> None:
-    slow = make_sandbox(faults=("latency=2",))
-    services, workspace = qloop.run(connect_services(slow))
-    panel = LookupPanel(services)
-    qtbot.addWidget(panel)
-    panel.set_workspace(workspace)
-    try:
-        panel.query_edit.setText(WELL_KNOWN["customer_id"])
-        task = panel.start_search()
-        assert task is not None
-        qtbot.waitUntil(lambda: panel.busy.is_busy, timeout=2000)
-        panel.set_workspace(None)
-        qtbot.waitUntil(task.done, timeout=1000)
-        assert not panel.busy.is_busy
-        assert panel.banner.isHidden()  # no "Cancelled" for a search the user did not cancel
-        assert panel.stack.currentIndex() == PAGE_EMPTY
-    finally:
-        qloop.run(services.aclose())
+def test_cancelling_a_slow_lookup_keeps_the_ui_responsive(qtbot, slow_search) -> None:
+    panel, task = slow_search
+    panel.query_edit.clear()
+    qtbot.keyClicks(panel.query_edit, "still typing")  # the UI thread is free while the call waits
+    assert panel.query_edit.text() == "still typing"
+    qtbot.mouseClick(panel.busy.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: task.done(), timeout=1000)
+    assert "Cancelled" in panel.banner.message()
+    assert not panel.busy.is_busy
+
+
+def test_switching_workspace_mid_search_drops_it_quietly(qtbot, slow_search) -> None:
+    panel, task = slow_search
+    panel.set_workspace(None)
+    qtbot.waitUntil(task.done, timeout=1000)
+    assert not panel.busy.is_busy
+    assert panel.banner.isHidden()  # no "Cancelled" for a search the user did not cancel
+    assert panel.stack.currentIndex() == PAGE_EMPTY
 
 
 def test_a_rejected_key_is_explained_inline(qtbot, qloop: QtAsyncLoop, sandbox: ThreadedSandbox) -> None:
