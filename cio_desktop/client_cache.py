@@ -1,7 +1,8 @@
 """ClientCache: one shared ``CioClient`` per workspace, rebuilt when the workspace, keys or network change.
 
-Like ``api.ClientPool``, plus the region → hosts table (tests point it at a sandbox's two faces) and a
-callback when a client detects an ``auto`` workspace's region. Imports httpx only when a client is built.
+Also holds the region → hosts table (tests point it at a sandbox's two faces) and reports when a client
+detects an ``auto`` workspace's region; that detection alone does not rebuild the client. Imports httpx
+only when a client is built.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class ClientCache:
     ) -> None:
         self._hosts = hosts
         self._on_region_detected = on_region_detected
-        self._clients: dict[str, tuple[object, CioClient]] = {}
+        self._clients: dict[str, tuple[tuple[object, ...], CioClient]] = {}
         self._lock = asyncio.Lock()
 
     def __bool__(self) -> bool:
@@ -49,10 +50,18 @@ class ClientCache:
         key = (workspace, network, credentials, tuple(sorted((hosts or {}).items())))
         async with self._lock:
             cached = self._clients.get(workspace.id)
-            if cached is not None and cached[0] == key:
-                return cached[1]
             if cached is not None:
-                await cached[1].aclose()
+                stored, client = cached
+                same_hosts = stored[3] == key[3]
+                detected = (client.workspace, client.credentials, client.settings) == (
+                    workspace,
+                    credentials,
+                    network,
+                )  # the client found the region itself: the stored workspace caught up with it
+                if stored == key or (same_hosts and detected):
+                    self._clients[workspace.id] = (key, client)
+                    return client
+                await client.aclose()
             # Reading the OS trust store and CA files blocks: do it in a thread; the client finds it cached.
             cas = [path for path in (network.ca_file, workspace.ca_file) if path]
             await asyncio.to_thread(ssl_context, cas)

@@ -8,7 +8,6 @@ Cheap to import (no httpx until a client is built). Public surface:
         .app.*    find_by_email, attributes, segments, activities, messages, pages, subscription_preferences,
                   workspaces, list_segments, send_email
         .detect_region(), .ensure_region(), .workspace, .region, .endpoints(), .redact(text), .aclose()
-    ClientPool(history, settings)           .get(ws, creds), .set_settings(), .discard(id), .aclose_all()
     Credentials, NetworkSettings, ApiResult (.get(key) reads its JSON object), Exchange, RequestHistory,
     to_har, to_curl
     errors: ApiError and subclasses (tree in cio_desktop.api.errors)
@@ -44,7 +43,6 @@ from cio_desktop.api.models import ApiResult, Credentials, NetworkSettings
 
 if TYPE_CHECKING:
     from cio_desktop.api.client import CioClient
-    from cio_desktop.api.pool import ClientPool
 
 __all__ = [
     "ApiError",
@@ -52,7 +50,6 @@ __all__ = [
     "ApiTimeoutError",
     "AuthError",
     "CioClient",
-    "ClientPool",
     "ConnectionFailedError",
     "Credentials",
     "Exchange",
@@ -74,13 +71,9 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """``CioClient``/``ClientPool`` load on first use (they pull in httpx)."""
+    """``CioClient`` loads on first use (it pulls in httpx)."""
     if name == "CioClient":
         from cio_desktop.api.client import CioClient
 
         return CioClient
-    if name == "ClientPool":
-        from cio_desktop.api.pool import ClientPool
-
-        return ClientPool
     raise AttributeError(name)
