@@ -26,6 +26,15 @@ class SecretKind(StrEnum):
     APP_API_KEY = "app_api_key"
     OAUTH_ACCESS_TOKEN = "oauth_access_token"
     OAUTH_REFRESH_TOKEN = "oauth_refresh_token"
+    OAUTH_SESSION = "oauth_session"  # the sign-in record: issuer, endpoints, client id, expiry (no token)
+    OAUTH_CLIENT_SECRET = "oauth_client_secret"  # a pre-registered client's secret, when it has one
+
+
+# Kinds whose values may be longer than one keyring item holds on every platform (Windows' Credential
+# Manager: about 1,280 UTF-16 characters). They are split into items ``kind``, ``kind.2`` ... ``kind.N``.
+LONG_SECRET_KINDS = (SecretKind.OAUTH_ACCESS_TOKEN, SecretKind.OAUTH_REFRESH_TOKEN)
+SECRET_PART_CHARS = 1200
+MAX_SECRET_PARTS = 8
 
 
 # Environment variable names used as placeholders in copy-as-curl output.
@@ -34,6 +43,8 @@ SECRET_ENV_PLACEHOLDERS: dict[SecretKind, str] = {
     SecretKind.APP_API_KEY: "CIO_APP_API_KEY",
     SecretKind.OAUTH_ACCESS_TOKEN: "CIO_ACCESS_TOKEN",
     SecretKind.OAUTH_REFRESH_TOKEN: "CIO_REFRESH_TOKEN",
+    SecretKind.OAUTH_SESSION: "CIO_OAUTH_SESSION",
+    SecretKind.OAUTH_CLIENT_SECRET: "CIO_OAUTH_CLIENT_SECRET",
 }
 
 

@@ -49,6 +49,8 @@ async def test_real_secret_service_round_trip(workspace_id: str) -> None:
         APP: True,
         SecretKind.OAUTH_ACCESS_TOKEN: False,
         SecretKind.OAUTH_REFRESH_TOKEN: False,
+        SecretKind.OAUTH_SESSION: False,
+        SecretKind.OAUTH_CLIENT_SECRET: False,
     }
 
     await store.set(workspace_id, TRACK, "track-secret-rotated")

@@ -34,12 +34,16 @@ KEY_LABELS: dict[SecretKind, str] = {
     SecretKind.APP_API_KEY: "App API key",
     SecretKind.OAUTH_ACCESS_TOKEN: "OAuth access token",
     SecretKind.OAUTH_REFRESH_TOKEN: "OAuth refresh token",
+    SecretKind.OAUTH_SESSION: "OAuth sign-in record",
+    SecretKind.OAUTH_CLIENT_SECRET: "OAuth client secret",
 }
 SHORT_LABELS: dict[SecretKind, str] = {
     SecretKind.TRACK_API_KEY: "track",
     SecretKind.APP_API_KEY: "app",
     SecretKind.OAUTH_ACCESS_TOKEN: "oauth",
     SecretKind.OAUTH_REFRESH_TOKEN: "oauth-refresh",
+    SecretKind.OAUTH_SESSION: "oauth-session",
+    SecretKind.OAUTH_CLIENT_SECRET: "oauth-client-secret",
 }
 
 _T = TypeVar("_T")

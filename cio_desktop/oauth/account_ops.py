@@ -1,0 +1,62 @@
+"""Account operations the CLI and GUI share: an MCP client for the signed-in account, and importing
+the account's workspaces into the workspace list (name, Customer.io id and region; keys are added later
+through the wizard)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+from cio_desktop.errors import WorkspaceError
+from cio_desktop.models import Region, Workspace
+from cio_desktop.oauth.account import AccountWorkspace
+from cio_desktop.oauth.errors import SignedOut
+from cio_desktop.oauth.mcp import McpClient
+from cio_desktop.oauth.session import HttpFactory, OAuthTokenSource, default_http
+from cio_desktop.oauth.token_store import ACCOUNT_OWNER, TokenStore
+
+if TYPE_CHECKING:
+    from cio_desktop.secrets import SecretStore
+    from cio_desktop.workspaces import WorkspaceStore
+
+
+@asynccontextmanager
+async def account_client(
+    secrets: SecretStore, *, http: HttpFactory | None = None
+) -> AsyncIterator[McpClient]:
+    """An MCP client for the signed-in account (``SignedOut`` when there is no sign-in)."""
+    store = TokenStore(secrets)
+    source = OAuthTokenSource(store, ACCOUNT_OWNER, http=http)
+    tokens = await source.tokens()
+    url = tokens.record.mcp_url or tokens.record.resource
+    if not url:
+        raise SignedOut("The account sign-in does not name its MCP address. Sign in again.")
+    async with (http or default_http())() as client_http:
+        yield McpClient(client_http, url, source)
+
+
+def import_workspaces(
+    store: WorkspaceStore, chosen: Sequence[AccountWorkspace], *, base: Workspace | None = None
+) -> list[Workspace]:
+    """Add each chosen workspace (a name already taken gets the Customer.io id appended). Sync file I/O:
+    call through a thread. ``base`` supplies custom addresses (the sandbox) for every imported one."""
+    added = []
+    taken = {w.name.casefold() for w in store.list()}
+    for item in chosen:
+        name = item.name.strip() or f"Workspace {item.id}"
+        if name.casefold() in taken:
+            name = f"{name} ({item.id})"
+        region = Region(item.region) if item.region in ("us", "eu") else Region.AUTO
+        ws_id = item.id if isinstance(item.id, int) else (int(item.id) if str(item.id).isdigit() else None)
+        fields = (
+            {}
+            if base is None
+            else {"track_url": base.track_url, "app_url": base.app_url, "ca_file": base.ca_file}
+        )
+        try:
+            added.append(store.add(Workspace(name=name, region=region, workspace_id=ws_id, **fields)))  # type: ignore[arg-type]
+        except WorkspaceError:
+            raise
+        taken.add(name.casefold())
+    return added
