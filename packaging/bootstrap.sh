@@ -17,8 +17,9 @@ app_pkgs=(
   libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0 fonts-dejavu-core
   dbus gnome-keyring dbus-x11
 )
-# Tests: a virtual X server, screenshots, curl (copy-as-curl output is run for real), packaging tools.
-dev_pkgs=(xvfb xauth imagemagick xdotool binutils dpkg-dev git curl)
+# Tests: a virtual X server, screenshots, curl (copy-as-curl output is run for real), packaging tools,
+# chromium (the OAuth tests click the sandbox's consent page in a real browser).
+dev_pkgs=(xvfb xauth imagemagick xdotool binutils dpkg-dev git curl chromium)
 
 pkgs=("${app_pkgs[@]}")
 [[ "$mode" == "--dev" ]] && pkgs+=("${dev_pkgs[@]}")

@@ -73,6 +73,8 @@ class SandboxInfo:
     track_url_other: str = ""
     app_url_other: str = ""
     other_region: str = ""
+    issuer_url: str = ""  # the sandbox's OAuth authorization server (RFC 8414 metadata under it)
+    mcp_url: str = ""  # its MCP endpoint (a protected resource, RFC 9728)
 
     def to_json_dict(self) -> dict[str, Any]:
         """The fields as a JSON-ready dict (the line ``cio-desktop sandbox`` prints)."""
