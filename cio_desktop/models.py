@@ -24,6 +24,7 @@ class SecretKind(StrEnum):
 
     TRACK_API_KEY = "track_api_key"
     APP_API_KEY = "app_api_key"
+    PIPELINES_KEY = "pipelines_key"
     OAUTH_ACCESS_TOKEN = "oauth_access_token"
     OAUTH_REFRESH_TOKEN = "oauth_refresh_token"
     OAUTH_SESSION = "oauth_session"  # the sign-in record: issuer, endpoints, client id, expiry (no token)
