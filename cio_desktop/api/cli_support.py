@@ -38,16 +38,18 @@ async def client_for(name: str) -> AsyncIterator[CioClient]:
     way is saved to the workspace file when the block ends."""
     import asyncio
 
-    from cio_desktop.cli.common import load_credentials, open_store
+    from cio_desktop.cli.common import load_credentials, open_store, secret_store
+    from cio_desktop.oauth.session import source_if_signed_in
 
     store = await asyncio.to_thread(open_store)
     workspace = await asyncio.to_thread(store.get, name)
-    credentials = Credentials.from_secrets(await load_credentials(workspace))
     settings = await asyncio.to_thread(load_app_settings)
+    secrets = await load_credentials(workspace)
+    network = NetworkSettings.from_app_settings(settings)
+    token = source_if_signed_in(secret_store(), workspace.id, secrets, settings=network)  # OAuth sign-in
+    credentials = Credentials.from_secrets(secrets, token=token)
     history = await asyncio.to_thread(open_history, settings)
-    client = CioClient(
-        workspace, credentials, history=history, settings=NetworkSettings.from_app_settings(settings)
-    )
+    client = CioClient(workspace, credentials, history=history, settings=network)
     try:
         yield client
     finally:

@@ -36,6 +36,20 @@ async def account_client(
         yield McpClient(client_http, url, source)
 
 
+def import_base(mcp_url: str) -> Workspace | None:
+    """For an account served on this computer (the sandbox), a workspace whose addresses point there,
+    so imported workspaces reach the same sandbox; None for Customer.io itself (region defaults)."""
+    from urllib.parse import urlsplit
+
+    from cio_desktop.oauth.metadata import is_loopback_host
+
+    parts = urlsplit(mcp_url)
+    if not is_loopback_host(parts.hostname):
+        return None
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return Workspace(name="base", track_url=origin, app_url=origin)
+
+
 def import_workspaces(
     store: WorkspaceStore, chosen: Sequence[AccountWorkspace], *, base: Workspace | None = None
 ) -> list[Workspace]:

@@ -122,9 +122,9 @@ class LoopbackListener(Generic[T]):
 
     async def start(self) -> None:
         """Listen on 127.0.0.1 (``OSError`` when a remembered port is taken)."""
-        self._server = await asyncio.start_server(
-            self._serve, HOST, self._port, limit=MAX_HEAD, reuse_address=False
-        )
+        # asyncio's default SO_REUSEADDR on POSIX lets a remembered port be bound again while the last
+        # sign-in's connections sit in TIME_WAIT (it never allows two listeners); not set on Windows.
+        self._server = await asyncio.start_server(self._serve, HOST, self._port, limit=MAX_HEAD)
 
     def arm(self) -> None:
         """From now on a callback may end the flow (call right before opening the browser)."""

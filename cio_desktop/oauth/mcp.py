@@ -62,6 +62,14 @@ class McpClient:
         self._tools: dict[str, dict[str, Any]] | None = None
         self.server_info: dict[str, Any] = {}
 
+    @property
+    def url(self) -> str:
+        return self._url
+
+    @property
+    def token_source(self) -> TokenSource:
+        return self._tokens
+
     async def tools(self) -> dict[str, dict[str, Any]]:
         """The service's tools by name (``tools/list``, every page), fetched once."""
         if self._tools is None:

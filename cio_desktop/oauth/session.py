@@ -131,3 +131,18 @@ class OAuthTokenSource:
         saved = await self._store.save(self._owner, new_record, fresh.access_token, refresh_token)
         self._tokens = StoredTokens(saved, fresh.access_token, refresh_token)
         return self._tokens
+
+
+def source_if_signed_in(
+    secrets: object, owner: str, stored_kinds: object, *, settings: NetworkSettings | None = None
+) -> OAuthTokenSource | None:
+    """A token source for ``owner`` when its stored kinds include a sign-in record, else None.
+
+    ``secrets`` is the ``SecretStore``; ``stored_kinds`` what ``SecretStore.stored`` returned."""
+    from cio_desktop.models import SecretKind
+    from cio_desktop.secrets import SecretStore
+
+    assert isinstance(secrets, SecretStore)
+    if not isinstance(stored_kinds, dict) or SecretKind.OAUTH_SESSION not in stored_kinds:
+        return None
+    return OAuthTokenSource(TokenStore(secrets), owner, http=default_http(settings))
