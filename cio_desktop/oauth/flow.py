@@ -112,6 +112,11 @@ class SignInFlow:
         self._listener.settle(result)
 
     @property
+    def done(self) -> bool:
+        """True once a callback, a pasted address, cancel or an error has ended the waiting."""
+        return self._listener is not None and self._listener.result.done()
+
+    @property
     def rejected_callbacks(self) -> list[str]:
         return list(self._listener.rejected) if self._listener else []
 
