@@ -60,6 +60,7 @@ class OAuthTokenSource:
         self._tokens: StoredTokens | None = None
         self._loaded = False
         self._lock = asyncio.Lock()
+        self._load_lock = asyncio.Lock()
         self.refresh_count = 0  # how many refreshes this source made (shown in diagnostics and tests)
 
     @property
@@ -69,8 +70,10 @@ class OAuthTokenSource:
     async def tokens(self) -> StoredTokens:
         """The stored tokens (read from the keyring once), or ``SignedOut``."""
         if not self._loaded:
-            self._tokens = await self._store.load(self._owner)
-            self._loaded = True
+            async with self._load_lock:  # many first calls at once read the keyring once
+                if not self._loaded:
+                    self._tokens = await self._store.load(self._owner)
+                    self._loaded = True
         if self._tokens is None:
             raise SignedOut("Not signed in. Sign in again.")
         return self._tokens
