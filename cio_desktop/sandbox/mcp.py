@@ -17,12 +17,11 @@ from aiohttp import web
 
 from cio_desktop.sandbox.auth import bearer_token
 from cio_desktop.sandbox.context import ctx
-from cio_desktop.sandbox.oauth_server import OAUTH, _st
+from cio_desktop.sandbox.oauth_server import state_of
 from cio_desktop.sandbox.oauth_state import ACCOUNT_ID, OAuthState
 from cio_desktop.sandbox.replies import reply
 
 PROTOCOL_VERSION = "2025-11-25"
-SESSIONS = web.AppKey("cio_sandbox_mcp_sessions", set[str])
 routes = web.RouteTableDef()
 TOOLS = [
     {
@@ -47,7 +46,6 @@ TOOLS = [
 
 
 def install(app: web.Application) -> None:
-    app[SESSIONS] = set()
     app.add_routes(routes)
 
 
@@ -60,7 +58,7 @@ def _challenge(state: OAuthState, status: int = 401, error: str | None = None) -
 
 @routes.get("/mcp")
 async def mcp_get(request: web.Request) -> web.Response:
-    state = _st(request)
+    state = state_of(request)
     if state.token_grant(bearer_token(request.headers.get("Authorization"))) is None:
         return _challenge(state)
     return web.Response(status=405, headers={"Allow": "POST"})
@@ -68,7 +66,7 @@ async def mcp_get(request: web.Request) -> web.Response:
 
 @routes.post("/mcp")
 async def mcp_post(request: web.Request) -> web.StreamResponse:
-    state = _st(request)
+    state = state_of(request)
     grant = state.token_grant(bearer_token(request.headers.get("Authorization")))
     if grant is None or grant.resource != f"{state.issuer}/mcp":
         return _challenge(state)
@@ -80,7 +78,7 @@ async def mcp_post(request: web.Request) -> web.StreamResponse:
         return reply({"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": "parse error"}}, 400)
     if not isinstance(message, dict):
         return reply({"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "bad request"}}, 400)
-    sessions = request.app[SESSIONS]
+    sessions = state.mcp_sessions
     method, msg_id = message.get("method"), message.get("id")
     if method == "initialize":
         session = secrets.token_urlsafe(16)
@@ -114,11 +112,6 @@ async def _sse(request: web.Request, message: dict[str, Any]) -> web.StreamRespo
     await response.write(f"event: message\ndata: {json.dumps(message)}\n\n".encode())
     await response.write_eof()
     return response
-
-
-def sessions_forget(app: web.Application) -> None:
-    """Drop every MCP session (tests of re-initialising after a 404)."""
-    app[SESSIONS].clear()
 
 
 def _workspaces(request: web.Request) -> list[dict[str, Any]]:
@@ -161,6 +154,3 @@ def _call(request: web.Request, name: str, args: Any) -> dict[str, Any]:
     if path == "/v1/accounts/current":
         return _text({"account": {"id": ACCOUNT_ID, "name": "Sandbox account", "data_center": "us"}})
     return _text({"error": f"404 not found: {path}"}, error=True)
-
-
-__all__ = ["OAUTH", "install", "routes", "sessions_forget"]

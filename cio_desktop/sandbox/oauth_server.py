@@ -46,7 +46,8 @@ def install(app: web.Application, state: OAuthState, base: Callable[[], str]) ->
     app.add_routes(routes)
 
 
-def _st(request: web.Request) -> OAuthState:
+def state_of(request: web.Request) -> OAuthState:
+    """The authorization server's state, its issuer set from the running sandbox's address."""
     state = request.app[OAUTH]
     state.issuer = request.app[BASE]()
     return state
@@ -56,7 +57,7 @@ def app_token_ok(request: web.Request, header: str | None) -> bool:
     """True when ``header`` carries a live access token for the App API (no resource, or this server)."""
     if OAUTH not in request.app:
         return False
-    state = _st(request)
+    state = state_of(request)
     grant = state.token_grant(bearer_token(header))
     return grant is not None and grant.resource in (None, state.issuer, state.issuer + "/v1")
 
@@ -84,12 +85,12 @@ def metadata(state: OAuthState) -> dict[str, Any]:
 @routes.get("/.well-known/oauth-authorization-server")
 @routes.get("/.well-known/openid-configuration")
 async def as_metadata(request: web.Request) -> web.Response:
-    return reply(metadata(_st(request)))
+    return reply(metadata(state_of(request)))
 
 
 @routes.get("/.well-known/oauth-protected-resource/mcp")
 async def resource_metadata(request: web.Request) -> web.Response:
-    state = _st(request)
+    state = state_of(request)
     return reply(
         {
             "resource": f"{state.issuer}/mcp",
@@ -107,7 +108,7 @@ def _is_loopback_uri(uri: str) -> bool:
 
 @routes.post("/oauth2/register")
 async def register(request: web.Request) -> web.Response:
-    state = _st(request)
+    state = state_of(request)
     try:
         body = await request.json()
     except ValueError:
@@ -170,7 +171,7 @@ def _redirect(uri: str, params: dict[str, str]) -> web.Response:
 @routes.get("/oauth2/authorize")
 async def authorize(request: web.Request) -> web.Response:
     """Validate the request, then show the consent page (Approve / Deny)."""
-    state = _st(request)
+    state = state_of(request)
     q = request.query
     client = state.clients.get(q.get("client_id", ""))
     if client is None:
@@ -213,7 +214,7 @@ async def authorize(request: web.Request) -> web.Response:
 
 @routes.post("/oauth2/authorize/decision")
 async def decision(request: web.Request) -> web.Response:
-    state = _st(request)
+    state = state_of(request)
     form = await request.post()
     grant = state.pending.pop(str(form.get("request", "")), None)
     if grant is None or grant.expires < time.monotonic() or grant.redirect_uri is None:
@@ -255,7 +256,7 @@ def _s256(verifier: str) -> str:
 
 @routes.post("/oauth2/token")
 async def token(request: web.Request) -> web.Response:
-    state = _st(request)
+    state = state_of(request)
     form = await request.post()
     client = _client(state, request, form)
     if client is None:
@@ -324,7 +325,7 @@ def _device_grant(state: OAuthState, client: Client, form: Any) -> web.Response:
 
 @routes.post("/oauth2/revoke")
 async def revoke(request: web.Request) -> web.Response:
-    state = _st(request)
+    state = state_of(request)
     form = await request.post()
     if _client(state, request, form) is None:
         return _error("invalid_client", status=401)
@@ -334,7 +335,7 @@ async def revoke(request: web.Request) -> web.Response:
 
 @routes.post("/oauth2/device_authorization")
 async def device_authorization(request: web.Request) -> web.Response:
-    state = _st(request)
+    state = state_of(request)
     form = await request.post()
     client = _client(state, request, form)
     if client is None:
@@ -377,7 +378,7 @@ async def device_page(request: web.Request) -> web.Response:
 
 @routes.post("/oauth2/device")
 async def device_decision(request: web.Request) -> web.Response:
-    state = _st(request)
+    state = state_of(request)
     form = await request.post()
     code = str(form.get("user_code", "")).strip().upper()
     for req in state.devices.values():

@@ -61,6 +61,7 @@ class OAuthState:
     access: dict[str, tuple[Grant, float]] = field(default_factory=dict)  # token -> (grant, expiry)
     refresh: dict[str, Grant] = field(default_factory=dict)
     devices: dict[str, DeviceRequest] = field(default_factory=dict)  # device_code -> request
+    mcp_sessions: set[str] = field(default_factory=set)  # MCP session ids (clear: sessions expire)
     # knobs and counters for tests
     s256: bool = True
     issuer_override: str | None = None
