@@ -178,9 +178,12 @@ class McpClient:
         if status == 403:
             challenge = parse_bearer_challenge(response.headers.get("WWW-Authenticate"))
             if challenge.get("error") == "insufficient_scope":
+                needed = clean(challenge.get("scope") or "")[:200]
                 raise InsufficientScope(
-                    "The MCP service needs more permissions for this; sign in again to grant them.",
-                    scope=challenge.get("scope"),
+                    "The MCP service needs more permissions for this"
+                    + (f" (scope: {needed})" if needed else "")
+                    + "; sign in again to grant them.",
+                    scope=needed or None,
                 )
             raise McpError(
                 "The Customer.io MCP service refused access (403). An account admin must switch on MCP "

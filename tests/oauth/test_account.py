@@ -126,3 +126,17 @@ def test_region_from_base_url() -> None:
     assert account.region_of("https://fly.customer.io") == "us"
     assert account.region_of("https://eu.fly.customer.io") == "eu"
     assert account.region_of(None) is None
+
+
+async def test_insufficient_scope_asks_to_sign_in_again_with_the_scope(
+    memory_secrets: SecretStore, oauth_sandbox: ThreadedSandbox, registry: ClientRegistry
+) -> None:
+    from cio_desktop.oauth.errors import InsufficientScope
+
+    target = SignInTarget(resource=oauth_sandbox.info.mcp_url, scopes=("write",))
+    hooks = SignInHooks(opener=scripted_user())
+    await sign_in(memory_secrets, ACCOUNT_OWNER, target, hooks, registry=registry)
+    async with account_client(memory_secrets) as mcp:
+        with pytest.raises(InsufficientScope, match=r"scope: read.*sign in again") as caught:
+            await account.status(mcp)
+    assert caught.value.scope == "read"
