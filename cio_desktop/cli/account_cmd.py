@@ -62,6 +62,16 @@ def _sync(handler: Any) -> Any:
     return run
 
 
+async def _history() -> Any:
+    """The request history's ``arecord``: account calls are kept there, redacted, like every call."""
+    import asyncio
+
+    from cio_desktop.api.cli_support import open_history
+
+    history = await asyncio.to_thread(open_history)
+    return history.arecord
+
+
 async def _login(args: argparse.Namespace) -> int:
     from cio_desktop.cli.common import secret_store
     from cio_desktop.cli.oauth_support import expiry_words, terminal_hooks
@@ -86,17 +96,21 @@ async def _status(args: argparse.Namespace) -> int:
     from cio_desktop.cli.oauth_support import expiry_words
     from cio_desktop.oauth import account
     from cio_desktop.oauth.account_ops import account_client
+    from cio_desktop.oauth.token_store import ACCOUNT_OWNER, TokenStore
 
-    async with account_client(secret_store()) as mcp:
+    secrets = secret_store()
+    async with account_client(secrets, recorder=await _history()) as mcp:
         found = await account.status(mcp)
-        record = (await mcp.token_source.tokens()).record  # type: ignore[attr-defined]
+    stored = await TokenStore(secrets).load(ACCOUNT_OWNER)  # after the call: a refresh may have renewed it
+    record = stored.record if stored is not None else None
+    expires_at = record.expires_at if record is not None else None
     if args.json:
-        print_json({"ok": True, "account": found.to_json_dict(), "expires_at": record.expires_at})
+        print_json({"ok": True, "account": found.to_json_dict(), "expires_at": expires_at})
         return 0
     print(f"Account:    {found.account_id or '?'} (user {found.user_id or '?'})")
     print(f"Region:     {(found.region or '?').upper()}")
     print(f"Workspaces: {', '.join(found.allowed_workspace_ids) or 'none allowed'}")
-    print(f"Sign-in:    {expiry_words(record.expires_at)}")
+    print(f"Sign-in:    {expiry_words(expires_at)}")
     return 0
 
 
@@ -109,7 +123,7 @@ async def _workspaces(args: argparse.Namespace) -> int:
     from cio_desktop.oauth.account_ops import account_client, import_base, import_workspaces
 
     try:
-        async with account_client(secret_store()) as mcp:
+        async with account_client(secret_store(), recorder=await _history()) as mcp:
             _, found = await account.workspaces(mcp)
             base = import_base(mcp.url)
     except account.UnexpectedShape as exc:
@@ -154,7 +168,7 @@ async def _get(args: argparse.Namespace) -> int:
         if not sep or not key:
             return fail(f"--param takes K=V, got '{pair[:100]}'")
         params[key] = value
-    async with account_client(secret_store()) as mcp:
+    async with account_client(secret_store(), recorder=await _history()) as mcp:
         data = await account.read_api(mcp, args.path, params, dry_run=args.dry_run)
     print_json(data)
     return 0

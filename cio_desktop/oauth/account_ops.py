@@ -17,15 +17,17 @@ from cio_desktop.oauth.session import HttpFactory, OAuthTokenSource, default_htt
 from cio_desktop.oauth.token_store import ACCOUNT_OWNER, TokenStore
 
 if TYPE_CHECKING:
+    from cio_desktop.oauth.mcp_history import Recorder
     from cio_desktop.secrets import SecretStore
     from cio_desktop.workspaces import WorkspaceStore
 
 
 @asynccontextmanager
 async def account_client(
-    secrets: SecretStore, *, http: HttpFactory | None = None
+    secrets: SecretStore, *, http: HttpFactory | None = None, recorder: Recorder | None = None
 ) -> AsyncIterator[McpClient]:
-    """An MCP client for the signed-in account (``SignedOut`` when there is no sign-in)."""
+    """An MCP client for the signed-in account (``SignedOut`` when there is no sign-in); ``recorder``
+    (``RequestHistory.arecord``) keeps every call, redacted, in the request history."""
     store = TokenStore(secrets)
     source = OAuthTokenSource(store, ACCOUNT_OWNER, http=http)
     tokens = await source.tokens()
@@ -33,7 +35,7 @@ async def account_client(
     if not url:
         raise SignedOut("The account sign-in does not name its MCP address. Sign in again.")
     async with (http or default_http())() as client_http:
-        yield McpClient(client_http, url, source)
+        yield McpClient(client_http, url, source, recorder=recorder)
 
 
 def import_base(mcp_url: str) -> Workspace | None:

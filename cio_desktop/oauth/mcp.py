@@ -20,6 +20,8 @@ from cio_desktop.oauth.errors import InsufficientScope, SignedOut, clean
 if TYPE_CHECKING:
     import httpx
 
+    from cio_desktop.oauth.mcp_history import Recorder
+
 PROTOCOL_VERSION = "2025-11-25"
 CLIENT_INFO = {"name": "cio-desktop", "version": "0.1.0"}
 MAX_REPLY = 8 * 1024 * 1024
@@ -52,8 +54,11 @@ class ToolResult:
 class McpClient:
     """Talks to one MCP endpoint with one token source. Not thread-safe; one event loop."""
 
-    def __init__(self, http: httpx.AsyncClient, url: str, tokens: TokenSource) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient, url: str, tokens: TokenSource, *, recorder: Recorder | None = None
+    ) -> None:
         self._http = http
+        self._recorder = recorder
         self._url = url
         self._tokens = tokens
         self._session: str | None = None
@@ -161,8 +166,11 @@ class McpClient:
                 headers["Mcp-Session-Id"] = self._session
             if not initializing:
                 headers["MCP-Protocol-Version"] = PROTOCOL_VERSION
+            request = self._http.build_request(
+                "POST", self._url, content=json.dumps(message), headers=headers
+            )
             try:
-                response = await self._http.post(self._url, content=json.dumps(message), headers=headers)
+                response = await self._exchange(request, _operation(message))
             except httpx.HTTPError as exc:
                 raise McpError("Could not reach the MCP service.", detail=type(exc).__name__) from None
             if response.status_code == 401 and attempt == 0:
@@ -213,6 +221,46 @@ class McpClient:
         if not isinstance(data, dict):
             raise McpError("The MCP service's answer is not a JSON-RPC message.")
         return data
+
+    async def _exchange(self, request: httpx.Request, operation: str) -> httpx.Response:
+        """Send one request; record it (redacted) in the request history when a recorder is set."""
+        import time
+        from datetime import datetime
+
+        started, t0 = datetime.now().astimezone(), time.perf_counter()
+        response: httpx.Response | None = None
+        error: str | None = None
+        try:
+            response = await self._http.send(request)
+            return response
+        except Exception as exc:
+            error = f"no answer ({type(exc).__name__})"
+            raise
+        finally:
+            if self._recorder is not None:
+                from cio_desktop.oauth.mcp_history import mcp_exchange
+
+                record = mcp_exchange(
+                    request=request,
+                    response=response,
+                    started=started,
+                    elapsed_ms=(time.perf_counter() - t0) * 1000,
+                    operation=operation,
+                    secrets=self._tokens.secret_values(),
+                    error=error,
+                )
+                await self._recorder(record)
+
+
+def _operation(message: dict[str, Any]) -> str:
+    """A short label for the history: ``MCP tools/call cio_read_api GET /v1/...``."""
+    method = str(message.get("method", "?"))
+    params = message.get("params")
+    if method == "tools/call" and isinstance(params, dict):
+        args = params.get("arguments")
+        path = args.get("path") if isinstance(args, dict) else None
+        return f"MCP {params.get('name')}" + (f" GET {clean(str(path))[:200]}" if path else "")
+    return f"MCP {method}"
 
 
 class _SessionExpired(Exception):

@@ -140,3 +140,34 @@ async def test_insufficient_scope_asks_to_sign_in_again_with_the_scope(
         with pytest.raises(InsufficientScope, match=r"scope: read.*sign in again") as caught:
             await account.status(mcp)
     assert caught.value.scope == "read"
+
+
+async def test_account_calls_are_recorded_redacted_in_the_history(signed_in: SecretStore) -> None:
+    import json
+
+    from cio_desktop.api.exchange import Exchange
+    from cio_desktop.oauth.token_store import TokenStore
+
+    records: list[Exchange] = []
+
+    async def keep(exchange: Exchange) -> None:
+        records.append(exchange)
+
+    async with account_client(signed_in, recorder=keep) as mcp:
+        await account.read_api(mcp, "/v1/accounts/current")
+    tokens = await TokenStore(signed_in).load(ACCOUNT_OWNER)
+    assert tokens is not None
+    assert [r.operation for r in records] == [
+        "MCP initialize",
+        "MCP notifications/initialized",
+        "MCP tools/list",
+        "MCP cio_read_api GET /v1/accounts/current",
+    ]
+    last = records[-1]
+    assert last.api == "account"
+    assert last.status == 200
+    assert last.request_headers["authorization"] == "Bearer [REDACTED]"
+    assert "90210" in (last.response_body or "")
+    dumped = json.dumps([r.to_json_dict() for r in records])
+    assert tokens.access_token not in dumped
+    assert tokens.refresh_token not in dumped
