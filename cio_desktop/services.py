@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from cio_desktop.api.history import RequestHistory
     from cio_desktop.api.regions import Endpoints
     from cio_desktop.credential_check import CheckReport
+    from cio_desktop.oauth.session import TokenSources
     from cio_desktop.secrets import BackendStatus, SecretStore
     from cio_desktop.settings import AppSettings, SettingsStore
     from cio_desktop.workspaces import LoadReport, WorkspaceStore
@@ -280,7 +282,18 @@ class Services:
     async def credentials(self, workspace: Workspace) -> Credentials:
         from cio_desktop.api.models import Credentials
 
-        return Credentials.from_secrets(await self.load_secrets(workspace))
+        secrets = await self.load_secrets(workspace)
+        token = None  # an OAuth sign-in serves App API calls when no App API key is stored
+        if not workspace.demo and SecretKind.APP_API_KEY not in secrets:
+            token = await self.token_sources.get(workspace.id)
+        return Credentials.from_secrets(secrets, token=token)
+
+    @functools.cached_property
+    def token_sources(self) -> TokenSources:
+        """Each signed-in workspace's (and the account's) self-renewing OAuth tokens."""
+        from cio_desktop.oauth.session import TokenSources
+
+        return TokenSources(self.secrets)
 
     async def credential_states(self, workspace: Workspace) -> dict[SecretKind, CredentialState]:
         """One state per API key kind, for the status dots (never the values)."""

@@ -149,3 +149,33 @@ def source_if_signed_in(
     if not isinstance(stored_kinds, dict) or SecretKind.OAUTH_SESSION not in stored_kinds:
         return None
     return OAuthTokenSource(TokenStore(secrets), owner, http=default_http(settings))
+
+
+class TokenSources:
+    """One ``OAuthTokenSource`` per owner for a long-running app, so a workspace's client keeps the same
+    source (credentials compare tokens by identity) and all its calls share one refresh lock."""
+
+    def __init__(self, secrets: object, http: HttpFactory | None = None) -> None:
+        from cio_desktop.secrets import SecretStore
+
+        assert isinstance(secrets, SecretStore)
+        self._secrets = secrets
+        self._http = http
+        self._sources: dict[str, OAuthTokenSource] = {}
+
+    async def get(self, owner: str) -> OAuthTokenSource | None:
+        """The owner's source when it has a sign-in record in the keyring, else None."""
+        from cio_desktop.models import SecretKind
+
+        source = self._sources.get(owner)
+        if source is not None:
+            return source
+        if not await self._secrets.get(owner, SecretKind.OAUTH_SESSION):
+            return None
+        source = OAuthTokenSource(TokenStore(self._secrets), owner, http=self._http)
+        self._sources[owner] = source
+        return source
+
+    def forget(self, owner: str) -> None:
+        """Drop the cached source (after a sign-in or sign-out changed the stored tokens)."""
+        self._sources.pop(owner, None)

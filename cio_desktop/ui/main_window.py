@@ -97,6 +97,10 @@ class MainWindow(QMainWindow):
         self.ready = asyncio.Event()  # set once the workspace list is shown (``--exit-when-ready``)
         self.wizard: QDialog | None = None  # the open wizard or name/confirm dialog, for tests
         self.name_dialog: QDialog | None = None
+        self.import_dialog: QDialog | None = None
+        # The account sign-in's MCP address (None: Customer.io's) and how the browser opens (tests swap it).
+        self.account_resource: str | None = None
+        self.browser_opener: Any = None  # None: the system browser (webbrowser, honours BROWSER)
         self.confirm_dialog: QDialog | None = None
         self.setObjectName("mainWindow")
         self.setWindowTitle("cio-desktop")

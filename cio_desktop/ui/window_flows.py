@@ -55,6 +55,9 @@ async def start(window: MainWindow, *, demo: bool = False, stop_when_ready: bool
     # wait for its timeout in turn.
     if not any(not ws.demo for ws in workspaces) or await check_keyring(window):
         await refresh_states(window)
+    from cio_desktop.ui.account_flows import refresh_account
+
+    await refresh_account(window)
 
 
 async def refresh_workspaces(window: MainWindow, select: str | None = None) -> None:
