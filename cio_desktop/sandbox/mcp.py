@@ -17,7 +17,7 @@ from aiohttp import web
 
 from cio_desktop.sandbox.auth import bearer_token
 from cio_desktop.sandbox.context import ctx
-from cio_desktop.sandbox.oauth_server import state_of
+from cio_desktop.sandbox.oauth_replies import state_of
 from cio_desktop.sandbox.oauth_state import ACCOUNT_ID, OAuthState
 from cio_desktop.sandbox.replies import reply
 
