@@ -8,8 +8,6 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit
-
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import Workspace
 from cio_desktop.oauth.flow import system_browser
@@ -17,6 +15,7 @@ from cio_desktop.oauth.signin import SignInTarget, account_resource, sign_out
 from cio_desktop.oauth.token_store import ACCOUNT_OWNER, TokenStore
 from cio_desktop.ui.dialogs.signin_dialog import sign_in_with_dialog
 from cio_desktop.ui.tasks import run_dialog
+from cio_desktop.ui.window_flows import ask_text, edit_workspace, refresh_workspaces
 
 if TYPE_CHECKING:
     from cio_desktop.ui.main_window import MainWindow
@@ -90,7 +89,6 @@ async def import_workspaces(window: MainWindow) -> list[Workspace]:
     from cio_desktop.oauth.account_ops import account_client, import_base
     from cio_desktop.oauth.account_ops import import_workspaces as add_them
     from cio_desktop.ui.dialogs.import_dialog import ImportWorkspacesDialog
-    from cio_desktop.ui.window_flows import refresh_workspaces
 
     services = window.services
     try:
@@ -121,6 +119,7 @@ async def import_workspaces(window: MainWindow) -> list[Workspace]:
         f"Imported {names}. Add each workspace's API keys with Edit… to look people up and send events.",
         level="info",
     )
+    await edit_workspace(window, added[0])  # the wizard, prefilled, to add the first one's keys
     return added
 
 
@@ -139,19 +138,14 @@ async def workspace_sign_in(window: MainWindow, workspace: Workspace) -> None:
     """ "Sign in with OAuth" for one workspace: ask for the issuer, sign in, use the token for the App API."""
     services = window.services
     stored = await TokenStore(services.secrets).load(workspace.id)
-    dialog = QInputDialog(window)
-    dialog.setObjectName("issuerDialog")
-    dialog.setWindowTitle(f"Sign in with OAuth: {workspace.name}")
-    dialog.setLabelText(
+    issuer = await ask_text(
+        window,
+        f"Sign in with OAuth: {workspace.name}",
         "The authorization server's issuer URL (its sign-in page opens in your browser; the access token is "
-        "then used for this workspace's App API calls when no App API key is stored):"
+        "then used for this workspace's App API calls when no App API key is stored):",
+        stored.record.issuer if stored is not None else "",
+        "issuerDialog",
     )
-    dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
-    dialog.setTextValue(stored.record.issuer if stored is not None else "")
-    window.name_dialog = dialog
-    if await run_dialog(dialog) != QInputDialog.DialogCode.Accepted:
-        return
-    issuer = dialog.textValue().strip()
     if not issuer:
         return
     try:

@@ -34,6 +34,7 @@ class AccountSection(QWidget):
         self.summary.setWordWrap(True)
         self.sign_in_button = QPushButton(SIGN_IN_TEXT, self)
         self.sign_in_button.setObjectName("accountSignInButton")
+        self.sign_in_button.setAccessibleName("Sign in to your Customer.io account")
         self.sign_in_button.setToolTip(
             "Sign in through your browser to Customer.io's MCP service to list and import your workspaces. "
             "An account admin must have switched on MCP access."
@@ -41,9 +42,11 @@ class AccountSection(QWidget):
         self.sign_in_button.clicked.connect(self.sign_in_requested)
         self.import_button = QPushButton("Import workspaces…", self)
         self.import_button.setObjectName("accountImportButton")
+        self.import_button.setAccessibleName("Import the account's workspaces")
         self.import_button.clicked.connect(self.import_requested)
         self.sign_out_button = QPushButton("Sign out", self)
         self.sign_out_button.setObjectName("accountSignOutButton")
+        self.sign_out_button.setAccessibleName("Sign out of the Customer.io account")
         self.sign_out_button.clicked.connect(self.sign_out_requested)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)

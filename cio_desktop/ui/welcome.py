@@ -61,6 +61,7 @@ class WelcomePage(QWidget):
             self,
         )
         self.account_button.setObjectName("accountSignInWelcomeButton")
+        self.account_button.setAccessibleName("Sign in to your Customer.io account")
         self.account_button.clicked.connect(self.account_requested)
 
         self.banner = ErrorBanner(self, name="welcomeError")

@@ -138,7 +138,8 @@ async def edit_workspace(window: MainWindow, workspace: Workspace) -> Workspace 
     return wizard.saved_workspace
 
 
-async def _ask_name(window: MainWindow, title: str, label: str, value: str, name: str) -> str | None:
+async def ask_text(window: MainWindow, title: str, label: str, value: str, name: str) -> str | None:
+    """One line of text in a window-modal dialog (kept as ``window.name_dialog``); None when cancelled."""
     dialog = QInputDialog(window)
     dialog.setObjectName(name)
     dialog.setWindowTitle(title)
@@ -154,7 +155,7 @@ async def _ask_name(window: MainWindow, title: str, label: str, value: str, name
 
 
 async def rename_workspace(window: MainWindow, workspace: Workspace) -> Workspace | None:
-    new = await _ask_name(
+    new = await ask_text(
         window, "Rename workspace", f"New name for “{workspace.name}”:", workspace.name, "renameDialog"
     )
     if new is None or new == workspace.name:
@@ -169,7 +170,7 @@ async def rename_workspace(window: MainWindow, workspace: Workspace) -> Workspac
 
 
 async def duplicate_workspace(window: MainWindow, workspace: Workspace) -> Workspace | None:
-    new = await _ask_name(
+    new = await ask_text(
         window,
         "Duplicate workspace",
         "Name for the copy (its keys are copied too):",

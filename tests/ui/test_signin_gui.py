@@ -68,6 +68,10 @@ def test_account_sign_in_from_the_welcome_page_then_import_and_sign_out(
     imported = next(w for w in window.sidebar.workspaces() if w.name == "Sandbox EU")
     assert imported.region is Region.EU
     qtbot.waitUntil(lambda: "Add each workspace's API keys" in window.banner.message(), timeout=20000)
+    # The wizard opens on the imported workspace so its keys can be added.
+    qtbot.waitUntil(lambda: window.wizard is not None and window.wizard.isVisible(), timeout=20000)
+    assert window.wizard.editing.name == "Sandbox EU"  # type: ignore[union-attr]
+    window.wizard.reject()  # type: ignore[union-attr]
 
     qtbot.mouseClick(section.sign_out_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: section.sign_in_button.isVisible(), timeout=20000)
