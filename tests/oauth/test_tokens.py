@@ -137,7 +137,7 @@ async def test_invalid_grant_signs_out_without_a_loop(
     store = TokenStore(keyring_secrets)
     source = OAuthTokenSource(store, workspace_id)
     async with CioClient(_workspace(oauth_sandbox), Credentials(token=source)) as client:
-        with pytest.raises(E.AuthError):
+        with pytest.raises(E.AuthError, match=r"sign-in was refused.*Sign in again"):
             await client.app.find_by_email("ada@example.com")
         with pytest.raises((E.AuthError, SignedOut)):
             await client.app.find_by_email("ada@example.com")
