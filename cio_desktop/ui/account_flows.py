@@ -15,7 +15,7 @@ from cio_desktop.oauth.signin import SignInTarget, account_resource, sign_out
 from cio_desktop.oauth.token_store import ACCOUNT_OWNER, TokenStore
 from cio_desktop.ui.dialogs.signin_dialog import sign_in_with_dialog
 from cio_desktop.ui.tasks import run_dialog
-from cio_desktop.ui.window_flows import ask_text, edit_workspace, refresh_workspaces
+from cio_desktop.ui.window_flows import edit_workspace, refresh_workspaces
 
 if TYPE_CHECKING:
     from cio_desktop.ui.main_window import MainWindow
@@ -135,28 +135,12 @@ async def account_sign_out(window: MainWindow) -> None:
 
 
 async def workspace_sign_in(window: MainWindow, workspace: Workspace) -> None:
-    """ "Sign in with OAuth" for one workspace: ask for the issuer, sign in, use the token for the App API."""
+    """ "Sign in with OAuth" from the workspace's menu; the App API then uses the token."""
+    from cio_desktop.ui.dialogs.signin_dialog import sign_in_workspace
+
     services = window.services
-    stored = await TokenStore(services.secrets).load(workspace.id)
-    issuer = await ask_text(
-        window,
-        f"Sign in with OAuth: {workspace.name}",
-        "The authorization server's issuer URL (its sign-in page opens in your browser; the access token is "
-        "then used for this workspace's App API calls when no App API key is stored):",
-        stored.record.issuer if stored is not None else "",
-        "issuerDialog",
-    )
-    if not issuer:
-        return
     try:
-        record = await sign_in_with_dialog(
-            window,
-            services.secrets,
-            workspace.id,
-            SignInTarget(issuer=issuer),
-            title=f"Sign in with OAuth: {workspace.name}",
-            opener=window.browser_opener or system_browser,
-        )
+        record = await sign_in_workspace(window, services.secrets, workspace, opener=window.browser_opener)
     except CioDesktopError as exc:
         window.banner.show_error(exc)
         return

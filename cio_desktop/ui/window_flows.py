@@ -138,8 +138,7 @@ async def edit_workspace(window: MainWindow, workspace: Workspace) -> Workspace 
     return wizard.saved_workspace
 
 
-async def ask_text(window: MainWindow, title: str, label: str, value: str, name: str) -> str | None:
-    """One line of text in a window-modal dialog (kept as ``window.name_dialog``); None when cancelled."""
+async def _ask_name(window: MainWindow, title: str, label: str, value: str, name: str) -> str | None:
     dialog = QInputDialog(window)
     dialog.setObjectName(name)
     dialog.setWindowTitle(title)
@@ -155,7 +154,7 @@ async def ask_text(window: MainWindow, title: str, label: str, value: str, name:
 
 
 async def rename_workspace(window: MainWindow, workspace: Workspace) -> Workspace | None:
-    new = await ask_text(
+    new = await _ask_name(
         window, "Rename workspace", f"New name for “{workspace.name}”:", workspace.name, "renameDialog"
     )
     if new is None or new == workspace.name:
@@ -170,7 +169,7 @@ async def rename_workspace(window: MainWindow, workspace: Workspace) -> Workspac
 
 
 async def duplicate_workspace(window: MainWindow, workspace: Workspace) -> Workspace | None:
-    new = await ask_text(
+    new = await _ask_name(
         window,
         "Duplicate workspace",
         "Name for the copy (its keys are copied too):",

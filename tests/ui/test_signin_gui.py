@@ -15,10 +15,10 @@ import httpx
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from cio_desktop.models import Region, Workspace
+from cio_desktop.models import Region, SecretKind, Workspace
 from cio_desktop.oauth.token_store import ACCOUNT_OWNER, TokenStore
 from cio_desktop.sandbox import ThreadedSandbox
 from cio_desktop.sandbox.demo import WELL_KNOWN
@@ -126,21 +126,28 @@ def test_cancel_in_the_waiting_dialog(qtbot: QtBot, qloop: QtAsyncLoop, window: 
     assert window.sidebar.account.sign_in_button.isVisible()
 
 
+@pytest.fixture
+def gateway(qloop: QtAsyncLoop, services: Services, sandbox: ThreadedSandbox) -> Workspace:
+    """A workspace on the sandbox with no key at all (a company gateway's users sign in instead)."""
+    info = sandbox.info
+    ws = Workspace(name="Gateway", region=Region.US, track_url=info.track_url, app_url=info.app_url)
+    return qloop.run(services.add_workspace(ws, {}))
+
+
 def test_workspace_sign_in_with_oauth_then_lookup_with_the_token(
-    qtbot: QtBot, qloop: QtAsyncLoop, window: MainWindow, services: Services, sandbox: ThreadedSandbox
+    qtbot: QtBot,
+    qloop: QtAsyncLoop,
+    window: MainWindow,
+    services: Services,
+    sandbox: ThreadedSandbox,
+    gateway: Workspace,
 ) -> None:
     info = sandbox.info
-    workspace = qloop.run(
-        services.add_workspace(
-            Workspace(name="Gateway", region=Region.US, track_url=info.track_url, app_url=info.app_url), {}
-        )
-    )
+    workspace = gateway
     qloop.run(window_refresh(window, workspace.name))
     window.browser_opener = scripted_user("approve")
     window.sidebar.oauth_requested.emit(workspace)
-    qtbot.waitUntil(lambda: window.name_dialog is not None and window.name_dialog.isVisible(), timeout=20000)
-    window.name_dialog.setTextValue(info.issuer_url)  # type: ignore[union-attr]
-    window.name_dialog.accept()  # type: ignore[union-attr]
+    answer_issuer(qtbot, window, info.issuer_url)
     qtbot.waitUntil(lambda: "Signed in 'Gateway'" in window.status_label.text(), timeout=20000)
 
     async def lookup() -> Any:
@@ -150,6 +157,41 @@ def test_workspace_sign_in_with_oauth_then_lookup_with_the_token(
     result = qloop.run(lookup(), timeout=30)
     assert result.status == 200
     assert result.exchange.request_headers["authorization"] == "Bearer [REDACTED]"
+
+
+def answer_issuer(qtbot: QtBot, parent: QWidget, issuer: str) -> None:
+    """Type ``issuer`` into the "Sign in with OAuth" issuer question and press OK."""
+    dialogs: list[QInputDialog] = []
+
+    def shown() -> bool:
+        dialogs[:] = [d for d in parent.findChildren(QInputDialog, "issuerDialog") if d.isVisible()]
+        return bool(dialogs)
+
+    qtbot.waitUntil(shown, timeout=20000)
+    dialogs[0].setTextValue(issuer)
+    dialogs[0].accept()
+
+
+def test_the_wizard_offers_oauth_instead_of_an_app_key(
+    qtbot: QtBot, qloop: QtAsyncLoop, window: MainWindow, sandbox: ThreadedSandbox, gateway: Workspace
+) -> None:
+    from cio_desktop.ui import window_flows
+
+    info = sandbox.info
+    workspace = gateway
+    window.browser_opener = scripted_user("approve")
+    window.tasks.spawn(window_flows.edit_workspace(window, workspace), key="wizard")
+    qtbot.waitUntil(lambda: window.wizard is not None and window.wizard.isVisible(), timeout=20000)
+    wizard = window.wizard
+    keys = wizard.keys  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: SecretKind.OAUTH_SESSION in keys.has_saved, timeout=20000)
+    assert keys.problem().startswith("Paste at least one key")
+    assert keys.oauth_button.isVisible()
+    qtbot.mouseClick(keys.oauth_button, Qt.MouseButton.LeftButton)
+    answer_issuer(qtbot, wizard, info.issuer_url)  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: "Signed in with OAuth at" in keys.oauth_label.text(), timeout=20000)
+    assert keys.problem() == ""  # the sign-in stands in for the App API key
+    wizard.reject()  # type: ignore[union-attr]
 
 
 async def window_refresh(window: MainWindow, name: str) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -23,12 +24,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cio_desktop.models import Workspace
 from cio_desktop.oauth.errors import OAuthError, SignInCancelled
 from cio_desktop.oauth.flow import Opener, SignInFlow, system_browser
 from cio_desktop.oauth.registration import ClientRegistry
 from cio_desktop.oauth.signin import SignInHooks, SignInTarget, sign_in
-from cio_desktop.oauth.token_store import SessionRecord
+from cio_desktop.oauth.token_store import SessionRecord, TokenStore
 from cio_desktop.secrets import SecretStore
+from cio_desktop.ui.tasks import run_dialog
+
+ISSUER_LABEL = (
+    "The authorization server's issuer URL. Its sign-in page opens in your browser; the access token is then "
+    "used for this workspace's App API calls when no App API key is stored."
+)
 
 
 class SignInDialog(QDialog):
@@ -163,3 +171,30 @@ async def sign_in_with_dialog(
         if parent is not None:  # back from the browser: bring the app to the front
             parent.raise_()
             parent.activateWindow()
+
+
+async def sign_in_workspace(
+    parent: QWidget, secrets: SecretStore, workspace: Workspace, *, opener: Opener | None = None
+) -> SessionRecord | None:
+    """ "Sign in with OAuth" for one workspace: ask for the issuer (the last one prefilled), then sign in.
+    None when the user cancelled; failures raise in plain words."""
+    stored = await TokenStore(secrets).load(workspace.id)
+    dialog = QInputDialog(parent)
+    dialog.setObjectName("issuerDialog")
+    dialog.setWindowTitle(f"Sign in with OAuth: {workspace.name}")
+    dialog.setLabelText(ISSUER_LABEL)
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+    dialog.setTextValue(stored.record.issuer if stored is not None else "")
+    if await run_dialog(dialog) != QInputDialog.DialogCode.Accepted:
+        return None
+    issuer = dialog.textValue().strip()
+    if not issuer:
+        return None
+    return await sign_in_with_dialog(
+        parent,
+        secrets,
+        workspace.id,
+        SignInTarget(issuer=issuer),
+        title=f"Sign in with OAuth: {workspace.name}",
+        opener=opener or system_browser,
+    )

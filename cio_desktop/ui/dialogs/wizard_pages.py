@@ -78,6 +78,7 @@ class KeysPage(QWizardPage):
     """
 
     reveal_saved_requested = Signal(object)
+    oauth_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,6 +105,17 @@ class KeysPage(QWizardPage):
         self.region_combo.setAccessibleName("Region")
         for region, text in REGION_CHOICES:
             self.region_combo.addItem(text, region)
+        self.oauth_button = QPushButton("Sign in with OAuth instead…", self)
+        self.oauth_button.setObjectName("wizardOAuthButton")
+        self.oauth_button.setAccessibleName("Sign in with OAuth instead of an App API key")
+        self.oauth_button.setToolTip(
+            "For an OAuth app or a company gateway in front of Customer.io: "
+            "the token is used for App API calls."
+        )
+        self.oauth_button.clicked.connect(self.oauth_requested)
+        self.oauth_label = QLabel(self)
+        self.oauth_label.setObjectName("wizardOAuthLabel")
+        self.oauth_label.setWordWrap(True)
         self.problem_label = QLabel(self)
         self.problem_label.setObjectName("keysProblemLabel")
         self.problem_label.setWordWrap(True)
@@ -117,6 +129,8 @@ class KeysPage(QWizardPage):
         form.addRow("", _hint("From the Track API Keys tab, together with its Site ID. For sending.", self))
         form.addRow("&App API key:", self.app_field)
         form.addRow("", _hint("From the App API Keys tab. For looking people up.", self))
+        form.addRow("", self.oauth_button)
+        form.addRow("", self.oauth_label)
         form.addRow("&Region:", self.region_combo)
         form.addRow("", _hint("Where your Customer.io data is stored. Leave on automatic if unsure.", self))
         form.addRow(self.problem_label)
@@ -147,7 +161,11 @@ class KeysPage(QWizardPage):
     def problem(self) -> str:
         """Why the page cannot go on, in plain words ("" when it can)."""
         track = self.track_field.value() or self.has_saved.get(SecretKind.TRACK_API_KEY, False)
-        app = self.app_field.value() or self.has_saved.get(SecretKind.APP_API_KEY, False)
+        app = (
+            self.app_field.value()
+            or self.has_saved.get(SecretKind.APP_API_KEY, False)
+            or self.has_saved.get(SecretKind.OAUTH_SESSION, False)  # signed in with OAuth instead
+        )
         site = self.site_edit.text().strip()
         name = self.name_edit.text().strip()
         if not name:
