@@ -146,12 +146,17 @@ def _light_palette() -> QPalette:
     return palette
 
 
+def palette_for(dark: bool) -> QPalette:
+    """The dark or light palette."""
+    return _dark_palette() if dark else _light_palette()
+
+
 def apply_theme(app: QApplication, theme: str) -> bool:
     """Apply ``theme`` ("system", "light" or "dark") to the whole app; returns True when dark."""
     if app.style().name().lower() != "fusion":
         app.setStyle("Fusion")
     dark = system_prefers_dark() if theme not in ("light", "dark") else theme == "dark"
-    app.setPalette(_dark_palette() if dark else _light_palette())
+    app.setPalette(palette_for(dark))
     app.setProperty("cio_dark", dark)
     _notifier().changed.emit()
     return dark
