@@ -70,7 +70,9 @@ def accessible_name(widget: QWidget) -> str:
 
 
 def _describe(widget: QWidget) -> str:
-    return f"{type(widget).__name__}({widget.objectName()!r})"
+    text = getattr(widget, "text", None)
+    shown = f", {text()[:30]!r}" if not widget.objectName() and callable(text) and text() else ""
+    return f"{type(widget).__name__}({widget.objectName()!r}{shown})"
 
 
 def _compound_part(widget: QWidget) -> bool:
