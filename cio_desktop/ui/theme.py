@@ -112,7 +112,7 @@ def _dark_palette() -> QPalette:
         QPalette.ColorRole.AlternateBase: QColor("#262a31"),
         QPalette.ColorRole.ToolTipBase: QColor("#2d3139"),
         QPalette.ColorRole.ToolTipText: text,
-        QPalette.ColorRole.PlaceholderText: QColor("#8a909a"),
+        QPalette.ColorRole.PlaceholderText: QColor("#9096a0"),  # line numbers on AlternateBase: 4.8:1
         QPalette.ColorRole.Text: text,
         QPalette.ColorRole.Button: QColor("#2b2f36"),
         QPalette.ColorRole.ButtonText: text,

@@ -10,7 +10,6 @@ ringed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,7 +25,6 @@ from cio_desktop.ui.dialogs.workspace_wizard import WorkspaceWizard
 from cio_desktop.ui.errors_dialog import UnexpectedErrorDialog, build_report
 from cio_desktop.ui.main_window import MainWindow
 from cio_desktop.ui.theme import apply_theme
-from cio_desktop.ui.widgets.focus_ring import install_focus_ring
 from tests.ui.a11y_audit import (
     contrast_problems,
     name_problems,
@@ -41,17 +39,11 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(params=[("light", "dark"), ("dark", "light")], ids=["light-to-dark", "dark-to-light"])
-def switch_to(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
-    """Start the test in one theme; the value is the theme to switch to while the screens are open.
-    The session's palette and style are restored afterwards for the other tests."""
-    palette, style = qapp.palette(), qapp.style().name()
-    install_focus_ring(qapp)
+def switch_to(request: pytest.FixtureRequest, theme_restored: QApplication) -> str:
+    """Start the test in one theme; the value is the theme to switch to while the screens are open."""
     start, end = request.param
-    apply_theme(qapp, start)
-    yield end
-    qapp.setPalette(palette)
-    qapp.setStyle(style)
-    qapp.setProperty("cio_dark", None)
+    apply_theme(theme_restored, start)
+    return str(end)
 
 
 def activate(qtbot: QtBot, widget: QWidget) -> None:

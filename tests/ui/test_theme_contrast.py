@@ -43,6 +43,7 @@ def _pairs(dark: bool) -> dict[str, tuple[QColor, QColor]]:
         ("button text", Role.ButtonText, Role.Button),
         ("selected text", Role.HighlightedText, Role.Highlight),
         ("placeholder", Role.PlaceholderText, Role.Base),
+        ("JSON line numbers", Role.PlaceholderText, Role.AlternateBase),
         ("tooltip", Role.ToolTipText, Role.ToolTipBase),
         ("link", Role.Link, Role.Base),
         ("link on window", Role.Link, Role.Window),
