@@ -11,6 +11,7 @@ the background it is drawn on (WCAG AA); ``tests/ui/test_theme_contrast.py`` com
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -209,17 +210,31 @@ def _notifier() -> _ThemeNotifier:
 
 
 class _Follower(QObject):
-    """Runs ``restyle`` after every ``apply_theme``; a child of the styled object, so it dies with it
-    (and Qt drops the connection then)."""
+    """Re-styles its parent after every ``apply_theme``; a child of the styled object, so it dies with it
+    (and Qt drops the connection then).
 
-    def __init__(self, owner: QObject, restyle: Callable[[], None]) -> None:
+    A bound ``restyle`` is kept as a weak reference plus its name, and a tone follower keeps no callable at
+    all, so no reference cycle keeps a closed widget's Python side alive.
+    """
+
+    def __init__(self, owner: QObject, restyle: Callable[[], None] | None) -> None:
         super().__init__(owner)
         self.setObjectName("cioThemeFollower")
-        self._restyle = restyle
+        bound = getattr(restyle, "__self__", None)
+        self._target = weakref.ref(bound) if bound is not None else None
+        self._name = getattr(restyle, "__name__", "")
+        self._restyle = restyle if bound is None else None
         _notifier().changed.connect(self._on_theme_changed)
 
     def _on_theme_changed(self) -> None:
-        self._restyle()
+        if self._target is not None:
+            target = self._target()
+            if target is not None:
+                getattr(target, self._name)()
+        elif self._restyle is not None:
+            self._restyle()
+        elif isinstance(owner := self.parent(), QWidget):
+            _apply_tone(owner)
 
 
 def follow_theme(owner: QObject, restyle: Callable[[], None]) -> None:
@@ -238,10 +253,9 @@ def set_tone(widget: QWidget, tone: str | None, css: str = "") -> None:
     first = widget.property("cioTone") is None
     widget.setProperty("cioTone", tone or "")
     widget.setProperty("cioToneCss", css)
+    _apply_tone(widget)
     if first:
-        follow_theme(widget, lambda: _apply_tone(widget))
-    else:
-        _apply_tone(widget)
+        _Follower(widget, None)
 
 
 def _apply_tone(widget: QWidget) -> None:
