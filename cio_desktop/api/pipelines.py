@@ -146,10 +146,7 @@ class PipelinesApi(ApiFace):
         message_id: str | None = None,
     ) -> ApiResult:
         """``POST /v1/page``: a page view on a website."""
-        msg = _message(user_id, anonymous_id, message_id, context, properties=properties)
-        if name:
-            msg["name"] = name
-        return await self.send("page", msg)
+        return await self._view("page", name, user_id, anonymous_id, properties, context, message_id)
 
     async def screen(
         self,
@@ -162,10 +159,22 @@ class PipelinesApi(ApiFace):
         message_id: str | None = None,
     ) -> ApiResult:
         """``POST /v1/screen``: a screen view in a mobile app."""
+        return await self._view("screen", name, user_id, anonymous_id, properties, context, message_id)
+
+    async def _view(
+        self,
+        kind: str,
+        name: str | None,
+        user_id: str | int | None,
+        anonymous_id: str | None,
+        properties: Mapping[str, Any] | None,
+        context: Mapping[str, Any] | None,
+        message_id: str | None,
+    ) -> ApiResult:
         msg = _message(user_id, anonymous_id, message_id, context, properties=properties)
         if name:
             msg["name"] = name
-        return await self.send("screen", msg)
+        return await self.send(kind, msg)
 
     async def group(
         self,
