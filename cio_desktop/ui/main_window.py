@@ -67,7 +67,7 @@ PANELS = (
 )
 # Keys the panels handle themselves (listed by F1 after the window's own).
 PANEL_SHORTCUTS = (
-    ("Ctrl+Return", "Event test: send"),
+    ("Ctrl+Enter", "Event test: send"),
     ("Ctrl+Shift+F", "Event test: tidy up the JSON"),
     ("Ctrl+F", "Request inspector: search"),
     ("Ctrl+Shift+C", "Request inspector: copy as curl"),

@@ -229,6 +229,6 @@ def test_the_edit_workspace_wizard_pages_do_not_overlap(
 def test_f1_lists_the_panels_own_keys(qtbot: QtBot, qloop: QtAsyncLoop, services: Services) -> None:
     window = open_window(qtbot, qloop, services)
     keys = dict(window.keyboard_shortcuts())
-    assert keys["Ctrl+Return"] == "Event test: send"
+    assert keys["Ctrl+Enter"] == "Event test: send"
     assert keys["Ctrl+F"] == "Request inspector: search"
     close_window(qtbot, window)
