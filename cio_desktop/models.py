@@ -58,10 +58,10 @@ def new_workspace_id() -> str:
 class Workspace:
     """One Customer.io workspace as the app knows it. Holds no secret.
 
-    ``track_url``/``app_url`` override the region's hosts (the sandbox, a proxy); ``ca_file`` is a PEM
-    bundle trusted in addition to the OS store; ``workspace_id`` is Customer.io's numeric id (the
-    ``environment_id`` the region lookup returns), when known; ``demo`` marks the practice workspace
-    backed by the built-in sandbox.
+    ``track_url``/``app_url``/``pipelines_url`` override the region's hosts (the sandbox, a proxy);
+    ``ca_file`` is a PEM bundle trusted in addition to the OS store; ``workspace_id`` is Customer.io's
+    numeric id (the ``environment_id`` the region lookup returns), when known; ``demo`` marks the practice
+    workspace backed by the built-in sandbox.
     """
 
     name: str
@@ -69,6 +69,7 @@ class Workspace:
     site_id: str | None = None
     track_url: str | None = None
     app_url: str | None = None
+    pipelines_url: str | None = None
     ca_file: str | None = None
     workspace_id: int | None = None
     demo: bool = False

@@ -42,7 +42,7 @@ class AccountSection(QWidget):
         self.sign_in_button.clicked.connect(self.sign_in_requested)
         self.import_button = QPushButton("Import workspaces…", self)
         self.import_button.setObjectName("accountImportButton")
-        self.import_button.setAccessibleName("Import the account's workspaces")
+        self.import_button.setAccessibleName("Import workspaces from the account")
         self.import_button.clicked.connect(self.import_requested)
         self.sign_out_button = QPushButton("Sign out", self)
         self.sign_out_button.setObjectName("accountSignOutButton")

@@ -58,12 +58,12 @@ class SignInDialog(QDialog):
         self.url_edit.setPlaceholderText("Preparing the sign-in address…")
         self.copy_button = QPushButton("Copy link", self)
         self.copy_button.setObjectName("signInCopyButton")
-        self.copy_button.setAccessibleName("Copy the sign-in link")
+        self.copy_button.setAccessibleName("Copy link to the sign-in page")
         self.copy_button.setEnabled(False)
         self.copy_button.clicked.connect(self._copy)
         self.paste_button = QPushButton("Paste address", self)
         self.paste_button.setObjectName("signInPasteButton")
-        self.paste_button.setAccessibleName("Paste the address the browser ended on")
+        self.paste_button.setAccessibleName("Paste address the browser ended on")
         self.paste_button.setToolTip(
             "If the browser ended on an address that does not load (a remote desktop, WSL), copy that "
             "address and press this button."
@@ -72,7 +72,7 @@ class SignInDialog(QDialog):
         self.paste_button.clicked.connect(self._paste)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setObjectName("signInCancelButton")
-        self.cancel_button.setAccessibleName("Cancel the sign-in")
+        self.cancel_button.setAccessibleName("Cancel sign-in")
         self.cancel_button.clicked.connect(self.cancel)
         self.status = QLabel("", self)
         self.status.setObjectName("signInStatus")
