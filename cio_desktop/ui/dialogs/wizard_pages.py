@@ -129,10 +129,10 @@ class KeysPage(QWizardPage):
         form.addRow("", _hint("From the Track API Keys tab, together with its Site ID. For sending.", self))
         form.addRow("&App API key:", self.app_field)
         form.addRow("", _hint("From the App API Keys tab. For looking people up.", self))
-        form.addRow("", self.oauth_button)
-        form.addRow("", self.oauth_label)
         form.addRow("&Region:", self.region_combo)
         form.addRow("", _hint("Where your Customer.io data is stored. Leave on automatic if unsure.", self))
+        form.addRow("", self.oauth_button)  # after the region: the Tab order follows creation order
+        form.addRow("", self.oauth_label)
         form.addRow(self.problem_label)
         for widget in (self.name_edit, self.site_edit):
             widget.textChanged.connect(self.completeChanged)
