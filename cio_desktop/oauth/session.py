@@ -109,8 +109,25 @@ class OAuthTokenSource:
         exp = tokens.record.expires_at
         return exp is not None and exp - REFRESH_MARGIN_S <= self._clock() and bool(tokens.refresh_token)
 
+    async def _adopt_newer(self, tokens: StoredTokens) -> StoredTokens | None:
+        """The keyring's tokens when another process (the CLI beside the GUI) renewed them since we read
+        them; None when they are still ours. Using our spent refresh token would sign everyone out."""
+        latest = await self._store.load(self._owner)
+        if latest is None:
+            self._tokens = None
+            raise SignedOut("Signed out (in another cio-desktop window or command). Sign in again.")
+        if (latest.access_token, latest.refresh_token) == (tokens.access_token, tokens.refresh_token):
+            return None
+        self._tokens = latest
+        return latest
+
     async def _refresh(self, tokens: StoredTokens) -> StoredTokens:
         """Refresh (lock held). Stores before returning; ``invalid_grant`` → tokens deleted, SignedOut."""
+        newer = await self._adopt_newer(tokens)
+        if newer is not None:
+            if not self._expiring(newer) or not newer.refresh_token:
+                return newer
+            tokens = newer
         record = tokens.record
         assert tokens.refresh_token is not None
         secret = await self._store.client_secret(self._owner) if record.has_client_secret else None
@@ -121,6 +138,9 @@ class OAuthTokenSource:
                     http, record.token_endpoint, client, tokens.refresh_token, record.resource
                 )
         except SignedOut:
+            newer = await self._adopt_newer(tokens)
+            if newer is not None:  # another process rotated the refresh token meanwhile: theirs is good
+                return newer
             await self._store.clear(self._owner)
             self._tokens = None
             raise SignedOut(

@@ -222,3 +222,22 @@ async def test_device_flow_cancel(
     hooks = SignInHooks(device_code=lambda code: cancelled.set(), cancelled=cancelled)
     with pytest.raises(SignInCancelled):
         await sign_in(memory_secrets, "dev", target, hooks, registry=registry)
+
+
+async def test_two_processes_share_the_rotated_tokens_instead_of_signing_out(
+    keyring_secrets: SecretStore, workspace_id: str, oauth_sandbox: ThreadedSandbox, registry: ClientRegistry
+) -> None:
+    """The GUI and a CLI command hold the same sign-in: when one renews (rotating the refresh token), the
+    other adopts the stored tokens instead of spending the old refresh token (which would sign out)."""
+    await _sign_in(keyring_secrets, workspace_id, oauth_sandbox, registry)
+    gui = OAuthTokenSource(TokenStore(keyring_secrets), workspace_id)
+    cli = OAuthTokenSource(TokenStore(keyring_secrets), workspace_id)
+    old = await gui.access_token()
+    assert await cli.access_token() == old
+    oauth_sandbox.oauth(lambda s: s.expire_access_tokens())
+    renewed = await cli.after_unauthorized(old)  # the CLI renews first
+    assert renewed is not None
+    assert renewed != old
+    assert await gui.after_unauthorized(old) == renewed  # the GUI adopts it: no second refresh
+    assert oauth_sandbox.oauth(lambda s: s.refresh_calls) == 1
+    assert await TokenStore(keyring_secrets).load(workspace_id) is not None  # still signed in
