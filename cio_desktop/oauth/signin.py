@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from cio_desktop.oauth.device import DeviceCode
     from cio_desktop.secrets import SecretStore
 
+DISCOVERY_TIMEOUT_S = 60.0  # every discovery request together (each also has the client's own timeout)
 MCP_RESOURCES = {"us": "https://mcp.customer.io/mcp", "eu": "https://mcp-eu.customer.io/mcp"}
 DEFAULT_ACCOUNT_SCOPE = "read"
 
@@ -95,7 +96,13 @@ async def sign_in(
     registry = registry or ClientRegistry()
     store = TokenStore(secrets)
     async with (http or default_http())() as client_http:
-        meta, scopes = await resolve(client_http, target)
+        try:
+            async with asyncio.timeout(DISCOVERY_TIMEOUT_S):
+                meta, scopes = await resolve(client_http, target)
+        except TimeoutError:
+            raise DiscoveryError(
+                f"The authorization server's metadata did not arrive within {DISCOVERY_TIMEOUT_S:g} seconds."
+            ) from None
         meta.require_s256()
         client = ClientIdentity(target.client_id, secret=target.client_secret) if target.client_id else None
         resource = target.resource
