@@ -1,6 +1,7 @@
-"""The CLI's paste fallback as a real process: ``--no-browser`` prints the address, the "remote" browser
+"""The CLI's fallbacks as real processes. Paste: ``--no-browser`` prints the address, the "remote" browser
 (httpx here: the browser is not the subject) approves, and the address it ended on is typed on stdin.
-A wrong address first is refused and the sign-in goes on waiting."""
+A wrong address first is refused and the sign-in goes on waiting. Device code: ``login NAME --device``
+prints the code and the address; the person approves on the other device (httpx here)."""
 
 from __future__ import annotations
 
@@ -61,6 +62,51 @@ def test_account_login_no_browser_with_a_pasted_address(
     assert "Signed in to your Customer.io account" in out
     logout = subprocess.run(
         [sys.executable, "-m", "cio_desktop", "account", "logout"],
+        capture_output=True, text=True, timeout=60, cwd=ROOT, env=dict(os.environ),
+    )  # fmt: skip
+    assert logout.returncode == 0, logout.stderr
+
+
+@pytest.mark.slow
+def test_login_with_a_device_code(oauth_sandbox: ThreadedSandbox, secret_service: Any) -> None:
+    from cio_desktop.models import Region, Workspace
+    from cio_desktop.workspaces import WorkspaceStore
+
+    info = oauth_sandbox.info
+    oauth_sandbox.oauth(lambda s: setattr(s, "device_interval", 1))
+    store = WorkspaceStore()
+    store.load()
+    store.add(Workspace(name="Kiosk", region=Region.US, track_url=info.track_url, app_url=info.app_url))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cio_desktop", "login", "Kiosk", "--issuer", info.issuer_url, "--device"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        env=dict(os.environ, BROWSER="false"),
+    )  # fmt: skip
+    try:
+        assert proc.stderr is not None
+        complete = code = None
+        for line in proc.stderr:
+            found = re.search(r"enter the code (\S+)", line)
+            code = found.group(1) if found else code
+            link = re.search(r"\(or open (\S+)\)", line)
+            if link:
+                complete = link.group(1)
+                break
+        assert code is not None
+        assert complete is not None
+        with httpx.Client(timeout=30) as http:  # the person on the other device approves
+            assert code in http.get(complete).text
+            approved = http.post(complete.split("?")[0], data={"user_code": code, "decision": "approve"})
+            assert approved.status_code == 200
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+    assert "Signed in 'Kiosk'" in out
+    logout = subprocess.run(
+        [sys.executable, "-m", "cio_desktop", "logout", "Kiosk"],
         capture_output=True, text=True, timeout=60, cwd=ROOT, env=dict(os.environ),
     )  # fmt: skip
     assert logout.returncode == 0, logout.stderr
