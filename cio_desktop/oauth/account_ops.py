@@ -30,7 +30,13 @@ async def account_client(
     (``RequestHistory.arecord``) keeps every call, redacted, in the request history."""
     store = TokenStore(secrets)
     source = OAuthTokenSource(store, ACCOUNT_OWNER, http=http)
-    tokens = await source.tokens()
+    try:
+        tokens = await source.tokens()
+    except SignedOut:
+        raise SignedOut(
+            "Not signed in to your Customer.io account. Sign in first: cio-desktop account login, or "
+            "Sign in in the app's Account section."
+        ) from None
     url = tokens.record.mcp_url or tokens.record.resource
     if not url:
         raise SignedOut("The account sign-in does not name its MCP address. Sign in again.")
