@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def _records(workspace: str | None) -> list[Any]:
-    from cio_desktop.api.cli_support import open_history
+    from cio_desktop.cli.output import open_history
 
     records = open_history().records()
     if workspace:
@@ -42,7 +42,7 @@ def _records(workspace: str | None) -> list[Any]:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from cio_desktop.api.cli_support import print_json
+    from cio_desktop.cli.output import print_json
 
     records = _records(args.workspace)[-max(1, args.limit) :]
     if args.json:
@@ -75,9 +75,9 @@ def _summary(r: Any) -> dict[str, Any]:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from cio_desktop.api.cli_support import open_history, print_json
     from cio_desktop.api.curl import to_curl
     from cio_desktop.cli.common import fail
+    from cio_desktop.cli.output import open_history, print_json
 
     record = open_history().get(args.id)
     if record is None:
@@ -124,7 +124,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _clear(args: argparse.Namespace) -> int:
-    from cio_desktop.api.cli_support import open_history
+    from cio_desktop.cli.output import open_history
 
     history = open_history()
     count = len(history)

@@ -34,10 +34,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from cio_desktop.api.cli_support import client_for, print_json, report_error
     from cio_desktop.api.errors import ApiError
     from cio_desktop.api.lookup import AmbiguousEmailError, lookup_person
     from cio_desktop.cli.common import fail
+    from cio_desktop.cli.output import client_for, print_json, report_error
     from cio_desktop.errors import CioDesktopError
 
     try:

@@ -116,10 +116,10 @@ async def _send(client: Any, args: argparse.Namespace, data: Any) -> Any:
 async def _run(args: argparse.Namespace, data: Any) -> int:
     import time
 
-    from cio_desktop.api.cli_support import client_for, print_json, report_error
     from cio_desktop.api.errors import ApiError
     from cio_desktop.api.verify import wait_for_activity
     from cio_desktop.cli.common import fail
+    from cio_desktop.cli.output import client_for, print_json, report_error
     from cio_desktop.errors import CioDesktopError
 
     started = time.time()

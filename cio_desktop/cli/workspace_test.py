@@ -64,14 +64,14 @@ async def _check_app(client: CioClient) -> dict[str, Any]:
 
 
 def _failed(exc: Any) -> dict[str, Any]:
-    from cio_desktop.api.cli_support import error_json
+    from cio_desktop.cli.output import error_json
 
     return {"status": "failed", "message": exc.message, "error": error_json(exc)}
 
 
 async def _run(name: str, as_json: bool) -> int:
-    from cio_desktop.api.cli_support import client_for, print_json
     from cio_desktop.cli.common import fail
+    from cio_desktop.cli.output import client_for, print_json
     from cio_desktop.errors import CioDesktopError
 
     try:

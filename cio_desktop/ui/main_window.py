@@ -1,7 +1,7 @@
 """MainWindow: workspace sidebar, the panel area, menus and shortcuts, the status bar, start-up and shut-down.
 
 PANEL CONTRACT (D1 <-> D2). Each work panel is a ``QWidget`` subclass that
-  * is constructed as ``Panel(services, parent=None)`` (``services``: ``cio_desktop.services.Services``;
+  * is constructed as ``Panel(services, parent=None)`` (``services``: ``operations.services.Services``;
     panels use ``services.client_for(ws)``, ``services.history``, ``services.settings`` and never look
     collaborators up elsewhere), and must be cheap to construct (no network, no blocking I/O);
   * has a class attribute ``panel_title: str`` (the tab text, e.g. "Customer lookup");
@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from cio_desktop.models import Workspace
-from cio_desktop.services import Services
+from cio_desktop.operations.services import Services
 from cio_desktop.ui.sidebar import WorkspaceSidebar
 from cio_desktop.ui.tasks import TaskKeeper
 from cio_desktop.ui.welcome import WelcomePage

@@ -136,7 +136,7 @@ def test_export_har_writes_the_visible_calls_off_the_ui_thread(
 def test_har_and_curl_of_real_calls_hold_no_secret(
     qtbot, qloop: QtAsyncLoop, sandbox, tmp_path: Path
 ) -> None:
-    from cio_desktop.event_calls import CallType, default_draft, send_draft
+    from cio_desktop.operations.send import CallType, default_draft, send_draft
     from tests.ui.test_lookup_panel import connect_services
 
     services, workspace = qloop.run(connect_services(sandbox))

@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QLabel, QWizard
 from pytestqt.qtbot import QtBot
 
 from cio_desktop.api.regions import Endpoints
-from cio_desktop.credential_check import KeyState
 from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.operations.key_check import KeyState
+from cio_desktop.operations.services import CredentialState, Services
 from cio_desktop.secrets import SERVICE_NAME
-from cio_desktop.services import CredentialState, Services
 from cio_desktop.ui.dialogs.keyring_dialog import KeyringUnavailableDialog
 from cio_desktop.ui.dialogs.workspace_wizard import WorkspaceWizard
 from cio_desktop.ui.tasks import run_dialog

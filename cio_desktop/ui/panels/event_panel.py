@@ -5,8 +5,8 @@ Signals:
     status_message(str): one line for the main window's status bar.
 
 The form (``event_form``) and result view (``event_result_view``) are dumb widgets; this panel runs the
-calls (``cio_desktop.event_calls``), the verification (``cio_desktop.api.verify``) and the templates
-store (``cio_desktop.templates``, file I/O in a thread).
+calls (``cio_desktop.operations.send``), the verification (``cio_desktop.api.verify``) and the templates
+store (``cio_desktop.operations.templates``, file I/O in a thread).
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from PySide6.QtWidgets import QInputDialog, QSplitter, QVBoxLayout, QWidget
 from qasync import asyncSlot
 
 from cio_desktop.errors import CioDesktopError
-from cio_desktop.event_calls import CallType, default_draft, person_ref, send_draft, verify_target
 from cio_desktop.models import Workspace
-from cio_desktop.templates import EventDraft, TemplateStore, WorkspaceTemplates
+from cio_desktop.operations.send import CallType, default_draft, person_ref, send_draft, verify_target
+from cio_desktop.operations.templates import EventDraft, TemplateStore, WorkspaceTemplates
 from cio_desktop.ui.models.tasks import LatestTask
 from cio_desktop.ui.panels.event_form import EventForm
 from cio_desktop.ui.panels.event_result_view import NOT_SEEN_TIPS, EventResultView

@@ -4,7 +4,7 @@ Signals:
     busy_changed(bool): a lookup started or finished.
     status_message(str): one line for the main window's status bar.
 
-A new search cancels the one in flight (latest wins). Fetching is ``cio_desktop.customer_profile``.
+A new search cancels the one in flight (latest wins). Fetching is ``cio_desktop.operations.lookup``.
 """
 
 from __future__ import annotations
@@ -27,15 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cio_desktop.customer_profile import (
-    CustomerProfile,
-    Match,
-    NoMatch,
-    Outcome,
-    SeveralMatches,
-    look_up,
-    more_activities,
-)
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.lookup_query import (
     IdentifierKind,
@@ -47,6 +38,15 @@ from cio_desktop.lookup_query import (
     no_match_message,
 )
 from cio_desktop.models import Workspace
+from cio_desktop.operations.lookup import (
+    CustomerProfile,
+    Match,
+    NoMatch,
+    Outcome,
+    SeveralMatches,
+    look_up,
+    more_activities,
+)
 from cio_desktop.ui.models.tasks import LatestTask
 from cio_desktop.ui.panels.lookup_pages import MatchesView, MessagePage
 from cio_desktop.ui.panels.lookup_profile_view import ProfileView

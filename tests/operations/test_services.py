@@ -12,8 +12,8 @@ import pytest
 from cio_desktop.api import AuthError
 from cio_desktop.api.regions import Endpoints
 from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.operations.services import DEMO_NAME, CredentialState, Services
 from cio_desktop.secrets import SERVICE_NAME
-from cio_desktop.services import DEMO_NAME, CredentialState, Services
 
 TRACK, APP = SecretKind.TRACK_API_KEY, SecretKind.APP_API_KEY
 

@@ -1,7 +1,7 @@
 """The event panel's call types: what each needs, its starting JSON, checks, and how it is sent.
 
 Plain Python: the panel shows these specs; ``send_draft`` awaits the API client. Not responsible for
-templates on disk (``cio_desktop.templates``) or for the JSON syntax check (``cio_desktop.json_check``).
+templates on disk (``operations.templates``) or for the JSON syntax check (``cio_desktop.json_check``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from cio_desktop.json_check import JsonCheck, JsonProblem, check_json
 from cio_desktop.lookup_query import build_query
-from cio_desktop.templates import EventDraft
+from cio_desktop.operations.templates import EventDraft
 
 if TYPE_CHECKING:
     from cio_desktop.api.client import CioClient

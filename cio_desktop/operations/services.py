@@ -3,7 +3,7 @@
 No Qt here. Everything the UI awaits is a coroutine; blocking store calls run in ``asyncio.to_thread``.
 Heavy modules (the stores and their file lock, httpx via the API client, keyring, the sandbox) are
 imported on first use, so building a ``Services`` before the first paint costs next to nothing.
-Not responsible for any widget or for the credential test logic itself (``cio_desktop.credential_check``).
+Not responsible for any widget or for the credential test logic itself (``cio_desktop.operations.key_check``).
 """
 
 from __future__ import annotations
@@ -14,17 +14,22 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from cio_desktop.client_cache import ClientCache
-from cio_desktop.credential_states import API_KINDS, CredentialState, CredentialTracker, verdict_for_exchange
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import Region, SecretKind, Workspace, new_workspace_id
-from cio_desktop.practice import DEMO_NAME, PracticeWorkspace
+from cio_desktop.operations.credential_states import (
+    API_KINDS,
+    CredentialState,
+    CredentialTracker,
+    verdict_for_exchange,
+)
+from cio_desktop.operations.practice import DEMO_NAME, PracticeWorkspace
 
 if TYPE_CHECKING:
     from cio_desktop.api import CioClient, Credentials
     from cio_desktop.api.exchange import Exchange
     from cio_desktop.api.history import RequestHistory
     from cio_desktop.api.regions import Endpoints
-    from cio_desktop.credential_check import CheckReport
+    from cio_desktop.operations.key_check import CheckReport
     from cio_desktop.secrets import BackendStatus, SecretStore
     from cio_desktop.settings import AppSettings, SettingsStore
     from cio_desktop.workspaces import LoadReport, WorkspaceStore
@@ -324,7 +329,7 @@ class Services:
     async def check_credentials(self, workspace: Workspace, secrets: Mapping[SecretKind, str]) -> CheckReport:
         """Test the keys (the wizard's Test step); calls land in the history like any other call."""
         from cio_desktop.api.models import Credentials, NetworkSettings
-        from cio_desktop.credential_check import check_credentials
+        from cio_desktop.operations.key_check import check_credentials
 
         with self.credentials_seen.testing(workspace.name):
             return await check_credentials(
