@@ -28,15 +28,6 @@ class SecretKind(StrEnum):
     OAUTH_REFRESH_TOKEN = "oauth_refresh_token"
 
 
-# Environment variable names used as placeholders in copy-as-curl output.
-SECRET_ENV_PLACEHOLDERS: dict[SecretKind, str] = {
-    SecretKind.TRACK_API_KEY: "CIO_TRACK_API_KEY",
-    SecretKind.APP_API_KEY: "CIO_APP_API_KEY",
-    SecretKind.OAUTH_ACCESS_TOKEN: "CIO_ACCESS_TOKEN",
-    SecretKind.OAUTH_REFRESH_TOKEN: "CIO_REFRESH_TOKEN",
-}
-
-
 def new_workspace_id() -> str:
     """A stable random id; keyring items are keyed by it, so renaming keeps the secrets."""
     return uuid.uuid4().hex

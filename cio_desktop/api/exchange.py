@@ -9,8 +9,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-TIMING_KEYS = ("connect", "tls", "first_byte", "total")
-
 
 @dataclass(frozen=True, slots=True)
 class Exchange:

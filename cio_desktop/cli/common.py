@@ -61,11 +61,6 @@ def open_store() -> WorkspaceStore:
     return store
 
 
-def resolve_workspace(name: str) -> Workspace:
-    """The workspace called ``name`` (``WorkspaceError`` in plain words if there is none)."""
-    return open_store().get(name)
-
-
 def secret_store() -> SecretStore:
     """A SecretStore for one command. ``CIO_DESKTOP_KEYRING_TIMEOUT=SECONDS`` changes how long a keyring
     call may take before the command gives up (default 10 s)."""
