@@ -41,6 +41,11 @@ class Workspace:
     bundle trusted in addition to the OS store; ``workspace_id`` is Customer.io's numeric id (the
     ``environment_id`` the region lookup returns), when known; ``demo`` marks the practice workspace
     backed by the built-in sandbox.
+
+    ``keyring_id`` names the keyring items holding the workspace's keys (``None``: the same as ``id``).
+    A change of keys writes a complete new set under a fresh ``keyring_id`` before the workspace file
+    points at it, so the file always names a complete set. ``stored_keys`` lists the kinds the file says
+    are in the keyring (``None`` for entries written before it was recorded).
     """
 
     name: str
@@ -52,6 +57,13 @@ class Workspace:
     workspace_id: int | None = None
     demo: bool = False
     id: str = field(default_factory=new_workspace_id)
+    keyring_id: str | None = None
+    stored_keys: tuple[SecretKind, ...] | None = None
+
+    @property
+    def secrets_id(self) -> str:
+        """The id the keyring items of this workspace are stored under."""
+        return self.keyring_id or self.id
 
     def replace(self, **changes: object) -> Workspace:
         """A copy with ``changes`` applied."""

@@ -7,6 +7,7 @@ platform's per-user locations from platformdirs are used. Nothing here creates s
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 HOME_ENV = "CIO_DESKTOP_HOME"
@@ -26,7 +27,7 @@ def _dir(kind: str) -> Path:
     else:
         import platformdirs  # lazy: not needed when the override is set
 
-        getters = {
+        getters: dict[str, Callable[..., Path]] = {
             "config": platformdirs.user_config_path,
             "data": platformdirs.user_data_path,
             "logs": platformdirs.user_log_path,

@@ -205,8 +205,9 @@ def test_edit_keeps_saved_keys_and_reveals_only_on_request(
     run_test_step(qtbot, wizard)
     click(qtbot, wizard, FINISH)
     assert qloop.run(task) == WorkspaceWizard.DialogCode.Accepted
-    assert [ws.name for ws in services.workspaces.list()] == ["Acme (renamed)"]
-    assert keyring.get_password(SERVICE_NAME, f"{workspace.id}/app_api_key") == info.app_api_key
+    [saved] = services.workspaces.list()
+    assert (saved.name, saved.id) == ("Acme (renamed)", workspace.id)
+    assert keyring.get_password(SERVICE_NAME, f"{saved.secrets_id}/app_api_key") == info.app_api_key
 
 
 @pytest.mark.usefixtures("sandbox")
