@@ -261,7 +261,7 @@ class SecretStore:
             with closing(collection.connection):
                 for item in collection.search_items(backend._query(SERVICE_NAME)):
                     username = str(item.get_attributes().get(username_key, ""))
-                    if username == PROBE_USERNAME or "/" not in username:
+                    if "/" not in username or username.startswith("probe/"):
                         continue
                     if time.time() - item.get_created() >= settled_s:
                         found.append(username.split("/", 1)[0])

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -63,6 +63,26 @@ async def _write_keys(secrets: SecretStore, keyring_id: str, values: Mapping[Sec
         raise
 
 
+async def _save_or_undo(
+    secrets: SecretStore, keyring_id: str, save: Callable[[Workspace], Workspace], workspace: Workspace
+) -> Workspace:
+    """Save the file entry that points at ``keyring_id``; if that fails, delete the keys written for it.
+
+    A cancelled wait (Ctrl-C, a closing window) does not stop the thread writing the file, so the undo
+    waits for the thread and deletes the keys only if the file was not written: never a file entry
+    naming deleted keys. Cancelled twice, the keys stay as orphans for ``repair``.
+    """
+    saving = asyncio.ensure_future(asyncio.to_thread(save, workspace))
+    try:
+        return await asyncio.shield(saving)
+    except BaseException:
+        await asyncio.wait([saving])
+        if saving.cancelled() or saving.exception() is not None:
+            with contextlib.suppress(CioDesktopError):
+                await secrets.delete_all(keyring_id)
+        raise
+
+
 async def add(
     store: WorkspaceStore, secrets: SecretStore, workspace: Workspace, keys: Mapping[SecretKind, str]
 ) -> Workspace:
@@ -78,12 +98,7 @@ async def add(
     if not keys:
         return await asyncio.to_thread(store.add, clean)
     await _write_keys(secrets, clean.secrets_id, keys)
-    try:
-        return await asyncio.to_thread(store.add, clean)
-    except BaseException:
-        with contextlib.suppress(CioDesktopError):
-            await secrets.delete_all(clean.secrets_id)
-        raise
+    return await _save_or_undo(secrets, clean.secrets_id, store.add, clean)
 
 
 async def update(
@@ -110,14 +125,8 @@ async def update(
     values = {kind: value for kind, value in values.items() if value}
     new_id = new_workspace_id()
     await _write_keys(secrets, new_id, values)
-    try:
-        updated = await asyncio.to_thread(
-            store.update, target.replace(keyring_id=new_id, stored_keys=_kinds(values))
-        )
-    except BaseException:
-        with contextlib.suppress(CioDesktopError):
-            await secrets.delete_all(new_id)
-        raise
+    moved = target.replace(keyring_id=new_id, stored_keys=_kinds(values))
+    updated = await _save_or_undo(secrets, new_id, store.update, moved)
     with contextlib.suppress(CioDesktopError):
         await secrets.delete_all(saved.secrets_id)  # left behind: an orphan for ``repair``
     return updated
