@@ -24,6 +24,7 @@ class SecretKind(StrEnum):
 
     TRACK_API_KEY = "track_api_key"
     APP_API_KEY = "app_api_key"
+    PIPELINES_KEY = "pipelines_key"
     OAUTH_ACCESS_TOKEN = "oauth_access_token"
     OAUTH_REFRESH_TOKEN = "oauth_refresh_token"
 
@@ -57,8 +58,9 @@ class Workspace:
     workspace_id: int | None = None
     demo: bool = False
     id: str = field(default_factory=new_workspace_id)
-    keyring_id: str | None = None
-    stored_keys: tuple[SecretKind, ...] | None = None
+    # Bookkeeping of the layer, not settings: two copies that differ only here are the same workspace.
+    keyring_id: str | None = field(default=None, compare=False)
+    stored_keys: tuple[SecretKind, ...] | None = field(default=None, compare=False)
 
     @property
     def secrets_id(self) -> str:

@@ -264,14 +264,13 @@ class Services:
             self.credentials_seen.forget(updated.id, (kind,))
         if before is not None:
             self._key_cache.pop(before.secrets_id, None)
-        await self._drop_client(updated.id)
+        # The cached client picks the change up on next use: new keys are swapped in, new fields rebuild it.
         self._changed(updated)
         return updated
 
     async def rename_workspace(self, workspace: Workspace, new_name: str) -> Workspace:
         """Rename (see ``workspace_changes.rename``); keys and history stay, both keyed by ids."""
         renamed = await workspace_changes.rename(self.workspaces, workspace, new_name)
-        await self._drop_client(renamed.id)
         if self.settings.last_workspace == workspace.name:
             await self.save_ui_state(last_workspace=renamed.name)
         self._changed(renamed)
