@@ -14,10 +14,10 @@ import contextlib
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from cio_desktop.client_cache import ClientCache
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import Region, SecretKind, Workspace
 from cio_desktop.operations import workspace_changes
+from cio_desktop.operations.client_cache import ClientCache
 from cio_desktop.operations.credential_states import (
     API_KINDS,
     CredentialState,
