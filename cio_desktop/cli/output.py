@@ -1,69 +1,15 @@
-"""What the API-backed CLI commands share: settings, history, a client for a named workspace, output.
+"""How the commands print: JSON on stdout, API errors as one line on stderr (plus detail lines).
 
-Only the CLI imports this, and only inside a running command (it pulls in keyring and httpx).
+Rendering only: the commands get their data from ``cio_desktop.operations``.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
-from cio_desktop.api.client import CioClient
 from cio_desktop.api.errors import ApiError
-from cio_desktop.api.history import RequestHistory
-from cio_desktop.api.models import Credentials, NetworkSettings
-from cio_desktop.models import Workspace
-
-
-def load_app_settings() -> Any:
-    from cio_desktop.settings import SettingsStore
-
-    return SettingsStore().load()
-
-
-def open_history(settings: Any | None = None) -> RequestHistory:
-    """The persisted history, loaded, with the user's size limit."""
-    settings = settings if settings is not None else load_app_settings()
-    history = RequestHistory(limit=int(getattr(settings, "history_limit", 1000) or 1000))
-    history.load()
-    return history
-
-
-@asynccontextmanager
-async def client_for(name: str) -> AsyncIterator[CioClient]:
-    """A client for the workspace called ``name`` with its keyring credentials; a region detected on the
-    way is saved to the workspace file when the block ends."""
-    import asyncio
-
-    from cio_desktop.cli.common import load_credentials, open_store
-
-    store = await asyncio.to_thread(open_store)
-    workspace = await asyncio.to_thread(store.get, name)
-    credentials = Credentials.from_secrets(await load_credentials(workspace))
-    settings = await asyncio.to_thread(load_app_settings)
-    history = await asyncio.to_thread(open_history, settings)
-    client = CioClient(
-        workspace, credentials, history=history, settings=NetworkSettings.from_app_settings(settings)
-    )
-    try:
-        yield client
-    finally:
-        await client.aclose()
-        await asyncio.to_thread(save_workspace_changes, workspace, client.workspace)
-
-
-def save_workspace_changes(before: Workspace, after: Workspace) -> None:
-    """Store a detected region / workspace id (nothing else changes)."""
-    if after.region == before.region and after.workspace_id == before.workspace_id:
-        return
-    from cio_desktop.cli.common import open_store
-
-    store = open_store()
-    current = store.get(before.name)
-    store.update(current.replace(region=after.region, workspace_id=after.workspace_id))
 
 
 def print_json(value: Any) -> None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.operations import history as history_ops
 from cio_desktop.operations import workspace_changes
 from cio_desktop.operations.client_cache import ClientCache
 from cio_desktop.operations.credential_states import (
@@ -28,6 +29,8 @@ from cio_desktop.operations.practice import DEMO_NAME, PracticeWorkspace
 from cio_desktop.operations.workspace_changes import RemoveResult, RepairReport
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from cio_desktop.api import CioClient, Credentials
     from cio_desktop.api.exchange import Exchange
     from cio_desktop.api.history import RequestHistory
@@ -168,15 +171,47 @@ class Services:
 
     def _on_exchange(self, exchange: Exchange) -> None:
         """Derive a credential's status from any call made with it (see ``credential_states``)."""
-        workspace = self._workspace_named(exchange.workspace)
+        workspace = self._workspace_of(exchange)
         if workspace is None or self.credentials_seen.is_testing(exchange.workspace):
             return  # unknown, or the wizard is testing keys that are not saved (yet)
         found = verdict_for_exchange(exchange, workspace, self.hosts)
         if found is not None:
             self.mark_credential(workspace, found[0], verified=found[1])
 
-    def _workspace_named(self, name: str) -> Workspace | None:
-        return next((ws for ws in self.known_workspaces() if ws.name == name), None)
+    def _workspace_of(self, exchange: Exchange) -> Workspace | None:
+        return next((ws for ws in self.known_workspaces() if history_ops.belongs_to(exchange, ws)), None)
+
+    def history_records(self, workspace_name: str | None = None) -> list[Exchange]:
+        """The recorded requests, oldest first; with a name, only that workspace's (kept together across
+        renames; a removed workspace's records are found by the name they were made under)."""
+        return history_ops.records_for(self.history.records(), workspace_name, self.known_workspaces())
+
+    def history_label(self, exchange: Exchange) -> str:
+        """The workspace name to show for a record (the current name after a rename)."""
+        return history_ops.workspace_label(exchange, self.known_workspaces())
+
+    def history_record(self, exchange_id: str) -> Exchange | None:
+        """One record by its id or a unique start of it."""
+        return self.history.get(exchange_id)
+
+    async def export_har(self, path: Path, records: list[Exchange]) -> int:
+        """Write ``records`` as a HAR 1.2 file (in a thread); returns how many. ``OSError`` if it cannot."""
+        from cio_desktop.api.har import write_har
+
+        return await asyncio.to_thread(write_har, records, path)
+
+    async def clear_history(self) -> int:
+        """Forget every recorded request; returns how many there were."""
+        count = len(self.history)
+        await self.history.aclear()
+        return count
+
+    @staticmethod
+    def curl_for(exchange: Exchange) -> str:
+        """The record as a curl command (secrets are placeholders: the record holds none)."""
+        from cio_desktop.api.curl import to_curl
+
+        return to_curl(exchange)
 
     # ---- settings ---------------------------------------------------------------------------------
     async def load_settings(self) -> AppSettings:
@@ -293,6 +328,22 @@ class Services:
         self._notify("workspaces")
         return result
 
+    async def key_presence(
+        self, workspaces: list[Workspace]
+    ) -> tuple[dict[str, dict[SecretKind, bool]] | None, str | None]:
+        """Which keys each workspace has (never the values), or ``None`` and the reason when the keyring
+        cannot tell."""
+        if not workspaces:
+            return {}, None
+        status = await self.secrets.status()
+        if not status.secure:
+            return None, status.message
+        try:
+            found = {w.id: await self.secrets.present(self._current(w).secrets_id) for w in workspaces}
+        except CioDesktopError as exc:
+            return None, exc.message
+        return found, None
+
     async def repair_keyring(self) -> RepairReport:
         """Delete keyring items no workspace names and report workspaces missing marked keys (start-up)."""
         return await workspace_changes.repair(self.workspaces, self.secrets)
@@ -383,6 +434,20 @@ class Services:
                 settings=NetworkSettings.from_app_settings(self.settings),
                 hosts=self.hosts,
             )
+
+    async def test_saved_keys(self, workspace: Workspace) -> CheckReport:
+        """Test a saved workspace's keys (``workspace test``); a region or Customer.io id the test found
+        is saved on the workspace."""
+        report = await self.check_credentials(workspace, await self.load_secrets(workspace))
+        found = report.workspace
+        if not workspace.demo and (found.region, found.workspace_id) != (
+            workspace.region,
+            workspace.workspace_id,
+        ):
+            current = await asyncio.to_thread(self.workspaces.get_by_id, workspace.id)
+            changed = current.replace(region=found.region, workspace_id=found.workspace_id)
+            self._changed(await workspace_changes.update(self.workspaces, self.secrets, changed))
+        return report
 
     async def _drop_client(self, workspace_id: str) -> None:
         await self.clients.drop(workspace_id)

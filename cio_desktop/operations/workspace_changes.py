@@ -63,6 +63,17 @@ async def _write_keys(secrets: SecretStore, keyring_id: str, values: Mapping[Sec
         raise
 
 
+async def _usable_or_fail(secrets: SecretStore, template: str) -> None:
+    """Refuse before changing anything when keys can be neither stored nor deleted (no secure keyring,
+    a locked or silent one). Keys kept for this session only, in memory, are fine."""
+    from cio_desktop.errors import SecretStoreError
+    from cio_desktop.secrets import BackendState
+
+    status = await secrets.status()
+    if status.state not in (BackendState.SECURE, BackendState.SESSION_ONLY):
+        raise SecretStoreError(template.format(message=status.message))
+
+
 async def _save_or_undo(
     secrets: SecretStore, keyring_id: str, save: Callable[[Workspace], Workspace], workspace: Workspace
 ) -> Workspace:
@@ -97,6 +108,7 @@ async def add(
     clean = clean.replace(stored_keys=_kinds(keys))
     if not keys:
         return await asyncio.to_thread(store.add, clean)
+    await _usable_or_fail(secrets, "cannot save the keys: {message} Nothing was saved.")
     await _write_keys(secrets, clean.secrets_id, keys)
     return await _save_or_undo(secrets, clean.secrets_id, store.add, clean)
 
@@ -153,11 +165,27 @@ async def duplicate(
 async def remove(store: WorkspaceStore, secrets: SecretStore, workspace: Workspace) -> RemoveResult:
     """Remove the entry first (atomic replace), then delete its keys.
 
-    If the keys cannot be deleted now (keyring locked, killed), they are orphans: ``keys_left`` says so
-    and ``repair`` deletes them on a later start. The workspace is gone either way.
+    A locked (or silent) keyring refuses the removal before anything changes, so no keys are stranded
+    behind a lock. With no secure keyring at all there is nothing this app could have stored: the entry
+    goes and ``keys_left`` says keys from earlier, if any, stay. If deleting fails after the entry is gone
+    (or the process is killed there), the keys are orphans that ``repair`` deletes on a later start.
     """
+    from cio_desktop.errors import SecretStoreError
+    from cio_desktop.secrets import BackendState
+
     saved = await asyncio.to_thread(store.get_by_id, workspace.id)
+    status = await secrets.status()
+    if status.state is BackendState.LOCKED:
+        raise SecretStoreError(
+            f"cannot remove '{saved.name}' yet: its keys could not be deleted. {status.message} "
+            "Nothing was changed."
+        )
     removed = await asyncio.to_thread(store.remove, saved.name)
+    if status.state not in (BackendState.SECURE, BackendState.SESSION_ONLY):
+        return RemoveResult(
+            removed,
+            keys_left=f"{status.message} Keys saved earlier for '{saved.name}', if any, were not deleted.",
+        )
     try:
         await secrets.delete_all(removed.secrets_id)
     except CioDesktopError as exc:

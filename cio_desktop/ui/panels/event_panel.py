@@ -23,7 +23,15 @@ from qasync import asyncSlot
 
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import Workspace
-from cio_desktop.operations.send import CallType, default_draft, person_ref, send_draft, verify_target
+from cio_desktop.operations.send import (
+    CallType,
+    default_draft,
+    person_ref,
+    send_draft,
+    spec_for,
+    verify_arrival,
+    verify_target,
+)
 from cio_desktop.operations.templates import EventDraft, TemplateStore, WorkspaceTemplates
 from cio_desktop.ui.models.tasks import LatestTask
 from cio_desktop.ui.panels.event_form import EventForm
@@ -217,8 +225,6 @@ class EventPanel(QWidget):
                 self.form.set_sending(False)
 
     async def _verify(self, customer_id: str, name: str) -> None:
-        from cio_desktop.api.verify import wait_for_activity
-
         workspace = self._workspace
         if workspace is None:
             return
@@ -228,8 +234,15 @@ class EventPanel(QWidget):
         value, id_type = person_ref(customer_id)
         try:
             client = await self._services.client_for(workspace)
-            found = await wait_for_activity(
-                client, value, name, since=self._sent_at, timeout_s=timeout, id_type=id_type
+            sent = self._last_sent
+            found = await verify_arrival(
+                client,
+                value,
+                name,
+                since=self._sent_at,
+                timeout_s=timeout,
+                id_type=id_type,
+                call_type=spec_for(sent.call_type).call_type if sent is not None else None,
             )
         except asyncio.CancelledError:
             if self.tasks.alive:
