@@ -1,4 +1,4 @@
-"""History keyed by workspace id: records stay with their workspace across renames; old records match by name."""
+"""History keyed by workspace id: records stay together across renames; old records match by name."""
 
 from __future__ import annotations
 
