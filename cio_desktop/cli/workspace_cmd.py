@@ -189,6 +189,10 @@ def _list(args: argparse.Namespace) -> int:
 
 async def _list_async(args: argparse.Namespace) -> int:
     async with open_services() as services:
+        repaired = await services.repair_keyring()  # keys left by an interrupted change go first
+        for name, kinds in repaired.missing.items():
+            gone = ", ".join(KEY_LABELS[k] for k in kinds)
+            warn(f"the {gone} of '{name}' is no longer in the keyring; add it again.")
         workspaces = services.known_workspaces()
         presence = await _presence(services, workspaces)
 

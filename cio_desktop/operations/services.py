@@ -349,8 +349,12 @@ class Services:
         return await workspace_changes.repair(self.workspaces, self.secrets)
 
     def _current(self, workspace: Workspace) -> Workspace:
-        """The workspace as last saved: a door may hold an older copy (its keys since moved)."""
-        return self._known.get(workspace.id, workspace)
+        """``workspace`` with the keyring fields as last saved: a door may hold a copy from before its keys
+        moved to a new keyring id (``workspace_changes.update``)."""
+        known = self._known.get(workspace.id)
+        if known is None:
+            return workspace
+        return workspace.replace(keyring_id=known.keyring_id, stored_keys=known.stored_keys)
 
     def _changed(self, workspace: Workspace) -> None:
         self._known[workspace.id] = workspace

@@ -10,7 +10,6 @@ A new search cancels the one in flight (latest wins). Fetching is ``cio_desktop.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -47,9 +46,11 @@ from cio_desktop.operations.lookup import (
     look_up,
     more_activities,
 )
-from cio_desktop.ui.models.tasks import LatestTask
+from cio_desktop.operations.practice import demo_examples
+from cio_desktop.operations.services import Services
 from cio_desktop.ui.panels.lookup_pages import MatchesView, MessagePage
 from cio_desktop.ui.panels.lookup_profile_view import ProfileView
+from cio_desktop.ui.tasks import LatestTask
 from cio_desktop.ui.widgets.busy import BusyIndicator
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
 
@@ -70,7 +71,7 @@ class LookupPanel(QWidget):
 
     panel_title = "Customer lookup"
 
-    def __init__(self, services: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("lookupPanel")
         self.setAccessibleName("Customer lookup")
@@ -340,9 +341,7 @@ class LookupPanel(QWidget):
     def _show_empty_state(self) -> None:
         example_id = example_email = None
         if self._workspace is not None and self._workspace.demo:
-            with contextlib.suppress(ImportError):
-                from cio_desktop.sandbox.demo import WELL_KNOWN
-
-                example_id, example_email = WELL_KNOWN["customer_id"], WELL_KNOWN["email"]
+            examples = demo_examples()
+            example_id, example_email = examples.customer_id, examples.email
         self.empty_label.setText(empty_state_hint(example_id, example_email))
         self.stack.setCurrentIndex(PAGE_EMPTY)

@@ -178,6 +178,10 @@ class SettingsPanel(QWidget):
     def set_workspace(self, workspace: Workspace | None) -> None:
         """Settings are app-wide: nothing changes with the workspace."""
 
+    def focus_input(self) -> None:
+        """Ctrl+L: the first field."""
+        self.focusNextChild()
+
     def refresh(self) -> None:
         """Check the keyring again (F5)."""
         self.tasks.spawn(self.check_keyring(), key="keyring")
