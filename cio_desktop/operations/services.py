@@ -27,6 +27,7 @@ from cio_desktop.operations.credential_states import (
 )
 from cio_desktop.operations.practice import DEMO_NAME, PracticeWorkspace
 from cio_desktop.operations.workspace_changes import RemoveResult, RepairReport
+from cio_desktop.secrets import BackendState, BackendStatus  # value types the doors show
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -36,11 +37,20 @@ if TYPE_CHECKING:
     from cio_desktop.api.history import RequestHistory
     from cio_desktop.api.regions import Endpoints
     from cio_desktop.operations.key_check import CheckReport
-    from cio_desktop.secrets import BackendStatus, SecretStore
+    from cio_desktop.secrets import SecretStore
     from cio_desktop.settings import AppSettings, SettingsStore
     from cio_desktop.workspaces import LoadReport, WorkspaceStore
 
-__all__ = ["API_KINDS", "DEMO_NAME", "CredentialState", "RemoveResult", "RepairReport", "Services"]
+__all__ = [
+    "API_KINDS",
+    "DEMO_NAME",
+    "BackendState",
+    "BackendStatus",
+    "CredentialState",
+    "RemoveResult",
+    "RepairReport",
+    "Services",
+]
 
 KEYRING_TIMEOUT_ENV = "CIO_DESKTOP_KEYRING_TIMEOUT"
 DEFAULT_KEYRING_TIMEOUT_S = 10.0

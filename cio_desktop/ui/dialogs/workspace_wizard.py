@@ -14,8 +14,7 @@ from PySide6.QtWidgets import QWidget, QWizard
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import SecretKind, Workspace
 from cio_desktop.operations.key_check import KeyState
-from cio_desktop.operations.services import API_KINDS, CredentialState, Services
-from cio_desktop.secrets import BackendState
+from cio_desktop.operations.services import API_KINDS, BackendState, CredentialState, Services
 from cio_desktop.ui.dialogs.wizard_pages import IntroPage, KeysPage, TestPage
 from cio_desktop.ui.tasks import TaskKeeper, run_dialog
 
