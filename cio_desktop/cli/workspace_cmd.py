@@ -152,17 +152,9 @@ async def _add_async(candidate: Workspace, keys: dict[SecretKind, str]) -> Works
 
 
 def _as_json(workspace: Workspace, present: dict[SecretKind, bool] | None) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": workspace.id,
-        "name": workspace.name,
-        "region": str(workspace.region),
-        "site_id": workspace.site_id,
-        "track_url": workspace.track_url,
-        "app_url": workspace.app_url,
-        "ca_file": workspace.ca_file,
-        "workspace_id": workspace.workspace_id,
-        "demo": workspace.demo,
-    }
+    from cio_desktop.operations.services import Services
+
+    data: dict[str, Any] = Services.workspace_json(workspace)
     data["secrets"] = None if present is None else {k.value: v for k, v in present.items()}
     return data
 

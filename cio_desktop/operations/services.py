@@ -278,6 +278,16 @@ class Services:
         demo = self.practice.workspace
         return ([demo] if demo is not None else []) + saved
 
+    @staticmethod
+    def workspace_json(workspace: Workspace) -> dict[str, object]:
+        """The workspace's settings as JSON (no secret, no keyring bookkeeping), for ``--json`` output."""
+        from cio_desktop.workspaces import to_json
+
+        data = to_json(workspace)
+        for internal in ("keyring_id", "stored_keys"):
+            data.pop(internal, None)
+        return data
+
     def find_workspace(self, name: str) -> Workspace:
         """The workspace called ``name`` (case-insensitive) as last read; ``WorkspaceError`` if none."""
         from cio_desktop.errors import WorkspaceError
