@@ -134,3 +134,17 @@ async def test_testing_other_keys_does_not_change_the_saved_keys_status(
     report = await services.check_credentials(workspace, {APP: "a-wrong-key"})
     assert report.app.state.value == "rejected"
     assert (await services.credential_states(workspace))[APP] is CredentialState.VERIFIED
+
+
+async def test_renaming_keeps_the_history_together(services: Services, sandbox: Any) -> None:
+    workspace = await _add(services, sandbox)
+    await services.load_history()
+    await (await services.client_for(workspace)).app.workspaces()
+    renamed = await services.rename_workspace(workspace, "Acme prod")
+    await (await services.client_for(renamed)).app.workspaces()
+    records = services.history_records("acme PROD")
+    assert len(records) >= 2
+    assert {r.workspace for r in records} >= {"Acme", "Acme prod"}, "recorded under each name at the time"
+    assert {services.history_label(r) for r in records} == {"Acme prod"}
+    old_name = services.history_records("Acme")
+    assert [r.workspace for r in old_name] == ["Acme"], "a name no workspace has finds what was made under it"

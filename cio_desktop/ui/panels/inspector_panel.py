@@ -70,6 +70,7 @@ class InspectorPanel(QWidget):
         self.tasks = TaskKeeper()
 
         self.model = ExchangeTableModel(self, max_rows=int(getattr(services.history, "limit", 1000)))
+        self.model.workspace_label = services.history_label  # renamed workspaces keep their records
         self.proxy = ExchangeFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
@@ -274,7 +275,7 @@ class InspectorPanel(QWidget):
         current = self.table.currentIndex()
         following = not current.isValid() or current.row() == 0  # on the newest call: keep following
         self.model.add_exchange(exchange)
-        self._ensure_workspace_item(exchange.workspace)
+        self._ensure_workspace_item(self._services.history_label(exchange))
         if following:
             self.select_row(0)
 
