@@ -38,10 +38,10 @@ def new_workspace_id() -> str:
 class Workspace:
     """One Customer.io workspace as the app knows it. Holds no secret.
 
-    ``track_url``/``app_url`` override the region's hosts (the sandbox, a proxy); ``ca_file`` is a PEM
-    bundle trusted in addition to the OS store; ``workspace_id`` is Customer.io's numeric id (the
-    ``environment_id`` the region lookup returns), when known; ``demo`` marks the practice workspace
-    backed by the built-in sandbox.
+    ``track_url``/``app_url``/``pipelines_url`` override the region's hosts (the sandbox, a proxy);
+    ``ca_file`` is a PEM bundle trusted in addition to the OS store; ``workspace_id`` is Customer.io's
+    numeric id (the ``environment_id`` the region lookup returns), when known; ``demo`` marks the practice
+    workspace backed by the built-in sandbox.
 
     ``keyring_id`` names the keyring items holding the workspace's keys (``None``: the same as ``id``).
     A change of keys writes a complete new set under a fresh ``keyring_id`` before the workspace file
@@ -54,6 +54,7 @@ class Workspace:
     site_id: str | None = None
     track_url: str | None = None
     app_url: str | None = None
+    pipelines_url: str | None = None
     ca_file: str | None = None
     workspace_id: int | None = None
     demo: bool = False

@@ -7,6 +7,7 @@ The engine and the client read these descriptors instead of branching on the API
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from cio_desktop.api.models import Credentials
 from cio_desktop.models import Region, SecretKind, Workspace
 
 AuthFactory = Callable[[Workspace, Credentials], AuthStrategy]
+KeyRegion = Callable[[Credentials], Region | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,7 @@ class ApiSpec:
     check_path: str  # a cheap authenticated GET that proves a key works (used to probe the other region)
     rejected: str  # what to say when the key is refused
     rejected_hint: str
+    key_region: KeyRegion | None = None  # keys that name their own region (Pipelines' pk_us_… and friends)
 
     def base_for(self, workspace: Workspace, region: Region, hosts: Mapping[Region, str] | None) -> str:
         """The base URL (no trailing slash): the workspace's override, else the region's host."""
@@ -107,7 +110,44 @@ APP = ApiSpec(
     rejected_hint="Check that you pasted an App API key, not a Track key",
 )
 
-API_SPECS: dict[str, ApiSpec] = {spec.name: spec for spec in (TRACK, APP)}
+PREFIXED_KEY = re.compile(r"^(pk|sk)_(us|eu)_")
+
+
+def pipelines_key_region(credentials: Credentials) -> Region | None:
+    """The region a region-prefixed Pipelines key names (``pk_us_…``, ``sk_eu_…``), else None."""
+    match = PREFIXED_KEY.match(credentials.pipelines_key or "")
+    return Region(match.group(2)) if match else None
+
+
+def _pipelines_auth(workspace: Workspace, credentials: Credentials) -> AuthStrategy:
+    key = credentials.pipelines_key
+    if not key:
+        raise E.MissingCredentialsError(
+            "This workspace has no Pipelines API key (a source's write key), which sending through the "
+            "Pipelines API needs. Add one in the workspace's settings.",
+            detail="pipelines credentials missing",
+        )
+    check_key_text(key, "Pipelines API key")
+    if PREFIXED_KEY.match(key):
+        return BearerKey(key)  # the newer region-prefixed API keys
+    return BasicAuth(key, "")  # a source's classic write key: the key as user name, no password
+
+
+PIPELINES = ApiSpec(
+    name="pipelines",
+    label="Pipelines API",
+    hosts={Region.US: "https://cdp.customer.io", Region.EU: "https://cdp-eu.customer.io"},
+    override_field="pipelines_url",
+    kinds=(SecretKind.PIPELINES_KEY,),
+    auth=_pipelines_auth,
+    rate_limit=RateLimit(max_calls=3000, period_s=3.0),
+    check_path="",  # no read endpoint: a key is tested by a strict-mode call
+    rejected="The Pipelines API key was rejected.",
+    rejected_hint="Check that you pasted the source's write key (or a Pipelines API key), not a Track key",
+    key_region=pipelines_key_region,
+)
+
+API_SPECS: dict[str, ApiSpec] = {spec.name: spec for spec in (TRACK, APP, PIPELINES)}
 
 
 def register(spec: ApiSpec) -> ApiSpec:

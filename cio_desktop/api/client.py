@@ -12,18 +12,18 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from cio_desktop.api import errors as E
-from cio_desktop.api.apis import APP, TRACK, spec_for
+from cio_desktop.api.apis import APP, TRACK, ApiSpec, spec_for
 from cio_desktop.api.app_api import AppApi
 from cio_desktop.api.core import Engine, Params
 from cio_desktop.api.history import RequestHistory
 from cio_desktop.api.models import ApiResult, Credentials, NetworkSettings
+from cio_desktop.api.pipelines import PipelinesApi
 from cio_desktop.api.regions import (
     DEFAULT_HOSTS,
     Endpoints,
     RegionInfo,
     effective_region,
     endpoints_for,
-    has_override,
     other_region,
     parse_region,
 )
@@ -84,6 +84,7 @@ class CioClient:
         self._idle = asyncio.Event()
         self.track = TrackApi(self._send)
         self.app = AppApi(self._send)
+        self.pipelines = PipelinesApi(self._send)
 
     # ---- properties -------------------------------------------------------------------------------
     @property
@@ -236,13 +237,16 @@ class CioClient:
         body: Any = None,
         idempotent: bool,
         operation: str,
+        headers: Mapping[str, str] | None = None,
+        gzip: bool = False,
     ) -> ApiResult:
         self._engine.strategy(api)  # missing credentials: fail before any network traffic
         self._in_flight += 1
         try:
             return await self._send_now(
-                api, method, path, params=params, body=body, idempotent=idempotent, operation=operation
-            )
+                api, method, path, params=params, body=body, idempotent=idempotent, operation=operation,
+                headers=headers, gzip=gzip,
+            )  # fmt: skip
         finally:
             self._in_flight -= 1
             if not self._in_flight:
@@ -258,23 +262,50 @@ class CioClient:
         body: Any,
         idempotent: bool,
         operation: str,
+        headers: Mapping[str, str] | None,
+        gzip: bool,
     ) -> ApiResult:
-        if not (api == TRACK.name and path == TRACK.check_path):
+        spec = spec_for(api)
+        key_region = spec.key_region(self.credentials) if spec.key_region is not None else None
+        if key_region is None and not (api == TRACK.name and path == TRACK.check_path):
             await self.ensure_region(api)
-        region = effective_region(self.workspace.region)
+        if key_region is not None and self.workspace.region is Region.AUTO:
+            region = key_region
+        else:
+            region = effective_region(self.workspace.region)
         base = self.endpoints(region).base(api)
+        if key_region is not None:
+            self._refuse_other_region(spec, key_region, region, base, method, path)
         try:
             return await self._engine.call(
                 api, base, method, path, params=params, body=body, idempotent=idempotent,
-                operation=operation, region=region.value,
+                operation=operation, region=region.value, headers=headers, gzip=gzip,
             )  # fmt: skip
         except E.AuthError as exc:
-            if exc.status == 401 and not has_override(self.workspace, api):
+            if exc.status == 401 and spec.check_path and not spec.has_override(self.workspace):
                 await self._explain_401(exc, api, region)
             raise
         except E.WrongRegionError as exc:
             await self._explain_redirect(exc, region)
             raise
+
+    def _refuse_other_region(
+        self, spec: ApiSpec, key_region: Region, region: Region, base: str, method: str, path: str
+    ) -> None:
+        """A key that names its region is never sent to the other region's host."""
+        other_host = spec.hosts[other_region(key_region)].rstrip("/")
+        pinned = spec.has_override(self.workspace)
+        if (pinned and base != other_host) or (not pinned and region is key_region):
+            return
+        wrong = other_region(key_region).value.upper()
+        raise E.WrongRegionError(
+            f"This {spec.label} key is for the {key_region.value.upper()} region (its name starts with "
+            f'"_{key_region.value}_"), but the call would go to the {wrong} region\'s host. '
+            "Nothing was sent. "
+            f"Change the workspace's region to {key_region.value.upper()} or use a key made for {wrong}.",
+            correct_region=key_region.value,
+            endpoint=E.endpoint_label(method, base + path),
+        )
 
     async def _explain_redirect(self, exc: E.WrongRegionError, region: Region) -> None:
         """Ask the region lookup (it answers on either region's host) where the data really lives."""

@@ -121,15 +121,27 @@ class Engine:
         idempotent: bool,
         operation: str,
         region: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        gzip: bool = False,
     ) -> ApiResult:
-        """Send ``method base+path`` and return the parsed result, or raise an ``ApiError``."""
+        """Send ``method base+path`` and return the parsed result, or raise an ``ApiError``.
+
+        ``headers`` are added to the request; ``gzip`` compresses a JSON body (``Content-Encoding: gzip``;
+        the history keeps the readable JSON).
+        """
         strategy = self.strategy(api)
         url = base + path
         clean_params = {k: _param(v) for k, v in (params or {}).items() if v is not None}
         content = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
-        headers = {"Authorization": ""}
+        plain = content
+        sent_headers = {"Authorization": "", **(headers or {})}
         if content is not None:
-            headers["Content-Type"] = "application/json"
+            sent_headers["Content-Type"] = "application/json"
+            if gzip:
+                import gzip as gzip_module
+
+                content = gzip_module.compress(content, mtime=0)
+                sent_headers["Content-Encoding"] = "gzip"
         may_retry = idempotent and not never_retry(path)
         waited = 0.0
         attempt = 0
@@ -137,12 +149,12 @@ class Engine:
         limiter = self.limiter(api)
         while True:
             attempt += 1
-            headers["Authorization"] = await strategy.authorization()
+            sent_headers["Authorization"] = await strategy.authorization()
             if limiter is not None:
                 await limiter.acquire()
             try:
                 outcome = await self._attempt(
-                    api, method, url, clean_params, headers, content, operation, attempt, region
+                    api, method, url, clean_params, sent_headers, content, operation, attempt, region, plain
                 )
             finally:
                 if limiter is not None:
@@ -152,7 +164,7 @@ class Engine:
             error, retry_after, retryable = outcome
             if isinstance(error, E.AuthError) and error.status == 401 and not renewed:
                 renewed = True  # a token may have expired under us: renew once, then try again at once
-                if await strategy.after_unauthorized(headers["Authorization"]):
+                if await strategy.after_unauthorized(sent_headers["Authorization"]):
                     continue
             delay = (
                 self.retry.next_delay(attempt, waited, retry_after, self._rng)
@@ -162,7 +174,7 @@ class Engine:
             if delay is None:
                 raise error
             waited += delay
-            headers["X-Retry-Count"] = str(attempt)
+            sent_headers["X-Retry-Count"] = str(attempt)
             await self._sleep(delay)
 
     async def _attempt(
@@ -176,6 +188,7 @@ class Engine:
         operation: str,
         attempt: int,
         region: str | None,
+        plain: bytes | None,
     ) -> ApiResult | tuple[E.ApiError, float | None, bool]:
         import httpx
 
@@ -224,7 +237,7 @@ class Engine:
                 if issuer:
                     error.add_issuer(issuer)
             await self._record(
-                exchange_id, api, operation, attempt, request, started, timer, None, b"", error
+                exchange_id, api, operation, attempt, request, plain, started, timer, None, b"", error
             )
             # Worth another try: timeouts and lost connections; not a refused certificate or a bad address.
             retryable = isinstance(error, E.ApiTimeoutError | E.ConnectionFailedError) and not isinstance(
@@ -241,11 +254,11 @@ class Engine:
                     endpoint, status, response.headers, why="body is not valid JSON", exchange_id=exchange_id
                 )
                 await self._record(
-                    exchange_id, api, operation, attempt, request, started, timer, response, raw, error
+                    exchange_id, api, operation, attempt, request, plain, started, timer, response, raw, error
                 )
                 return error, None, False
             exchange = await self._record(
-                exchange_id, api, operation, attempt, request, started, timer, response, raw, None
+                exchange_id, api, operation, attempt, request, plain, started, timer, response, raw, None
             )
             return ApiResult(status=status, data=data, exchange=exchange)
 
@@ -268,7 +281,7 @@ class Engine:
                 exchange_id=exchange_id,
             )
         await self._record(
-            exchange_id, api, operation, attempt, request, started, timer, response, raw, error
+            exchange_id, api, operation, attempt, request, plain, started, timer, response, raw, error
         )
         retry_after = error.retry_after if isinstance(error, E.RateLimitedError) else None
         if isinstance(error, E.RateLimitedError) and retry_after is None:
@@ -283,6 +296,7 @@ class Engine:
         operation: str,
         attempt: int,
         request: httpx.Request,
+        plain: bytes | None,
         started: datetime,
         timer: RequestTimer,
         response: httpx.Response | None,
@@ -290,7 +304,7 @@ class Engine:
         error: E.ApiError | None,
     ) -> Exchange:
         r = self.redactor
-        req_body = request.content.decode("utf-8", "replace") if request.content else None
+        req_body = plain.decode("utf-8", "replace") if plain else None  # the JSON, even when sent gzipped
         req_ctype = request.headers.get("content-type")
         resp_body: str | None = None
         resp_headers: dict[str, str] = {}
@@ -354,4 +368,6 @@ class Sender(Protocol):
         body: Any = None,
         idempotent: bool,
         operation: str,
+        headers: Mapping[str, str] | None = None,
+        gzip: bool = False,
     ) -> Awaitable[ApiResult]: ...
