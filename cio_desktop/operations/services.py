@@ -381,6 +381,15 @@ class Services:
         self._notify("workspaces")
 
     # ---- secrets and credential states --------------------------------------------------------------
+    def keep_keys_for_session(self) -> None:
+        """The user's explicit choice when no secure keyring works: keys in memory for this run only."""
+        self.secrets.use_session_only()
+
+    @property
+    def settings_problem(self) -> str | None:
+        """What was wrong with the settings file when it was read (it was moved aside), if anything."""
+        return self.settings_store.problem
+
     async def keyring_status(self) -> BackendStatus:
         return await self.secrets.status()
 

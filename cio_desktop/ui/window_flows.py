@@ -34,7 +34,7 @@ async def start(window: MainWindow, *, demo: bool = False, stop_when_ready: bool
     services = window.services
     await services.load_settings()
     report = await services.load_workspaces()
-    problems = [p for p in (report.problem, services.settings_store.problem) if p]
+    problems = [p for p in (report.problem, services.settings_problem) if p]
     if problems:  # a broken file was moved aside and defaults are used: say so once
         window.banner.show_message(" ".join(problems), level="warning")
     running = [services.demo_workspace] if services.demo_workspace is not None else []

@@ -180,7 +180,7 @@ class WorkspaceWizard(QWizard):
 
         dialog = KeyringUnavailableDialog(status, self)
         if await run_dialog(dialog) == KeyringUnavailableDialog.DialogCode.Accepted:
-            self.services.secrets.use_session_only()
+            self.services.keep_keys_for_session()
             return True
         self.test.banner.show_message("The workspace was not saved.", level="warning", hint=status.message)
         return False
