@@ -148,3 +148,25 @@ async def test_renaming_keeps_the_history_together(services: Services, sandbox: 
     assert {services.history_label(r) for r in records} == {"Acme prod"}
     old_name = services.history_records("Acme")
     assert [r.workspace for r in old_name] == ["Acme"], "a name no workspace has finds what was made under it"
+
+
+async def test_keys_are_read_once_and_follow_a_change(services: Services, sandbox: Any) -> None:
+    workspace = await _add(services, sandbox)
+    first = await services.load_secrets(workspace)
+    reads = 0
+    original = services.secrets.get
+
+    async def counting(workspace_id: str, kind: SecretKind) -> str | None:
+        nonlocal reads
+        reads += 1
+        return await original(workspace_id, kind)
+
+    services.secrets.get = counting  # type: ignore[method-assign]  # count the real keyring's reads
+    for _ in range(3):
+        assert await services.load_secrets(workspace) == first
+        await services.client_for(workspace)
+    assert reads == 0, "kept in memory after the first read"
+    await services.update_workspace(workspace, {APP: "a-new-app-key"})
+    assert (await services.load_secrets(workspace))[APP] == "a-new-app-key", "a change is seen at once"
+    client = await services.client_for(workspace)
+    assert client.credentials.app_api_key == "a-new-app-key"

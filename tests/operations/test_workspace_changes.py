@@ -155,11 +155,15 @@ async def test_repair_spares_fresh_items_and_reports_marked_keys_that_are_gone()
     store = WorkspaceStore()
     added = await workspace_changes.add(store, secrets, Workspace(name="Acme", site_id="s1"), KEYS)
     await secrets.set("in-flight-add", TRACK, "fresh")  # another process between its keys and its file
+    keyring.set_password(SERVICE_NAME, "oauth-client/registration", "not a workspace key")
     keyring.delete_password(SERVICE_NAME, f"{added.secrets_id}/{APP.value}")  # deleted by hand
     report = await workspace_changes.repair(store, secrets)
     assert report.missing == {"Acme": (APP,)}
     assert _value("in-flight-add", TRACK) == "fresh", "a just-written item may belong to an add in flight"
-    await secrets.delete_all("in-flight-add")
+    await workspace_changes.repair(store, secrets, settled_s=0)
+    assert _value("in-flight-add", TRACK) is None, "once settled it is an orphan"
+    assert keyring.get_password(SERVICE_NAME, "oauth-client/registration") == "not a workspace key"
+    keyring.delete_password(SERVICE_NAME, "oauth-client/registration")
     await secrets.delete_all(added.secrets_id)
 
 
