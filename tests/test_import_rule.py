@@ -177,3 +177,40 @@ def test_cli_start_does_not_import_heavy_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+BLOCKING_DIALOGS = {
+    "QMessageBox": {"question", "warning", "information", "critical", "about"},
+    "QFileDialog": {"getSaveFileName", "getOpenFileName", "getOpenFileNames", "getExistingDirectory"},
+    "QInputDialog": {"getText", "getInt", "getDouble", "getItem", "getMultiLineText"},
+}
+
+
+def ui_task_problems(source: str) -> list[str]:
+    """Ways of running UI work that the one-helper rule forbids: ``asyncSlot`` (tasks start through
+    ``ui.tasks.TaskKeeper``) and static dialogs that spin a nested event loop (``run_dialog`` instead)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Name) and node.id == "asyncSlot":
+            found.append("asyncSlot")
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.attr in BLOCKING_DIALOGS.get(node.value.id, ())
+        ):
+            found.append(f"{node.value.id}.{node.attr}")
+    return found
+
+
+def test_ui_starts_tasks_one_way_and_never_blocks_in_a_dialog() -> None:
+    problems = {
+        str(path.relative_to(PACKAGE)): found
+        for path in sorted((PACKAGE / "ui").rglob("*.py"))
+        if (found := ui_task_problems(path.read_text(encoding="utf-8")))
+    }
+    assert problems == {}
+
+
+def test_the_ui_task_rule_catches_planted_code() -> None:
+    planted = "@asyncSlot()\nasync def clicked(self):\n    QMessageBox.question(self, 'a', 'b')\n"
+    assert ui_task_problems(planted) == ["asyncSlot", "QMessageBox.question"]
