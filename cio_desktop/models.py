@@ -34,19 +34,15 @@ class SecretKind(StrEnum):
 # Kinds whose values may be longer than one keyring item holds on every platform (Windows' Credential
 # Manager: about 1,280 UTF-16 characters). They are split into items ``kind``, ``kind.2`` ... ``kind.N``.
 LONG_SECRET_KINDS = (SecretKind.OAUTH_ACCESS_TOKEN, SecretKind.OAUTH_REFRESH_TOKEN)
+# An OAuth sign-in's items (kept under their own owner ids, never under a workspace's keyring id).
+OAUTH_KINDS = (
+    SecretKind.OAUTH_ACCESS_TOKEN,
+    SecretKind.OAUTH_REFRESH_TOKEN,
+    SecretKind.OAUTH_SESSION,
+    SecretKind.OAUTH_CLIENT_SECRET,
+)
 SECRET_PART_CHARS = 1200
 MAX_SECRET_PARTS = 8
-
-
-# Environment variable names used as placeholders in copy-as-curl output.
-SECRET_ENV_PLACEHOLDERS: dict[SecretKind, str] = {
-    SecretKind.TRACK_API_KEY: "CIO_TRACK_API_KEY",
-    SecretKind.APP_API_KEY: "CIO_APP_API_KEY",
-    SecretKind.OAUTH_ACCESS_TOKEN: "CIO_ACCESS_TOKEN",
-    SecretKind.OAUTH_REFRESH_TOKEN: "CIO_REFRESH_TOKEN",
-    SecretKind.OAUTH_SESSION: "CIO_OAUTH_SESSION",
-    SecretKind.OAUTH_CLIENT_SECRET: "CIO_OAUTH_CLIENT_SECRET",
-}
 
 
 def new_workspace_id() -> str:
@@ -62,6 +58,11 @@ class Workspace:
     ``ca_file`` is a PEM bundle trusted in addition to the OS store; ``workspace_id`` is Customer.io's
     numeric id (the ``environment_id`` the region lookup returns), when known; ``demo`` marks the practice
     workspace backed by the built-in sandbox.
+
+    ``keyring_id`` names the keyring items holding the workspace's keys (``None``: the same as ``id``).
+    A change of keys writes a complete new set under a fresh ``keyring_id`` before the workspace file
+    points at it, so the file always names a complete set. ``stored_keys`` lists the kinds the file says
+    are in the keyring (``None`` for entries written before it was recorded).
     """
 
     name: str
@@ -74,6 +75,14 @@ class Workspace:
     workspace_id: int | None = None
     demo: bool = False
     id: str = field(default_factory=new_workspace_id)
+    # Bookkeeping of the layer, not settings: two copies that differ only here are the same workspace.
+    keyring_id: str | None = field(default=None, compare=False)
+    stored_keys: tuple[SecretKind, ...] | None = field(default=None, compare=False)
+
+    @property
+    def secrets_id(self) -> str:
+        """The id the keyring items of this workspace are stored under."""
+        return self.keyring_id or self.id
 
     def replace(self, **changes: object) -> Workspace:
         """A copy with ``changes`` applied."""

@@ -53,57 +53,45 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 def _sync(handler: Any) -> Any:
     def run(args: argparse.Namespace) -> int:
-        import asyncio
+        from cio_desktop.cli.common import guarded, run_async
 
-        from cio_desktop.cli.common import guarded
-
-        return guarded(lambda a: asyncio.run(handler(a)))(args)
+        return guarded(lambda a: run_async(handler(a)))(args)
 
     return run
 
 
-async def _history() -> Any:
-    """The request history's ``arecord``: account calls are kept there, redacted, like every call."""
-    import asyncio
-
-    from cio_desktop.api.cli_support import open_history
-
-    history = await asyncio.to_thread(open_history)
-    return history.arecord
-
-
 async def _login(args: argparse.Namespace) -> int:
-    from cio_desktop.cli.common import secret_store
+    from cio_desktop.cli.common import open_services
     from cio_desktop.cli.oauth_support import expiry_words, terminal_hooks
     from cio_desktop.oauth.signin import SignInTarget, account_resource, sign_in
     from cio_desktop.oauth.token_store import ACCOUNT_OWNER
 
     resource = account_resource(args.region, args.resource)
-    record = await sign_in(
-        secret_store(),
-        ACCOUNT_OWNER,
-        SignInTarget(resource=resource),
-        terminal_hooks(no_browser=args.no_browser),
-        region=args.region,
-    )
+    async with open_services() as services:
+        record = await sign_in(
+            services.secrets,
+            ACCOUNT_OWNER,
+            SignInTarget(resource=resource),
+            terminal_hooks(no_browser=args.no_browser),
+            region=args.region,
+        )
     print(f"Signed in to your Customer.io account at {resource} ({expiry_words(record.expires_at)}).")
     return 0
 
 
 async def _status(args: argparse.Namespace) -> int:
-    from cio_desktop.api.cli_support import print_json
-    from cio_desktop.cli.common import secret_store
+    from cio_desktop.cli.common import open_services
     from cio_desktop.cli.oauth_support import expiry_words
+    from cio_desktop.cli.output import print_json
     from cio_desktop.oauth import account
     from cio_desktop.oauth.account_ops import account_client
     from cio_desktop.oauth.token_store import ACCOUNT_OWNER, TokenStore
 
-    secrets = secret_store()
-    async with account_client(secrets, recorder=await _history()) as mcp:
-        found = await account.status(mcp)
-    stored = await TokenStore(secrets).load(ACCOUNT_OWNER)  # after the call: a refresh may have renewed it
-    record = stored.record if stored is not None else None
-    expires_at = record.expires_at if record is not None else None
+    async with open_services(network=True) as services:
+        async with account_client(services.secrets, recorder=services.history.arecord) as mcp:
+            found = await account.status(mcp)
+        stored = await TokenStore(services.secrets).load(ACCOUNT_OWNER)  # after the call: maybe renewed
+    expires_at = stored.record.expires_at if stored is not None else None
     if args.json:
         print_json({"ok": True, "account": found.to_json_dict(), "expires_at": expires_at})
         return 0
@@ -115,39 +103,30 @@ async def _status(args: argparse.Namespace) -> int:
 
 
 async def _workspaces(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from cio_desktop.api.cli_support import print_json
-    from cio_desktop.cli.common import fail, open_store, secret_store
+    from cio_desktop.cli.common import fail, open_services
+    from cio_desktop.cli.output import print_json
     from cio_desktop.oauth import account
     from cio_desktop.oauth.account_ops import account_client, import_base, import_workspaces
 
-    try:
-        async with account_client(secret_store(), recorder=await _history()) as mcp:
-            _, found = await account.workspaces(mcp)
-            base = import_base(mcp.url)
-    except account.UnexpectedShape as exc:
-        print(account.pretty(exc.raw))
-        return fail(exc.message)
-    added = []
-    if args.imports:
-        wanted = {w.casefold() for w in args.imports}
-        chosen = [w for w in found if w.name.casefold() in wanted or str(w.id) in wanted]
-        missing = wanted - {w.name.casefold() for w in chosen} - {str(w.id) for w in chosen}
-        if missing:
-            return fail(f"not in the account: {', '.join(sorted(missing))}; nothing was imported.")
-        store = await asyncio.to_thread(open_store)
-        added = await asyncio.to_thread(import_workspaces, store, chosen, base=base)
+    async with open_services(network=True) as services:
+        try:
+            async with account_client(services.secrets, recorder=services.history.arecord) as mcp:
+                _, found = await account.workspaces(mcp)
+                base = import_base(mcp.url)
+        except account.UnexpectedShape as exc:
+            print(account.pretty(exc.raw))
+            return fail(exc.message)
+        added = []
+        if args.imports:
+            wanted = {w.casefold() for w in args.imports}
+            chosen = [w for w in found if w.name.casefold() in wanted or str(w.id) in wanted]
+            missing = wanted - {w.name.casefold() for w in chosen} - {str(w.id) for w in chosen}
+            if missing:
+                return fail(f"not in the account: {', '.join(sorted(missing))}; nothing was imported.")
+            added = await import_workspaces(services, chosen, base=base)
     if args.json:
-        print_json(
-            {
-                "ok": True,
-                "workspaces": [w.to_json_dict() for w in found],
-                "imported": [
-                    {"name": w.name, "workspace_id": w.workspace_id, "region": w.region} for w in added
-                ],
-            }
-        )
+        imported = [{"name": w.name, "workspace_id": w.workspace_id, "region": w.region} for w in added]
+        print_json({"ok": True, "workspaces": [w.to_json_dict() for w in found], "imported": imported})
         return 0
     for item in found:
         print(f"{item.id!s:>10}  {(item.region or '?').upper():3} {item.name}")
@@ -157,8 +136,8 @@ async def _workspaces(args: argparse.Namespace) -> int:
 
 
 async def _get(args: argparse.Namespace) -> int:
-    from cio_desktop.api.cli_support import print_json
-    from cio_desktop.cli.common import fail, secret_store
+    from cio_desktop.cli.common import fail, open_services
+    from cio_desktop.cli.output import print_json
     from cio_desktop.oauth import account
     from cio_desktop.oauth.account_ops import account_client
 
@@ -168,17 +147,21 @@ async def _get(args: argparse.Namespace) -> int:
         if not sep or not key:
             return fail(f"--param takes K=V, got '{pair[:100]}'")
         params[key] = value
-    async with account_client(secret_store(), recorder=await _history()) as mcp:
+    async with (
+        open_services(network=True) as services,
+        account_client(services.secrets, recorder=services.history.arecord) as mcp,
+    ):
         data = await account.read_api(mcp, args.path, params, dry_run=args.dry_run)
     print_json(data)
     return 0
 
 
 async def _logout(args: argparse.Namespace) -> int:
-    from cio_desktop.cli.common import secret_store
+    from cio_desktop.cli.common import open_services
     from cio_desktop.oauth.signin import sign_out
     from cio_desktop.oauth.token_store import ACCOUNT_OWNER
 
-    result = await sign_out(secret_store(), ACCOUNT_OWNER)
+    async with open_services() as services:
+        result = await sign_out(services.secrets, ACCOUNT_OWNER)
     print(f"Customer.io account: {result.message}")
     return 0

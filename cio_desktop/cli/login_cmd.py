@@ -41,52 +41,49 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_login(args: argparse.Namespace) -> int:
-    import asyncio
+    from cio_desktop.cli.common import guarded, run_async
 
-    from cio_desktop.cli.common import guarded
-
-    return guarded(lambda a: asyncio.run(_login(a)))(args)
+    return guarded(lambda a: run_async(_login(a)))(args)
 
 
 def run_logout(args: argparse.Namespace) -> int:
-    import asyncio
+    from cio_desktop.cli.common import guarded, run_async
 
-    from cio_desktop.cli.common import guarded
-
-    return guarded(lambda a: asyncio.run(_logout(a)))(args)
+    return guarded(lambda a: run_async(_logout(a)))(args)
 
 
 async def _login(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from cio_desktop.cli.common import fail, open_store, read_secret, secret_store
+    from cio_desktop.cli.common import fail, open_services, read_secret
     from cio_desktop.cli.oauth_support import expiry_words, terminal_hooks
     from cio_desktop.oauth.signin import SignInTarget, sign_in
-    from cio_desktop.oauth.token_store import TokenStore
+    from cio_desktop.oauth.token_store import TokenStore, oauth_owner
 
-    workspace = (await asyncio.to_thread(open_store)).get(args.name)
-    secrets = secret_store()
-    secret = None
-    if args.client_secret_stdin:
-        if not args.client_id:
-            return fail("--client-secret-stdin needs --client-id (the secret belongs to that client).")
-        secret = read_secret("Client secret: ")
-        if not secret:
-            return fail("empty client secret on standard input; nothing was changed.")
-    issuer = args.issuer
-    if not issuer:
-        previous = await TokenStore(secrets).load(workspace.id)
-        issuer = previous.record.issuer if previous is not None else None
-    if not issuer:
-        return fail("Give the authorization server with --issuer URL (for example the sandbox's issuer_url).")
-    target = SignInTarget(
-        issuer=issuer,
-        scopes=tuple(args.scope),
-        client_id=args.client_id,
-        client_secret=secret,
-        device=args.device,
-    )
-    record = await sign_in(secrets, workspace.id, target, terminal_hooks(no_browser=args.no_browser))
+    async with open_services() as services:
+        workspace = services.find_workspace(args.name)
+        owner = oauth_owner(workspace.id)
+        secret = None
+        if args.client_secret_stdin:
+            if not args.client_id:
+                return fail("--client-secret-stdin needs --client-id (the secret belongs to that client).")
+            secret = read_secret("Client secret: ")
+            if not secret:
+                return fail("empty client secret on standard input; nothing was changed.")
+        issuer = args.issuer
+        if not issuer:
+            previous = await TokenStore(services.secrets).load(owner)
+            issuer = previous.record.issuer if previous is not None else None
+        if not issuer:
+            return fail(
+                "Give the authorization server with --issuer URL (for example the sandbox's issuer_url)."
+            )
+        target = SignInTarget(
+            issuer=issuer,
+            scopes=tuple(args.scope),
+            client_id=args.client_id,
+            client_secret=secret,
+            device=args.device,
+        )
+        record = await sign_in(services.secrets, owner, target, terminal_hooks(no_browser=args.no_browser))
     scope = f", scope {record.scope}" if record.scope else ""
     print(
         f"Signed in '{workspace.name}' at {record.issuer}{scope} ({expiry_words(record.expires_at)}). "
@@ -96,12 +93,12 @@ async def _login(args: argparse.Namespace) -> int:
 
 
 async def _logout(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from cio_desktop.cli.common import open_store, secret_store
+    from cio_desktop.cli.common import open_services
     from cio_desktop.oauth.signin import sign_out
+    from cio_desktop.oauth.token_store import oauth_owner
 
-    workspace = (await asyncio.to_thread(open_store)).get(args.name)
-    result = await sign_out(secret_store(), workspace.id)
+    async with open_services() as services:
+        workspace = services.find_workspace(args.name)
+        result = await sign_out(services.secrets, oauth_owner(workspace.id))
     print(f"{workspace.name}: {result.message}")
     return 0

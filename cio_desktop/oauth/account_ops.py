@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
-from cio_desktop.errors import WorkspaceError
 from cio_desktop.models import Region, Workspace
 from cio_desktop.oauth.account import AccountWorkspace
 from cio_desktop.oauth.errors import SignedOut
@@ -18,8 +17,8 @@ from cio_desktop.oauth.token_store import ACCOUNT_OWNER, TokenStore
 
 if TYPE_CHECKING:
     from cio_desktop.oauth.mcp_history import Recorder
+    from cio_desktop.operations.services import Services
     from cio_desktop.secrets import SecretStore
-    from cio_desktop.workspaces import WorkspaceStore
 
 
 @asynccontextmanager
@@ -58,27 +57,25 @@ def import_base(mcp_url: str) -> Workspace | None:
     return Workspace(name="base", track_url=origin, app_url=origin)
 
 
-def import_workspaces(
-    store: WorkspaceStore, chosen: Sequence[AccountWorkspace], *, base: Workspace | None = None
+async def import_workspaces(
+    services: Services, chosen: Sequence[AccountWorkspace], *, base: Workspace | None = None
 ) -> list[Workspace]:
-    """Add each chosen workspace (a name already taken gets the Customer.io id appended). Sync file I/O:
-    call through a thread. ``base`` supplies custom addresses (the sandbox) for every imported one."""
-    added = []
-    taken = {w.name.casefold() for w in store.list()}
+    """Add each chosen workspace with its name, Customer.io id and region (no keys: those come later,
+    through the wizard). A name already taken gets the id appended. ``base`` gives custom addresses (the
+    sandbox) to every imported one."""
+    added: list[Workspace] = []
+    taken = {w.name.casefold() for w in await services.list_workspaces()}
     for item in chosen:
         name = item.name.strip() or f"Workspace {item.id}"
         if name.casefold() in taken:
             name = f"{name} ({item.id})"
         region = Region(item.region) if item.region in ("us", "eu") else Region.AUTO
         ws_id = item.id if isinstance(item.id, int) else (int(item.id) if str(item.id).isdigit() else None)
-        fields = (
-            {}
-            if base is None
-            else {"track_url": base.track_url, "app_url": base.app_url, "ca_file": base.ca_file}
-        )
-        try:
-            added.append(store.add(Workspace(name=name, region=region, workspace_id=ws_id, **fields)))  # type: ignore[arg-type]
-        except WorkspaceError:
-            raise
+        workspace = Workspace(name=name, region=region, workspace_id=ws_id)
+        if base is not None:
+            workspace = workspace.replace(
+                track_url=base.track_url, app_url=base.app_url, ca_file=base.ca_file
+            )
+        added.append(await services.add_workspace(workspace, {}))
         taken.add(name.casefold())
     return added

@@ -43,7 +43,7 @@ def default_http(settings: NetworkSettings | None = None) -> HttpFactory:
 
 
 class OAuthTokenSource:
-    """The tokens of one owner (a workspace id or the account). Lives on one event loop."""
+    """The tokens of one owner (``oauth_owner(workspace id)`` or the account). Lives on one event loop."""
 
     def __init__(
         self,
@@ -154,21 +154,6 @@ class OAuthTokenSource:
         saved = await self._store.save(self._owner, new_record, fresh.access_token, refresh_token)
         self._tokens = StoredTokens(saved, fresh.access_token, refresh_token)
         return self._tokens
-
-
-def source_if_signed_in(
-    secrets: object, owner: str, stored_kinds: object, *, settings: NetworkSettings | None = None
-) -> OAuthTokenSource | None:
-    """A token source for ``owner`` when its stored kinds include a sign-in record, else None.
-
-    ``secrets`` is the ``SecretStore``; ``stored_kinds`` what ``SecretStore.stored`` returned."""
-    from cio_desktop.models import SecretKind
-    from cio_desktop.secrets import SecretStore
-
-    assert isinstance(secrets, SecretStore)
-    if not isinstance(stored_kinds, dict) or SecretKind.OAUTH_SESSION not in stored_kinds:
-        return None
-    return OAuthTokenSource(TokenStore(secrets), owner, http=default_http(settings))
 
 
 class TokenSources:

@@ -20,6 +20,13 @@ if TYPE_CHECKING:
     from cio_desktop.secrets import SecretStore
 
 ACCOUNT_OWNER = "cio-account"  # the keyring owner id of the Customer.io account sign-in
+WORKSPACE_OWNER_PREFIX = "oauth-"
+
+
+def oauth_owner(workspace_id: str) -> str:
+    """The keyring owner of a workspace's OAuth sign-in. Apart from its keys (``<keyring id>/<kind>``),
+    whose id changes when the keys are replaced: a sign-in outlives a key change."""
+    return f"{WORKSPACE_OWNER_PREFIX}{workspace_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +94,7 @@ class StoredTokens:
 
 
 class TokenStore:
-    """Reads and writes one owner's tokens (a workspace id, or ``ACCOUNT_OWNER``)."""
+    """Reads and writes one owner's tokens (``oauth_owner(workspace id)``, or ``ACCOUNT_OWNER``)."""
 
     def __init__(self, secrets: SecretStore) -> None:
         self._secrets = secrets

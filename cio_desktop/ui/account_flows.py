@@ -5,14 +5,13 @@ workspace's OAuth sign-in. Each is awaited by one task the window keeps; the wor
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import Workspace
 from cio_desktop.oauth.flow import system_browser
 from cio_desktop.oauth.signin import SignInTarget, account_resource, sign_out
-from cio_desktop.oauth.token_store import ACCOUNT_OWNER, TokenStore
+from cio_desktop.oauth.token_store import ACCOUNT_OWNER, TokenStore, oauth_owner
 from cio_desktop.ui.dialogs.signin_dialog import sign_in_with_dialog
 from cio_desktop.ui.tasks import run_dialog
 from cio_desktop.ui.window_flows import edit_workspace, refresh_workspaces
@@ -109,7 +108,7 @@ async def import_workspaces(window: MainWindow) -> list[Workspace]:
     if not chosen:
         return []
     try:
-        added = await asyncio.to_thread(add_them, services.workspaces, chosen, base=base)
+        added = await add_them(services, chosen, base=base)
     except CioDesktopError as exc:
         window.banner.show_error(exc)
         return []
@@ -144,7 +143,7 @@ async def workspace_sign_in(window: MainWindow, workspace: Workspace) -> None:
     except CioDesktopError as exc:
         window.banner.show_error(exc)
         return
-    services.token_sources.forget(workspace.id)
+    services.token_sources.forget(oauth_owner(workspace.id))
     if record is None:
         window.set_status("Sign-in cancelled.")
         return

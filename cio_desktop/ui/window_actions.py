@@ -76,7 +76,7 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
     add("workspace", "&Duplicate…", "duplicateWorkspaceAction", for_current(flows.duplicate_workspace, "dup"))
     add("workspace", "Re&move…", "removeWorkspaceAction", for_current(flows.remove_workspace, "remove"))
 
-    for index, (key, _module, _cls, title) in enumerate(_panels()):
+    for index, (key, title) in enumerate(_panels()):
         add(
             "view",
             title,
@@ -129,7 +129,7 @@ def _connect_sign_in(window: MainWindow) -> None:
     window.sidebar.oauth_requested.connect(lambda ws: start("workspace_sign_in", ws))
 
 
-def _panels() -> tuple[tuple[str, str, str, str], ...]:
+def _panels() -> tuple[tuple[str, str], ...]:
     from cio_desktop.ui.main_window import PANELS
 
     return PANELS

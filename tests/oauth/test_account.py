@@ -14,6 +14,7 @@ from cio_desktop.oauth.mcp import McpError, MissingTool, tool_result
 from cio_desktop.oauth.registration import ClientRegistry
 from cio_desktop.oauth.signin import SignInHooks, SignInTarget, account_resource, sign_in
 from cio_desktop.oauth.token_store import ACCOUNT_OWNER
+from cio_desktop.operations.services import Services
 from cio_desktop.sandbox import ThreadedSandbox
 from cio_desktop.secrets import SecretStore
 from cio_desktop.workspaces import WorkspaceStore
@@ -49,13 +50,13 @@ async def test_status_workspaces_and_import(
         (oauth_sandbox.inspect(lambda ws: ws.name), "us"),
         ("Sandbox EU", "eu"),  # the item names its own region
     ]
-    store = WorkspaceStore(tmp_path / "workspaces.json")
-    store.load()
-    added = import_workspaces(store, workspaces, base=base)
+    services = Services(workspaces=WorkspaceStore(tmp_path / "workspaces.json"), secrets=signed_in)
+    await services.load_workspaces()
+    added = await import_workspaces(services, workspaces, base=base)
     assert [w.region for w in added] == [Region.US, Region.EU]
     assert added[0].workspace_id == oauth_sandbox.info.workspace_id
     assert added[0].app_url == oauth_sandbox.info.app_url  # a sandbox account's workspaces reach the sandbox
-    again = import_workspaces(store, workspaces[:1], base=base)  # a taken name gets the id appended
+    again = await import_workspaces(services, workspaces[:1], base=base)  # a taken name gets the id appended
     assert again[0].name.endswith(f"({workspaces[0].id})")
 
 

@@ -20,9 +20,9 @@ from pytestqt.qtbot import QtBot
 
 from cio_desktop.models import Region, SecretKind, Workspace
 from cio_desktop.oauth.token_store import ACCOUNT_OWNER, TokenStore
+from cio_desktop.operations.services import Services
 from cio_desktop.sandbox import ThreadedSandbox
 from cio_desktop.sandbox.demo import WELL_KNOWN
-from cio_desktop.services import Services
 from cio_desktop.ui.dialogs.signin_dialog import SignInDialog
 from cio_desktop.ui.main_window import MainWindow
 from tests.oauth.conftest import consent, scripted_user

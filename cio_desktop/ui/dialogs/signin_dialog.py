@@ -29,7 +29,7 @@ from cio_desktop.oauth.errors import OAuthError, SignInCancelled
 from cio_desktop.oauth.flow import Opener, SignInFlow, system_browser
 from cio_desktop.oauth.registration import ClientRegistry
 from cio_desktop.oauth.signin import SignInHooks, SignInTarget, sign_in
-from cio_desktop.oauth.token_store import SessionRecord, TokenStore
+from cio_desktop.oauth.token_store import SessionRecord, TokenStore, oauth_owner
 from cio_desktop.secrets import SecretStore
 from cio_desktop.ui.tasks import run_dialog
 
@@ -178,7 +178,8 @@ async def sign_in_workspace(
 ) -> SessionRecord | None:
     """ "Sign in with OAuth" for one workspace: ask for the issuer (the last one prefilled), then sign in.
     None when the user cancelled; failures raise in plain words."""
-    stored = await TokenStore(secrets).load(workspace.id)
+    owner = oauth_owner(workspace.id)
+    stored = await TokenStore(secrets).load(owner)
     dialog = QInputDialog(parent)
     dialog.setObjectName("issuerDialog")
     dialog.setWindowTitle(f"Sign in with OAuth: {workspace.name}")
@@ -193,7 +194,7 @@ async def sign_in_workspace(
     return await sign_in_with_dialog(
         parent,
         secrets,
-        workspace.id,
+        owner,
         SignInTarget(issuer=issuer),
         title=f"Sign in with OAuth: {workspace.name}",
         opener=opener or system_browser,

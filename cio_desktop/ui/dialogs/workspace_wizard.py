@@ -11,11 +11,10 @@ import asyncio
 
 from PySide6.QtWidgets import QWidget, QWizard
 
-from cio_desktop.credential_check import KeyState
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import SecretKind, Workspace
-from cio_desktop.secrets import BackendState
-from cio_desktop.services import API_KINDS, CredentialState, Services
+from cio_desktop.operations.key_check import KeyState
+from cio_desktop.operations.services import API_KINDS, BackendState, CredentialState, Services
 from cio_desktop.ui.dialogs.wizard_pages import IntroPage, KeysPage, TestPage
 from cio_desktop.ui.tasks import TaskKeeper, run_dialog
 
@@ -84,7 +83,10 @@ class WorkspaceWizard(QWizard):
             saved = with_secret.get(kind, CredentialState.MISSING) is not CredentialState.MISSING
             self.keys.has_saved[kind] = saved
             field.set_placeholder(KEPT_PLACEHOLDER if saved else "Not set: paste a key to add one")
-        signed_in = bool(await self.services.secrets.get(workspace.id, SecretKind.OAUTH_SESSION))
+        from cio_desktop.oauth.token_store import oauth_owner
+
+        owner = oauth_owner(workspace.id)
+        signed_in = bool(await self.services.secrets.get(owner, SecretKind.OAUTH_SESSION))
         self.keys.has_saved[SecretKind.OAUTH_SESSION] = signed_in
         if signed_in:
             self.keys.oauth_label.setText(
@@ -103,7 +105,9 @@ class WorkspaceWizard(QWizard):
         except CioDesktopError as exc:
             self.keys.oauth_label.setText(exc.message)
             return
-        self.services.token_sources.forget(self.editing.id)
+        from cio_desktop.oauth.token_store import oauth_owner
+
+        self.services.token_sources.forget(oauth_owner(self.editing.id))
         if record is None:
             return
         self.keys.has_saved[SecretKind.OAUTH_SESSION] = True
@@ -210,7 +214,7 @@ class WorkspaceWizard(QWizard):
 
         dialog = KeyringUnavailableDialog(status, self)
         if await run_dialog(dialog) == KeyringUnavailableDialog.DialogCode.Accepted:
-            self.services.secrets.use_session_only()
+            self.services.keep_keys_for_session()
             return True
         self.test.banner.show_message("The workspace was not saved.", level="warning", hint=status.message)
         return False
