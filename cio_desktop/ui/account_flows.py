@@ -62,7 +62,7 @@ async def account_sign_in(window: MainWindow) -> None:
     try:
         record = await sign_in_with_dialog(
             window,
-            window.services.secrets,
+            window.services,
             ACCOUNT_OWNER,
             SignInTarget(resource=resource),
             title="Sign in to your Customer.io account",
@@ -139,7 +139,7 @@ async def workspace_sign_in(window: MainWindow, workspace: Workspace) -> None:
 
     services = window.services
     try:
-        record = await sign_in_workspace(window, services.secrets, workspace, opener=window.browser_opener)
+        record = await sign_in_workspace(window, services, workspace, opener=window.browser_opener)
     except CioDesktopError as exc:
         window.banner.show_error(exc)
         return

@@ -30,7 +30,7 @@ from cio_desktop.oauth.flow import Opener, SignInFlow, system_browser
 from cio_desktop.oauth.registration import ClientRegistry
 from cio_desktop.oauth.signin import SignInHooks, SignInTarget, sign_in
 from cio_desktop.oauth.token_store import SessionRecord, TokenStore, oauth_owner
-from cio_desktop.secrets import SecretStore
+from cio_desktop.operations.services import Services
 from cio_desktop.ui.tasks import run_dialog
 
 ISSUER_LABEL = (
@@ -132,7 +132,7 @@ class SignInDialog(QDialog):
 
 async def sign_in_with_dialog(
     parent: QWidget | None,
-    secrets: SecretStore,
+    services: Services,
     owner: str,
     target: SignInTarget,
     *,
@@ -150,7 +150,7 @@ async def sign_in_with_dialog(
 
     hooks = SignInHooks(opener=open_and_show, started=dialog.attach)
     task: asyncio.Task[SessionRecord] = asyncio.ensure_future(
-        sign_in(secrets, owner, target, hooks, registry=registry, region=region)
+        sign_in(services.secrets, owner, target, hooks, registry=registry, region=region)
     )
     dialog.task = task
     dialog.open()
@@ -174,12 +174,12 @@ async def sign_in_with_dialog(
 
 
 async def sign_in_workspace(
-    parent: QWidget, secrets: SecretStore, workspace: Workspace, *, opener: Opener | None = None
+    parent: QWidget, services: Services, workspace: Workspace, *, opener: Opener | None = None
 ) -> SessionRecord | None:
     """ "Sign in with OAuth" for one workspace: ask for the issuer (the last one prefilled), then sign in.
     None when the user cancelled; failures raise in plain words."""
     owner = oauth_owner(workspace.id)
-    stored = await TokenStore(secrets).load(owner)
+    stored = await TokenStore(services.secrets).load(owner)
     dialog = QInputDialog(parent)
     dialog.setObjectName("issuerDialog")
     dialog.setWindowTitle(f"Sign in with OAuth: {workspace.name}")
@@ -193,7 +193,7 @@ async def sign_in_workspace(
         return None
     return await sign_in_with_dialog(
         parent,
-        secrets,
+        services,
         owner,
         SignInTarget(issuer=issuer),
         title=f"Sign in with OAuth: {workspace.name}",

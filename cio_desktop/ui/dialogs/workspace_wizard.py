@@ -101,7 +101,7 @@ class WorkspaceWizard(QWizard):
         assert self.editing is not None
         opener = getattr(self.parentWidget(), "browser_opener", None)
         try:
-            record = await sign_in_workspace(self, self.services.secrets, self.editing, opener=opener)
+            record = await sign_in_workspace(self, self.services, self.editing, opener=opener)
         except CioDesktopError as exc:
             self.keys.oauth_label.setText(exc.message)
             return
