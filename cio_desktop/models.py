@@ -41,6 +41,8 @@ OAUTH_KINDS = (
     SecretKind.OAUTH_SESSION,
     SecretKind.OAUTH_CLIENT_SECRET,
 )
+# A workspace's keys (``<keyring id>/<kind>``): every kind but the sign-in items.
+WORKSPACE_KEY_KINDS = tuple(kind for kind in SecretKind if kind not in OAUTH_KINDS)
 SECRET_PART_CHARS = 1200
 MAX_SECRET_PARTS = 8
 

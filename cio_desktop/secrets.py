@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from cio_desktop.errors import SecretStoreError
-from cio_desktop.models import LONG_SECRET_KINDS, MAX_SECRET_PARTS, OAUTH_KINDS, SecretKind
+from cio_desktop.models import LONG_SECRET_KINDS, MAX_SECRET_PARTS, WORKSPACE_KEY_KINDS, SecretKind
 
 SERVICE_NAME = "cio-desktop"
 PROBE_USERNAME = "probe/backend-check"
@@ -196,7 +196,7 @@ class SecretStore:
         return value
 
     async def stored(
-        self, workspace_id: str, kinds: Iterable[SecretKind] = tuple(SecretKind)
+        self, workspace_id: str, kinds: Iterable[SecretKind] = WORKSPACE_KEY_KINDS
     ) -> dict[SecretKind, str]:
         """The secrets of ``kinds`` stored for the workspace (only those present), looked up one by one."""
         found: dict[SecretKind, str] = {}
@@ -252,8 +252,9 @@ class SecretStore:
         """Which kinds are stored for the workspace (never the values)."""
         if not self._session_only:
             await self._secure_backend()  # detect the backend once, not once per kind
-        values = await asyncio.gather(*(self.get(workspace_id, kind) for kind in SecretKind))
-        return {kind: bool(value) for kind, value in zip(SecretKind, values, strict=True)}
+        kinds = WORKSPACE_KEY_KINDS  # sign-ins live under their own owner ids (cio_desktop.oauth)
+        values = await asyncio.gather(*(self.get(workspace_id, kind) for kind in kinds))
+        return {kind: bool(value) for kind, value in zip(kinds, values, strict=True)}
 
     async def stored_ids(self, *, settled_s: float = 0.0) -> frozenset[str] | None:
         """The ids that have at least one workspace key (``<id>/<SecretKind>``), counting only items written
@@ -272,7 +273,7 @@ class SecretStore:
             from contextlib import closing
 
             username_key = backend.schemes[backend.scheme]["username"]
-            kinds = {kind.value for kind in SecretKind if kind not in OAUTH_KINDS}  # sign-ins are not keys
+            kinds = {kind.value for kind in WORKSPACE_KEY_KINDS}  # a sign-in is not a workspace key
             collection = backend.get_preferred_collection()
             found: list[str] = []
             with closing(collection.connection):
