@@ -204,6 +204,22 @@ def build_message(
     return message
 
 
+def body_from_parts(
+    call: PipelinesCall, data: Any, context: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The JSON part of a message from ``send``'s flags: ``data`` is the traits (identify, group), the
+    properties (track, page, screen) or the batch's list; ``context`` is the message's context."""
+    if call is PipelinesCall.BATCH:
+        items = data.get("batch") if isinstance(data, Mapping) else data
+        return {"batch": list(items) if isinstance(items, list) else []}
+    body: dict[str, Any] = {}
+    if isinstance(data, Mapping) and data:
+        body["traits" if call in (PipelinesCall.IDENTIFY, PipelinesCall.GROUP) else "properties"] = dict(data)
+    if context:
+        body["context"] = dict(context)
+    return body
+
+
 def _text(message: Mapping[str, Any], key: str) -> str:
     value = message.get(key)
     return str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
