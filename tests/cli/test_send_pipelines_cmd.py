@@ -28,7 +28,8 @@ def test_identify_then_track_with_verify(
         assert sent["userId"] == "cli-cdp-1"
         assert sent["traits"] == {"plan": "pro"}
         assert sent["context"]["ip"] == "203.0.113.7"
-        assert sent["messageId"] and sent["timestamp"]
+        assert sent["messageId"]
+        assert sent["timestamp"]
         assert "Status:   200" in out
         code, out, err = run_cli(
             capsys, "send", "Sandbox", "--api", "pipelines", "track", "--customer", "cli-cdp-1",
@@ -82,10 +83,14 @@ def test_every_other_call_and_json_output(
     ],
 )
 def test_bad_flags_get_one_clear_line(
-    capsys: pytest.CaptureFixture[str], sandbox: ThreadedSandbox, secret_service: Any, argv: list[str], words: str
+    capsys: pytest.CaptureFixture[str],
+    sandbox: ThreadedSandbox,
+    secret_service: Any,
+    argv: list[str],
+    words: str,
 ) -> None:
     with sandbox_workspace(sandbox, secret_service, pipelines_key="<sandbox>"):
-        code, out, err = run_cli(capsys, "send", "Sandbox", "--api", "pipelines", *argv)
+        code, _out, err = run_cli(capsys, "send", "Sandbox", "--api", "pipelines", *argv)
     assert code != 0
     assert words in err, err
 

@@ -139,19 +139,22 @@ def test_add_with_a_pipelines_key_and_address(capsys: pytest.CaptureFixture[str]
     assert proc.returncode == 0, proc.stderr
     assert "App API key, Pipelines API key stored" in proc.stdout
     assert pipelines not in proc.stdout + proc.stderr
-    code, out, _ = run_cli(capsys, "workspace", "show", "CDP", "--json")
+    _, out, _ = run_cli(capsys, "workspace", "show", "CDP", "--json")
     entry = json.loads(out)
     assert entry["pipelines_url"] == "https://cdp-proxy.example.com"
     assert entry["secrets"]["pipelines_key"] is True
     assert entry["secrets"]["track_api_key"] is False
     assert keyring_value(entry["id"], SecretKind.PIPELINES_KEY) == pipelines
     assert keyring_value(entry["id"], APP) == app
-    code, out, _ = run_cli(capsys, "workspace", "show", "CDP")
-    assert "Pipelines URL:" in out and "https://cdp-proxy.example.com" in out
+    _code, out, _ = run_cli(capsys, "workspace", "show", "CDP")
+    assert "Pipelines URL:" in out
+    assert "https://cdp-proxy.example.com" in out
     assert pipelines not in out
 
 
-def test_an_empty_pipelines_key_line_saves_nothing(capsys: pytest.CaptureFixture[str], cio_home: Path) -> None:
+def test_an_empty_pipelines_key_line_saves_nothing(
+    capsys: pytest.CaptureFixture[str], cio_home: Path
+) -> None:
     proc = run_process("workspace", "add", "--name", "CDP", "--pipelines-key-stdin", stdin="\n")
     assert proc.returncode != 0
     assert "empty key: the Pipelines API key read from standard input is empty" in proc.stderr

@@ -111,4 +111,6 @@ async def test_verify_says_not_seen_for_an_event_that_never_came(client: CioClie
     never = _draft("track", "{}", customer_id="layer-cdp-2", event_name="Never Sent")
     assert await verify_sent(client, never, since=time.time(), timeout_s=0.5) is None
     with pytest.raises(ValueError, match="no person's activity log"):
-        await verify_sent(client, _draft("alias", "{}", customer_id="a", previous_id="b"), since=0, timeout_s=1)
+        await verify_sent(
+            client, _draft("alias", "{}", customer_id="a", previous_id="b"), since=0, timeout_s=1
+        )
