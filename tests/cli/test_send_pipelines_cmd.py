@@ -65,7 +65,8 @@ def test_every_other_call_and_json_output(
         )  # fmt: skip
     assert code == 0
     assert json.loads(out)["activity"]["name"] == "https://e.com/v"
-    names = sandbox.inspect(lambda ws: {a.get("name") for a in ws.by_id("cli-cdp-2").activities})
+    cio = sandbox.inspect(lambda ws: ws.by_id("cli-cdp-2").cio_id)
+    names = sandbox.inspect(lambda ws: {a.get("name") for a in ws.activities if a.get("_cio") == cio})
     assert {"Batched", "Home"} <= names  # the alias merged the anonymous screen view
 
 

@@ -271,6 +271,8 @@ def test_on_a_terminal_keys_are_prompted_without_echo(cio_home: Path) -> None:
         os.write(master, key.encode() + b"\n")
         _read_until(master, b"App API key", transcript)
         os.write(master, b"\n")
+        _read_until(master, b"Pipelines API key", transcript)
+        os.write(master, b"\n")
         _read_until(master, b"Added workspace", transcript)
         assert proc.wait(timeout=30) == 0
     finally:
