@@ -145,7 +145,7 @@ def test_identify_and_track_arrive_and_verify(
         shown += QApplication.clipboard().text()
         assert not any(secret in shown for secret in key_forms)
         if exchange.url.endswith("/cdp/v1/track"):
-            assert "Authorization: Basic [redacted]" in details.request_headers.toPlainText()
+            assert "authorization: basic [redacted]" in details.request_headers.toPlainText().lower()
             assert '-u "$CIO_PIPELINES_KEY:"' in QApplication.clipboard().text()
     assert any(url.endswith("/cdp/v1/track") for url in urls)
     har = tmp_path / "cdp.har"
