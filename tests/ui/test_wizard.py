@@ -101,8 +101,48 @@ def test_good_keys_are_tested_and_saved_to_the_keyring(
     assert states == {
         SecretKind.TRACK_API_KEY: CredentialState.VERIFIED,
         SecretKind.APP_API_KEY: CredentialState.VERIFIED,
+        SecretKind.PIPELINES_KEY: CredentialState.MISSING,
     }
     assert info.track_api_key not in services.workspaces.path.read_text()
+    assert wizard.test.result_labels[SecretKind.PIPELINES_KEY].text().startswith("– Pipelines API key:")
+
+
+def test_a_pipelines_key_is_masked_tested_and_saved(
+    qtbot: QtBot, qloop: QtAsyncLoop, services: Services, sandbox: Any
+) -> None:
+    """The optional Pipelines key: masked, tested with a call that stores nothing (the words say so),
+    kept in the keyring; a wrong one is named and blocks saving."""
+    info = sandbox.info
+    wizard, task = open_wizard(qtbot, qloop, services)
+    intro = wizard.intro.findChild(QLabel, "wizardIntroText")
+    assert "Pipelines API key" in intro.text()
+    click(qtbot, wizard, NEXT)
+    fill_keys(qtbot, wizard, name="CDP", app=info.app_api_key)
+    field = wizard.keys.pipelines_field
+    field.edit.insert("not-the-write-key")
+    field.edit.textEdited.emit(field.edit.text())
+    assert not field.is_revealed()
+    run_test_step(qtbot, wizard)
+    label = wizard.test.result_labels[SecretKind.PIPELINES_KEY]
+    assert label.text().startswith("✖ Pipelines API key:")
+    assert "not-the-write-key" not in label.text() + label.toolTip()
+    assert not wizard.button(FINISH).isEnabled()
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.BackButton), Qt.MouseButton.LeftButton)
+    field.set_value(info.pipelines_write_key)
+    people = sandbox.inspect(lambda ws: len(ws.people))
+    run_test_step(qtbot, wizard)
+    assert label.text().startswith("✔ Pipelines API key: The Pipelines API key works")
+    assert "stores nothing" in label.text()
+    assert sandbox.inspect(lambda ws: len(ws.people)) == people
+    click(qtbot, wizard, FINISH)
+    assert qloop.run(task) == WorkspaceWizard.DialogCode.Accepted
+    saved = wizard.saved_workspace
+    assert saved is not None
+    stored = keyring.get_password(SERVICE_NAME, f"{saved.id}/pipelines_key")
+    assert stored == info.pipelines_write_key
+    states = qloop.run(services.credential_states(saved))
+    assert states[SecretKind.PIPELINES_KEY] is CredentialState.VERIFIED
+    assert info.pipelines_write_key not in services.workspaces.path.read_text()
 
 
 def test_a_wrong_key_is_named_and_blocks_saving(
