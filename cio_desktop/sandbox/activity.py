@@ -73,7 +73,7 @@ def validate_event(body: Any, *, anonymous: bool = False) -> list[str]:
     return errors
 
 
-def _seen(ws: Workspace, event_id: Any) -> bool:
+def seen(ws: Workspace, event_id: Any) -> bool:
     """True if this event id was accepted before (then the event is ignored); remembers new ids."""
     if not event_id:
         return False
@@ -91,7 +91,7 @@ def event_type(body: JsonDict) -> str:
 
 def track_person_event(ws: Workspace, person: Person, body: JsonDict) -> JsonDict | None:
     """Record an event/page/screen for ``person``; None when it is a duplicate ``id``."""
-    if _seen(ws, body.get("id")):
+    if seen(ws, body.get("id")):
         return None
     return record(
         ws,
@@ -105,7 +105,7 @@ def track_person_event(ws: Workspace, person: Person, body: JsonDict) -> JsonDic
 
 def track_anonymous_event(ws: Workspace, body: JsonDict) -> JsonDict | None:
     """Record an anonymous (or "invite") event; None when it is a duplicate ``id``."""
-    if _seen(ws, body.get("id")):
+    if seen(ws, body.get("id")):
         return None
     anon = body.get("anonymous_id") or None
     return record(

@@ -55,8 +55,12 @@ class BodyError(Exception):
 
 
 async def read_json(request: web.Request, *, allow_empty: bool = True, max_bytes: int | None = None) -> Any:
-    """The parsed JSON body (``{}`` when empty and allowed); raises ``BodyError``."""
-    raw = await request.read()
+    """The parsed JSON body (``{}`` when empty and allowed); raises ``BodyError``, also for a body
+    that cannot be unpacked (a broken ``Content-Encoding: gzip``)."""
+    try:
+        raw = await request.read()
+    except web.RequestPayloadError:
+        raise BodyError("request body could not be decoded (Content-Encoding)") from None
     if max_bytes is not None and len(raw) > max_bytes:
         raise BodyError(f"request body is larger than {max_bytes} bytes")
     if not raw.strip():
