@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -50,6 +51,21 @@ def app_not_found(detail: str = "not found") -> web.Response:
     return app_error(404, detail)
 
 
+async def read_body(request: web.Request) -> bytes:
+    """The whole body, within ``BODY_TIMEOUT_S``: a trickling body gets 408 and its connection is
+    closed (a slow client cannot hold the server); an unpackable gzip body raises ``BodyError``."""
+    from cio_desktop.sandbox.hardening import BODY_TIMEOUT_S
+
+    try:
+        async with asyncio.timeout(BODY_TIMEOUT_S):
+            return await request.read()
+    except TimeoutError:
+        request.protocol.keep_alive(False)  # answer, then close: the rest of the body is not awaited
+        raise web.HTTPRequestTimeout(reason="the request body did not arrive in time") from None
+    except web.RequestPayloadError:
+        raise BodyError("request body could not be decoded (Content-Encoding)") from None
+
+
 class BodyError(Exception):
     """The request body is not the JSON the endpoint needs."""
 
@@ -57,10 +73,7 @@ class BodyError(Exception):
 async def read_json(request: web.Request, *, allow_empty: bool = True, max_bytes: int | None = None) -> Any:
     """The parsed JSON body (``{}`` when empty and allowed); raises ``BodyError``, also for a body
     that cannot be unpacked (a broken ``Content-Encoding: gzip``)."""
-    try:
-        raw = await request.read()
-    except web.RequestPayloadError:
-        raise BodyError("request body could not be decoded (Content-Encoding)") from None
+    raw = await read_body(request)
     if max_bytes is not None and len(raw) > max_bytes:
         raise BodyError(f"request body is larger than {max_bytes} bytes")
     if not raw.strip():

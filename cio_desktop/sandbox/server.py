@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from aiohttp import web
 
-from cio_desktop.sandbox import app_customers, app_workspace, auth, pipelines, track_v1, track_v2
+from cio_desktop.sandbox import app_customers, app_workspace, auth, hardening, pipelines, track_v1, track_v2
 from cio_desktop.sandbox.context import CTX, Context, ctx
 from cio_desktop.sandbox.demo import build_workspace
 from cio_desktop.sandbox.faults import FaultSet, Handler, parse_faults
@@ -141,7 +141,9 @@ class SandboxServer:
         self._closing = asyncio.Event()
 
     def _apps(self) -> tuple[web.Application, web.Application]:
-        main = web.Application(middlewares=[faults_mw, headers_mw, guard_mw], client_max_size=4 * 1024 * 1024)
+        main = web.Application(
+            middlewares=[faults_mw, headers_mw, guard_mw], client_max_size=hardening.MAX_BODY_BYTES
+        )
         for module in (track_v1, track_v2, app_customers, app_workspace, pipelines):
             main.add_routes(module.routes)
         main[CTX] = self.context
@@ -151,7 +153,7 @@ class SandboxServer:
         return main, other
 
     async def _listen(self, app: web.Application) -> str:
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0, **hardening.runner_args())
         await runner.setup()
         self._runners.append(runner)
         ssl_context = self._tls.context if self._tls else None
@@ -160,6 +162,7 @@ class SandboxServer:
             self.options.host,
             self.options.port if len(self._runners) == 1 else 0,
             ssl_context=ssl_context,
+            backlog=hardening.BACKLOG,
         )
         await site.start()
         port = runner.addresses[0][1]
