@@ -51,6 +51,8 @@ def record(
 
 def public_activity(ws: Workspace, entry: JsonDict) -> JsonDict:
     """The App API view of a stored activity (current identifiers if the person still exists)."""
+    from cio_desktop.sandbox.app_shapes import shape_activity  # app_shapes imports people_ops → here
+
     out = {k: v for k, v in entry.items() if not k.startswith("_")}
     person = ws.people.get(entry["_cio"]) if entry.get("_cio") else None
     if person is not None:
@@ -58,7 +60,7 @@ def public_activity(ws: Workspace, entry: JsonDict) -> JsonDict:
         out["customer_identifiers"] = person.identifiers()
     if entry.get("_anon"):
         out["anonymous_id"] = entry["_anon"]
-    return out
+    return shape_activity(out)
 
 
 def validate_event(body: Any, *, anonymous: bool = False) -> list[str]:

@@ -43,6 +43,11 @@ def app_error(status: int, detail: str, headers: dict[str, str] | None = None) -
     return reply({"errors": [{"detail": detail, "status": str(status)}]}, status, headers)
 
 
+def app_bad_request(messages: list[str]) -> web.Response:
+    """An App API 400: ``{"errors":[{"detail","status":"400"}, ...]}`` (not the Track ``meta`` shape)."""
+    return reply({"errors": [{"detail": m, "status": "400"} for m in messages]}, 400)
+
+
 def app_unauthorized() -> web.Response:
     return app_error(401, "unauthorized")
 
