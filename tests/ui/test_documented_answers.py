@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import Qt
 
 from cio_desktop.api.exchange import Exchange
 from cio_desktop.models import Region, SecretKind, Workspace
@@ -18,6 +17,7 @@ from cio_desktop.ui.panels.event_result_view import EventResultView, response_te
 from cio_desktop.ui.panels.lookup_panel import PAGE_MATCHES, PAGE_PROFILE, LookupPanel
 from tests.fixtures.documented_answers import serve_documented
 from tests.ui.conftest import QtAsyncLoop
+from tests.ui.lookup_helpers import open_lookup, search
 
 
 @pytest.fixture
@@ -27,21 +27,11 @@ def lookup(qtbot, qloop: QtAsyncLoop) -> Iterator[LookupPanel]:
         workspace = Workspace(name="Examples", region=Region.US, site_id="site", track_url=url, app_url=url)
         secrets = {SecretKind.TRACK_API_KEY: "track-key", SecretKind.APP_API_KEY: "app-key"}
         workspace = qloop.run(services.add_workspace(workspace, secrets))
-        panel = LookupPanel(services)
-        qtbot.addWidget(panel)
-        panel.resize(1100, 750)
-        panel.set_workspace(workspace)
-        yield panel
-        panel.cancel()
-        qloop.run(services.aclose())
+        with open_lookup(qtbot, qloop, services, workspace) as panel:
+            yield panel
 
 
-def _search(qtbot, qloop: QtAsyncLoop, panel: LookupPanel, text: str) -> None:
-    panel.query_edit.clear()
-    qtbot.keyClicks(panel.query_edit, text)
-    qtbot.keyClick(panel.query_edit, Qt.Key.Key_Return)
-    assert panel.search_task is not None
-    qloop.run(panel.search_task, timeout=15)
+_search = search
 
 
 def _column(table, col: int) -> list[str]:  # type: ignore[no-untyped-def]
