@@ -47,6 +47,13 @@ def _wait_saved(state_file: Path, person_id: str, timeout: float = 30.0) -> None
         time.sleep(0.05)  # polling a condition (the saver writes every 0.25 s)
 
 
+def _wait_for_temp_file(folder: Path, timeout: float = 20.0) -> None:
+    """Return as soon as the sandbox's saver has a temp file open (a write is under way)."""
+    deadline = time.monotonic() + timeout
+    while not any(name.endswith(".tmp") for name in os.listdir(folder)):
+        assert time.monotonic() < deadline, "no save started"
+
+
 def _hammer(info: dict[str, str], stop: threading.Event, tag: str) -> None:
     """Identify calls until told to stop or the server dies (each one makes the sandbox save again)."""
     with httpx.Client(timeout=5) as client:
@@ -90,7 +97,10 @@ def test_state_dir_survives_sigkill_mid_write(tmp_path: Path) -> None:
             stop = threading.Event()
             worker = threading.Thread(target=_hammer, args=(info, stop, f"r{round_}"))
             worker.start()
-            time.sleep(rng.uniform(0.05, 0.6))  # a random moment while saves are under way
+            if round_ % 2:
+                time.sleep(rng.uniform(0.05, 0.6))  # a random moment while saves are under way
+            else:
+                _wait_for_temp_file(tmp_path)  # right while a save is being written
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
             stop.set()
