@@ -65,6 +65,7 @@ def test_cli_prints_one_json_line_serves_and_stops_on_sigterm(tmp_path: Path) ->
     assert out == ""  # nothing after the JSON line
     # attacker finding: the state file holds the keys and was 0644
     assert (tmp_path / "sandbox-state.json").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "ca.pem").stat().st_mode & 0o777 == 0o600
     assert tmp_path.stat().st_mode & 0o777 == 0o700
 
 
