@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from cio_desktop.models import Workspace
-from cio_desktop.services import Services
+from cio_desktop.operations.services import Services
 from cio_desktop.ui.panels.lookup_panel import LookupPanel
 from tests.ui.conftest import QtAsyncLoop
 

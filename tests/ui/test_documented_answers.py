@@ -11,8 +11,8 @@ import pytest
 
 from cio_desktop.api.exchange import Exchange
 from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.operations.services import Services
 from cio_desktop.secrets import SecretStore
-from cio_desktop.services import Services
 from cio_desktop.ui.panels.event_result_view import EventResultView, response_text
 from cio_desktop.ui.panels.lookup_panel import PAGE_MATCHES, PAGE_PROFILE, LookupPanel
 from tests.fixtures.documented_answers import serve_documented
