@@ -221,6 +221,7 @@ def test_network_down_says_so_and_still_allows_saving(
     saved = wizard.saved_workspace
     assert saved is not None
     states = qloop.run(services.credential_states(saved))
+    assert states.pop(SecretKind.PIPELINES_KEY) is CredentialState.MISSING  # none was pasted
     assert set(states.values()) == {CredentialState.PRESENT}
 
 
