@@ -113,8 +113,8 @@ async def main_shots(app: QApplication, out: Path, size: tuple[int, int]) -> Non
     with run_in_thread(SandboxOptions()) as sandbox:
         info = sandbox.info
         hosts = {
-            Region.US: Endpoints(info.track_url, info.app_url),
-            Region.EU: Endpoints(info.track_url_other, info.app_url_other),
+            Region.US: Endpoints(info.track_url, info.app_url, info.pipelines_url),
+            Region.EU: Endpoints(info.track_url_other, info.app_url_other, f"{info.track_url_other}/cdp"),
         }
         services = Services(secrets=SecretStore(session_only=True), hosts=hosts)
         window = MainWindow(services)
