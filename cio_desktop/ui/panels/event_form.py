@@ -133,7 +133,7 @@ class EventForm(QWidget):
         self.send_hint.setAccessibleName("Why Send is not available")
         self.send_hint.setWordWrap(True)
 
-        api_label = QLabel("Send &with:", self)
+        api_label = QLabel("Send w&ith:", self)
         api_label.setBuddy(self.api_combo)
         api_row = QHBoxLayout()
         api_row.addWidget(api_label)
