@@ -63,6 +63,7 @@ class Services:
         self.credentials_seen = CredentialTracker()
         self.clients = ClientCache(hosts=lambda: self.hosts, on_region_detected=self._on_region_detected)
         self.practice = PracticeWorkspace()
+        self._ui_state_lock = asyncio.Lock()
         self._unsubscribe_history: Callable[[], None] | None = None
 
     @classmethod
@@ -168,7 +169,12 @@ class Services:
 
     async def save_ui_state(self, **values: str | None) -> None:
         """Merge window state (``None`` removes a key) and ``last_workspace`` into the settings file
-        (no write when nothing changed)."""
+        (no write when nothing changed). One at a time: two overlapping merges would each start from the
+        same old state and the later write would drop the earlier one's keys."""
+        async with self._ui_state_lock:
+            await self._save_ui_state(values)
+
+    async def _save_ui_state(self, values: dict[str, str | None]) -> None:
         state = dict(self.settings.ui_state)
         last = self.settings.last_workspace
         for key, value in values.items():

@@ -180,13 +180,13 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(int(tab))
 
     def ui_state(self) -> dict[str, str | None]:
-        """What ``restore_state`` reads back (plus the last real workspace; the practice one is not kept)."""
+        """What ``restore_state`` reads back, plus the last workspace (the practice one too: it reopens)."""
         state: dict[str, str | None] = {
             "geometry": bytes(self.saveGeometry().toBase64().data()).decode("ascii"),
             "splitter": bytes(self.splitter.saveState().toBase64().data()).decode("ascii"),
             "panel": str(self.tabs.currentIndex()),
         }
-        if self._workspace is not None and not self._workspace.demo:
+        if self._workspace is not None:
             state["last_workspace"] = self._workspace.name
         return state
 
@@ -273,7 +273,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.tabs if workspace is not None else self.welcome)
         if not self._busy_panels and not self.busy.is_busy:
             self.set_status("Ready" if workspace is not None else "No workspace selected")
-        if workspace is not None and not demo and self.services.settings.last_workspace != workspace.name:
+        if workspace is not None and self.services.settings.last_workspace != workspace.name:
             self.tasks.spawn(self.services.save_ui_state(last_workspace=workspace.name), key="save-last")
 
     def _on_services_changed(self, topic: str) -> None:

@@ -74,6 +74,9 @@ class WorkspaceRow(QWidget):
         )
 
 
+PRACTICE_FIXED = "The practice workspace cannot be edited, renamed, duplicated or removed"
+
+
 class WorkspaceSidebar(QWidget):
     """Workspace list with Add / Edit / More buttons and a context menu.
 
@@ -239,6 +242,9 @@ class WorkspaceSidebar(QWidget):
         editable = current is not None and not current.demo
         self.edit_button.setEnabled(editable)
         self.more_button.setEnabled(editable)
+        why = PRACTICE_FIXED if current is not None and current.demo else ""
+        self.edit_button.setToolTip(why or "Change the name, Site ID, region or keys (Ctrl+E)")
+        self.more_button.setToolTip(why or "Rename, duplicate or remove the selected workspace")
 
     def _emit_current_later(self, name: str, _checked: bool = False) -> None:
         signal = {
