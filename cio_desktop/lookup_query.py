@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from cio_desktop.time_display import format_moment
+
 if TYPE_CHECKING:
     from cio_desktop.api.paths import IdType
 
@@ -133,8 +135,8 @@ def as_timestamp(name: str, value: object) -> datetime | None:
 
 
 def format_datetime(moment: datetime) -> str:
-    """A date a person reads easily, in local time: ``2026-11-26 12:03:04``."""
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    """A date a person reads easily, always with its zone: ``2026-11-26 12:03:04 CET`` (see time_display)."""
+    return format_moment(moment)
 
 
 def display_value(value: Any) -> str:

@@ -18,6 +18,7 @@ from cio_desktop.credential_states import API_KINDS, CredentialState, Credential
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import Region, SecretKind, Workspace, new_workspace_id
 from cio_desktop.practice import DEMO_NAME, PracticeWorkspace
+from cio_desktop.time_display import set_display_zone
 
 if TYPE_CHECKING:
     from cio_desktop.api import CioClient, Credentials
@@ -156,12 +157,14 @@ class Services:
     async def load_settings(self) -> AppSettings:
         """Read settings in a thread (a broken file is moved aside and defaults are used)."""
         self.settings = await asyncio.to_thread(self.settings_store.load)
+        set_display_zone(self.settings.time_zone)
         return self.settings
 
     async def save_settings(self, settings: AppSettings) -> AppSettings:
         """Validate and save; clients are rebuilt with the new network settings on next use."""
         await asyncio.to_thread(self.settings_store.save, settings)
         self.settings = await asyncio.to_thread(self.settings_store.load)
+        set_display_zone(self.settings.time_zone)
         if self._history is not None:
             self._history.set_limit(self.settings.history_limit)
         self._notify("settings")

@@ -224,6 +224,11 @@ class MainWindow(QMainWindow):
                 panel.status_message.connect(functools.partial(self._on_panel_status_message, key))
             self._drop_colliding_shortcuts(panel)
             panel.set_workspace(self._workspace)
+        lookup: Any = self.panels.get("lookup")
+        event: Any = self.panels.get("event")
+        if hasattr(event, "person_changed") and hasattr(lookup, "reload_if_showing"):
+            # A send to the person shown in the lookup refreshes their activities there by itself.
+            event.person_changed.connect(lookup.reload_if_showing)
         self.tabs.setCurrentIndex(current)
 
     def _drop_colliding_shortcuts(self, panel: QWidget) -> None:
@@ -283,6 +288,11 @@ class MainWindow(QMainWindow):
             self.tasks.spawn(window_flows.refresh_workspaces(self), key="refresh-workspaces")
         elif topic == "credentials":
             self.tasks.spawn(window_flows.refresh_states(self), key="refresh-states")
+        elif topic == "settings":  # e.g. times now in UTC: show what is on screen again
+            for panel in self.panels.values():
+                redisplay = getattr(panel, "redisplay", None)
+                if callable(redisplay):
+                    redisplay()
 
     # ---- shut-down ----------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

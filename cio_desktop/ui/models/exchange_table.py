@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from cio_desktop.api.exchange import Exchange
+from cio_desktop.time_display import format_clock
 from cio_desktop.ui.theme import semantic
 
 COLUMNS = ("Time", "Workspace", "What", "Method", "Path", "Status", "Duration")
@@ -176,7 +177,7 @@ class ExchangeTableModel(QAbstractTableModel):
     @staticmethod
     def _display(exchange: Exchange, column: int) -> str:
         if column == COL_TIME:
-            return exchange.started_at.astimezone().strftime("%H:%M:%S")
+            return format_clock(exchange.started_at)
         if column == COL_WORKSPACE:
             return exchange.workspace
         if column == COL_WHAT:

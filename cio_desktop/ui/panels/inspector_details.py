@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from cio_desktop.api.exchange import Exchange
+from cio_desktop.time_display import format_moment
 from cio_desktop.ui.models.exchange_table import status_phrase
 
 TIMING_LABELS = (
@@ -129,7 +130,7 @@ class ExchangeDetails(QTabWidget):
             answer = f"{answer} — {exchange.error}"
         labels["status"].setText(answer + (f" (attempt {exchange.attempt})" if exchange.attempt > 1 else ""))
         labels["workspace"].setText(exchange.workspace)
-        labels["when"].setText(exchange.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"))
+        labels["when"].setText(format_moment(exchange.started_at))
         sizes = f"sent {exchange.request_size} bytes, received {exchange.response_size} bytes"
         labels["sizes"].setText(sizes)
         total = max(exchange.timings.get("total", 0.0), 1.0)

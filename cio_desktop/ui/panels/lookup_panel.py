@@ -47,6 +47,7 @@ from cio_desktop.lookup_query import (
     no_match_message,
 )
 from cio_desktop.models import Workspace
+from cio_desktop.person_activity import is_same_person
 from cio_desktop.ui.models.tasks import LatestTask
 from cio_desktop.ui.panels.lookup_pages import MatchesView, MessagePage
 from cio_desktop.ui.panels.lookup_profile_view import ProfileView
@@ -196,6 +197,19 @@ class LookupPanel(QWidget):
             f"Refreshing {query.value}…", self._run_lookup, query, try_cio_id=fallback, refresh=True
         )
 
+    def reload_if_showing(self, workspace: Workspace, value: str, id_type: str) -> asyncio.Task[None] | None:
+        """Reload the activities when the person shown (in ``workspace``) was just sent something; a lookup
+        or page load already running is left alone (it shows fresh data anyway)."""
+        profile = self.outcome
+        if (
+            not isinstance(profile, CustomerProfile)
+            or workspace != self._workspace
+            or self.tasks.running
+            or not is_same_person(profile.identifiers, value, id_type)
+        ):
+            return None
+        return self._launch_page(append=False)
+
     def focus_input(self) -> None:
         """Put the keyboard focus in the search field, text selected (Ctrl+L)."""
         self._focus_query()
@@ -332,6 +346,10 @@ class LookupPanel(QWidget):
         # While a lookup runs, it picks the filter up when it finishes (see _run_lookup).
         if isinstance(self.outcome, CustomerProfile) and (not self.tasks.running or self._page_running):
             self._launch_page(append=False)
+
+    def redisplay(self) -> None:
+        """Show the person again with the current display settings (no new request)."""
+        self.profile_view.redisplay()
 
     def _focus_query(self) -> None:
         self.query_edit.setFocus()
