@@ -198,6 +198,15 @@ class CioClient:
                 except E.AuthError:
                     if api == "track" or not self.credentials.app_api_key:
                         raise
+                except (E.ConnectionFailedError, E.ApiTimeoutError) as exc:
+                    # The Track host was not reached. An App call (a lookup) goes on with the App probe so
+                    # its error, if any, names the App host it really needs, not the Track host.
+                    if api == "track" or not self.credentials.app_api_key:
+                        raise
+                    if isinstance(exc, E.ApiTimeoutError):  # no second wait: say what was being asked
+                        exc.message = f"{exc.message} (This was the region check, asked of the Track API.)"
+                        exc.args = (exc.message,)
+                        raise
             if self.credentials.app_api_key and not has_override(self.workspace, "app"):
                 found = await self._probe_app_region()
                 if found is not None:

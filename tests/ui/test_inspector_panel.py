@@ -213,3 +213,48 @@ def test_clearing_the_history_empties_the_table(qtbot, qloop: QtAsyncLoop, tmp_p
     assert panel.model.rowCount() == 0
     assert not (tmp_path / "history.jsonl").exists()
     assert "cleared" in panel.banner.message()
+
+
+def _failed_try(n: int, attempt: int) -> Exchange:
+    """A try that never connected (connection refused), as the client records it."""
+    return Exchange(
+        id=f"try{n}",
+        workspace="Shop",
+        method="GET",
+        url="https://track.customer.io/api/v1/accounts/region",
+        status=None,
+        error="Could not connect to track.customer.io.",
+        started_at=T0 + timedelta(seconds=n),
+        timings={"connect": 0.0, "tls": 0.0, "first_byte": 3.0, "total": 3.0},
+        operation="Region lookup",
+        api="track",
+        attempt=attempt,
+    )
+
+
+def test_retries_of_one_call_show_as_one_row(qtbot) -> None:
+    """Issue 12: one key test added eight "No answer" rows (two calls, four tries each), ungrouped."""
+    history = RequestHistory(persist=False)
+    for n, attempt in enumerate((1, 2, 3, 4)):
+        history.add(_failed_try(n, attempt))
+    panel = _panel(qtbot, history)
+    for n, attempt in enumerate((1, 2, 3, 4), start=10):  # a second call, arriving live
+        history.add(_failed_try(n, attempt))
+    assert [e.id for e in panel.visible_exchanges()] == ["try13", "try3"]
+    assert panel.proxy.index(0, 5).data() == "No answer (4 tries)"
+    panel.filters.retries_check.setChecked(True)
+    assert len(panel.visible_exchanges()) == 8
+    panel.filters.retries_check.setChecked(False)
+    assert len(panel.visible_exchanges()) == 2
+
+
+def test_a_call_that_never_connected_has_no_connection_or_waiting_time(qtbot) -> None:
+    history = RequestHistory(persist=False)
+    history.add(_failed_try(1, 1))
+    panel = _panel(qtbot, history)
+    panel.select_row(0)
+    bars = panel.details.timing_bars
+    assert bars["connect"].text() == "no connection was made"
+    assert "reused" not in bars["tls"].text()
+    assert bars["first_byte"].text() == "no answer came"
+    assert bars["total"].text() == "3 ms until it gave up"

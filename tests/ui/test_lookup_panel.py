@@ -292,3 +292,17 @@ def test_times_follow_the_utc_setting(qtbot, qloop: QtAsyncLoop, lookup: LookupP
         assert "UTC)" in view.last_seen.text()
     finally:
         set_display_zone("local")
+
+
+def test_a_failed_lookup_does_not_keep_the_last_found_by_line(
+    qtbot, qloop: QtAsyncLoop, lookup: LookupPanel, closed_port: int
+) -> None:
+    """Issue 12: "Found by email address: …" stayed above a later connection error."""
+    _search(qtbot, qloop, lookup, WELL_KNOWN["email"])
+    assert lookup.detected_label.text().startswith("Found by email address")
+    workspace = lookup._workspace
+    assert workspace is not None
+    lookup.set_workspace(workspace.replace(app_url=f"http://127.0.0.1:{closed_port}"))
+    _search(qtbot, qloop, lookup, WELL_KNOWN["email"])
+    assert "Could not connect" in lookup.banner.message()
+    assert not lookup.detected_label.text().startswith("Found by")

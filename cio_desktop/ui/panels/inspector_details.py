@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from cio_desktop.api.exchange import Exchange
+from cio_desktop.exchange_words import timing_text
 from cio_desktop.time_display import format_moment
 from cio_desktop.ui.models.exchange_table import status_phrase
 
@@ -135,12 +136,9 @@ class ExchangeDetails(QTabWidget):
         labels["sizes"].setText(sizes)
         total = max(exchange.timings.get("total", 0.0), 1.0)
         for key, bar in self.timing_bars.items():
-            ms = float(exchange.timings.get(key, 0.0))
+            ms, words = timing_text(exchange, key)
             bar.setValue(int(min(ms / total, 1.0) * 1000))
-            note = " (connection reused)" if key in ("connect", "tls") and ms == 0 else ""
-            if key == "tls" and exchange.url.startswith("http://"):
-                note = " (not used: plain HTTP)"
-            bar.setFormat(f"{ms:.0f} ms{note}")
+            bar.setFormat(words)
         self.request_headers.setPlainText(headers_text(exchange.request_headers))
         self.request_body.setPlainText(pretty_body(exchange.request_body))
         self.response_headers.setPlainText(headers_text(exchange.response_headers))

@@ -6,7 +6,7 @@ Drives an ``ExchangeFilterProxy`` directly; knows nothing about the history.
 from __future__ import annotations
 
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from cio_desktop.ui.models.exchange_table import ExchangeFilterProxy, StatusClass
 
@@ -38,6 +38,13 @@ class InspectorFilterBar(QWidget):
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self._proxy.set_text)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        self.retries_check = QCheckBox("Each &retry", self)
+        self.retries_check.setObjectName("inspectorShowRetries")
+        self.retries_check.setAccessibleName("Show each retry as its own row")
+        self.retries_check.setToolTip(
+            "A call that was retried shows as one row, e.g. “No answer (4 tries)”. Tick to see every try."
+        )
+        self.retries_check.toggled.connect(lambda shown: self._proxy.set_group_retries(not shown))
         self.count_label = QLabel(self)
         self.count_label.setObjectName("inspectorCount")
         layout = QHBoxLayout(self)
@@ -48,6 +55,7 @@ class InspectorFilterBar(QWidget):
             layout.addWidget(buddy)
             layout.addWidget(widget)
         layout.addWidget(self.search_edit, 1)
+        layout.addWidget(self.retries_check)
         layout.addWidget(self.count_label)
 
     def focus_search(self) -> None:

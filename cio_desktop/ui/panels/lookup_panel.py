@@ -228,6 +228,10 @@ class LookupPanel(QWidget):
         self, text: str, work: Callable[..., Awaitable[None]], *args: Any, **kw: Any
     ) -> asyncio.Task[None]:
         self.banner.clear()
+        if work != self._run_activity_page:
+            # "Found by email address: …" belongs to the last result; a new lookup (which may fail) must not
+            # leave it above its own error. The line goes back to what the typed text looks like.
+            self._on_query_edit_changed(self.query_edit.text())
         self.status_message.emit(text)
         self._page_running = work == self._run_activity_page
         return self.tasks.start(text, work, *args, **kw)
