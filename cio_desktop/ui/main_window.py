@@ -33,6 +33,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFrame,
     QLabel,
@@ -53,6 +54,7 @@ from cio_desktop.ui.tasks import TaskKeeper
 from cio_desktop.ui.welcome import WelcomePage
 from cio_desktop.ui.widgets.busy import BusyIndicator
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
+from cio_desktop.window_fit import fit_size, format_size, parse_size
 
 log = logging.getLogger(__name__)
 
@@ -173,16 +175,32 @@ class MainWindow(QMainWindow):
         """Size, splitter and current panel from the settings' ``ui_state`` (before the window is shown)."""
         if state.get("geometry"):
             self.restoreGeometry(QByteArray.fromBase64(state["geometry"].encode("ascii")))
+        saved = parse_size(state.get("size", ""))
+        if saved is not None and not self.isMaximized():
+            self.fit_to_screen(saved)
         if state.get("splitter"):
             self.splitter.restoreState(QByteArray.fromBase64(state["splitter"].encode("ascii")))
         tab = state.get("panel", "")
         if tab.isdigit() and int(tab) < self.tabs.count():
             self.tabs.setCurrentIndex(int(tab))
 
+    def fit_to_screen(self, saved: tuple[int, int]) -> None:
+        """Open at the saved size where it fits the screen, shrunk where it does not (Qt's geometry blob
+        alone falls back to the default size when the screen changed), and wholly on that screen."""
+        room = (self.screen() or QApplication.primaryScreen()).availableGeometry()
+        frame = self.frameGeometry().size() - self.size()  # the window manager's title bar and borders
+        available = (room.width() - frame.width(), room.height() - frame.height())
+        width, height = fit_size(saved, available, (self.minimumWidth(), self.minimumHeight()))
+        self.resize(width, height)
+        x = min(max(self.x(), room.left()), room.right() - width - frame.width())
+        y = min(max(self.y(), room.top()), room.bottom() - height - frame.height())
+        self.move(max(x, room.left()), max(y, room.top()))
+
     def ui_state(self) -> dict[str, str | None]:
         """What ``restore_state`` reads back, plus the last workspace (the practice one too: it reopens)."""
         state: dict[str, str | None] = {
             "geometry": bytes(self.saveGeometry().toBase64().data()).decode("ascii"),
+            "size": format_size((self.width(), self.height())),
             "splitter": bytes(self.splitter.saveState().toBase64().data()).decode("ascii"),
             "panel": str(self.tabs.currentIndex()),
         }

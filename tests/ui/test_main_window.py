@@ -296,3 +296,17 @@ def test_a_missing_keyring_is_explained_at_start(
     assert "keyring is not available" in window.banner.message()
     assert window.banner.hint_label.text(), "the hint says what to do"
     close_window(qtbot, window)
+
+
+def test_a_saved_size_is_fitted_to_the_screen_not_dropped(qtbot: QtBot, services: Services) -> None:
+    """Issue 12: a size saved on another (larger) screen fell back to the default size."""
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    room = window.screen().availableGeometry()
+    window.restore_state({"size": f"{room.width() - 100}x{room.height() - 120}"})
+    assert (window.width(), window.height()) == (room.width() - 100, room.height() - 120)
+    window.restore_state({"size": f"{room.width() * 3}x{room.height() * 2}"})
+    assert window.width() <= room.width()
+    assert window.height() <= room.height()
+    assert window.width() >= room.width() - 50, "as large as the screen allows, not the default size"
+    assert room.contains(window.geometry().topLeft())

@@ -11,9 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QLabel,
     QPlainTextEdit,
     QProgressBar,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -82,7 +84,13 @@ class ExchangeDetails(QTabWidget):
             bar.setMaximumHeight(18)
             form.addRow(f"{label}:", bar)
             self.timing_bars[key] = bar
-        self.addTab(summary, "Summary")
+        # In a scroll area, so a short window shrinks the pane instead of pushing the rest off screen.
+        summary_scroll = QScrollArea(self)
+        summary_scroll.setObjectName("inspectorSummaryScroll")
+        summary_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        summary_scroll.setWidgetResizable(True)
+        summary_scroll.setWidget(summary)
+        self.addTab(summary_scroll, "Summary")
 
         self.request_headers = self._text_tab(mono, "inspectorRequestHeaders", "Request headers")
         self.request_body = self._text_tab(mono, "inspectorRequestBody", "Request body")

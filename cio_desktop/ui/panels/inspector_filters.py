@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEd
 from cio_desktop.ui.models.exchange_table import ExchangeFilterProxy, StatusClass
 
 ALL_WORKSPACES = ""
+SEARCH_PLACEHOLDER = "Search calls… (Ctrl+F)"
 
 
 class InspectorFilterBar(QWidget):
@@ -30,11 +31,19 @@ class InspectorFilterBar(QWidget):
         self.status_combo.setAccessibleName("Show calls with status")
         for value, label in StatusClass.LABELS:
             self.status_combo.addItem(label, value)
+        for combo in (self.workspace_combo, self.status_combo):  # long names are elided, not widening the bar
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
         self.status_combo.currentIndexChanged.connect(self._on_status_combo_changed)
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName("inspectorSearch")
         self.search_edit.setAccessibleName("Search calls")
-        self.search_edit.setPlaceholderText("Search path, status or operation…  (Ctrl+F)")
+        self.search_edit.setPlaceholderText(SEARCH_PLACEHOLDER)
+        self.search_edit.setToolTip("Finds calls by path, status, operation, workspace or error text")
+        # Never squeezed to "Se…": room for the placeholder, whatever the window width.
+        self.search_edit.setMinimumWidth(
+            self.search_edit.fontMetrics().horizontalAdvance("Search calls… (Ctrl+F)") + 40
+        )
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self._proxy.set_text)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
@@ -56,7 +65,6 @@ class InspectorFilterBar(QWidget):
             layout.addWidget(widget)
         layout.addWidget(self.search_edit, 1)
         layout.addWidget(self.retries_check)
-        layout.addWidget(self.count_label)
 
     def focus_search(self) -> None:
         self.search_edit.setFocus()

@@ -23,27 +23,41 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 from qasync import asyncSlot
 
+from cio_desktop.api.curl import PLACEHOLDER_NOTE
 from cio_desktop.api.exchange import Exchange
 from cio_desktop.models import Workspace
 from cio_desktop.ui.models.exchange_table import (
     COL_PATH,
+    COL_WORKSPACE,
     ExchangeFilterProxy,
     ExchangeRole,
     ExchangeTableModel,
 )
 from cio_desktop.ui.panels.inspector_details import ExchangeDetails
 from cio_desktop.ui.panels.inspector_filters import InspectorFilterBar
+from cio_desktop.ui.theme import semantic
 from cio_desktop.ui.widgets.busy import BusyIndicator
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
+
+
+class _FittingColumn(QVBoxLayout):
+    """A column that never asks for its height-for-width. The main window puts each panel in a scroll area,
+    and a scroll area gives a height-for-width widget its *preferred* height: word-wrapped notices made the
+    inspector taller than a 1024×640 window, its details and buttons below the fold (issue 12)."""
+
+    def hasHeightForWidth(self) -> bool:
+        return False
 
 
 class InspectorPanel(QWidget):
@@ -110,11 +124,12 @@ class InspectorPanel(QWidget):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([600, 400])
 
-        layout = QVBoxLayout(self)
+        layout = _FittingColumn(self)
         layout.addWidget(self.banner)
+        # The actions sit above the table: a notice or a small window can never push them out of view.
+        layout.addLayout(self._actions_layout)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.busy)
-        layout.addLayout(self._actions_layout)
 
         self.exchange_recorded.connect(self._on_history_exchange_recorded)
         self.history_cleared.connect(self.reload)
@@ -143,6 +158,10 @@ class InspectorPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_PATH, QHeaderView.ResizeMode.Stretch)
+        # A long workspace name is elided rather than squeezing the path to "/…" in a small window.
+        header.setSectionResizeMode(COL_WORKSPACE, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(COL_WORKSPACE, self.table.fontMetrics().horizontalAdvance("M" * 12))
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)
@@ -150,20 +169,49 @@ class InspectorPanel(QWidget):
         self.proxy.layoutChanged.connect(self._update_count)
 
     def _build_actions(self) -> None:
-        self.curl_button = QPushButton("Copy as curl", self)
+        self.curl_button = QToolButton(self)
+        self.curl_button.setText("Copy as curl")
         self.curl_button.setObjectName("inspectorCopyCurlButton")
         self.curl_button.setAccessibleName("Copy the selected call as a curl command")
         self.curl_button.setToolTip(
             "Copies a command line that repeats this call. Keys are left out: set CIO_SITE_ID, "
-            "CIO_TRACK_API_KEY or CIO_APP_API_KEY in your shell first. (Ctrl+Shift+C)"
+            "CIO_TRACK_API_KEY or CIO_APP_API_KEY in your shell first. (Ctrl+Shift+C)\n"
+            "The arrow offers the same with export lines, or with the real keys."
         )
+        self.curl_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.curl_button.clicked.connect(self.copy_curl)
+        curl_menu = QMenu(self.curl_button)
+        curl_menu.setObjectName("inspectorCurlMenu")
+        self.curl_actions = {
+            "placeholders": curl_menu.addAction("Copy with $CIO_… placeholders", self.copy_curl),
+            "exports": curl_menu.addAction(
+                "Copy with export lines (keys masked, fill them in)", self.copy_curl_with_exports
+            ),
+            "secret": curl_menu.addAction("Copy with the real keys…", self._on_copy_with_secret),
+        }
+        self.curl_button.setMenu(curl_menu)
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, self.copy_curl)
-        self.har_button = QPushButton("Export HAR…", self)
+        self.har_button = QToolButton(self)
+        self.har_button.setText("Export HAR…")
         self.har_button.setObjectName("inspectorExportHarButton")
         self.har_button.setAccessibleName("Export the calls shown as a HAR file")
-        self.har_button.setToolTip("Saves the calls shown above as a HAR file (keys and tokens removed)")
+        self.har_button.setToolTip(
+            "Saves the calls shown above as a HAR file (keys and tokens removed); the arrow offers the "
+            "selected call alone"
+        )
+        self.har_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.har_button.clicked.connect(self._on_har_button_clicked)
+        har_menu = QMenu(self.har_button)
+        har_menu.setObjectName("inspectorHarMenu")
+        self.har_actions = {
+            "shown": har_menu.addAction("All calls shown…", self._on_har_button_clicked),
+            "selected": har_menu.addAction("The selected call…", self._on_har_selected_clicked),
+        }
+        self.har_button.setMenu(har_menu)
+        self.placeholder_note = QLabel(PLACEHOLDER_NOTE, self)
+        self.placeholder_note.setObjectName("inspectorCurlNote")
+        self.placeholder_note.setWordWrap(True)
+        self.placeholder_note.setStyleSheet(f"color: {semantic().muted};")
         self.clear_button = QPushButton("Clear history", self)
         self.clear_button.setObjectName("inspectorClearButton")
         self.clear_button.setAccessibleName("Forget every recorded call")
@@ -171,7 +219,8 @@ class InspectorPanel(QWidget):
         self._actions_layout = QHBoxLayout()
         self._actions_layout.addWidget(self.curl_button)
         self._actions_layout.addWidget(self.har_button)
-        self._actions_layout.addStretch(1)
+        self._actions_layout.addWidget(self.placeholder_note, 1)
+        self._actions_layout.addWidget(self.count_label)  # "N of M calls", beside what acts on them
         self._actions_layout.addWidget(self.clear_button)
 
     # -- panel contract ----------------------------------------------------------------------------
@@ -230,28 +279,88 @@ class InspectorPanel(QWidget):
         if index.isValid():
             self.table.setCurrentIndex(index)
 
+    def _selected_or_say(self) -> Exchange | None:
+        """The selected call, or None after asking the user to select one."""
+        exchange = self.selected_exchange()
+        if exchange is None:
+            self.banner.show_message("Select a call in the table first.", level="info")
+        return exchange
+
+    def _copied(self, text: str, message: str, hint: str, status: str, *, level: str = "success") -> None:
+        QApplication.clipboard().setText(text)
+        self.banner.show_message(message, level=level, hint=hint)
+        self.status_message.emit(status)
+
     def copy_curl(self) -> None:
         """Put the selected call on the clipboard as a curl command with placeholders for the keys."""
         from cio_desktop.api.history import to_curl
 
-        exchange = self.selected_exchange()
-        if exchange is None:
-            self.banner.show_message("Select a call in the table first.", level="info")
-            return
-        QApplication.clipboard().setText(to_curl(exchange))
-        self.banner.show_message(
-            "Copied as curl.",
-            level="success",
-            hint="The keys are not in it: set CIO_SITE_ID and CIO_TRACK_API_KEY (Track calls) or "
-            "CIO_APP_API_KEY (App calls) in your terminal before running it.",
-        )
-        self.status_message.emit("Copied the call as a curl command")
+        if (exchange := self._selected_or_say()) is not None:
+            self._copied(
+                to_curl(exchange),
+                "Copied as curl.",
+                "The keys are not in it: set CIO_SITE_ID and CIO_TRACK_API_KEY (Track calls) or "
+                "CIO_APP_API_KEY (App calls) in your terminal before running it.",
+                "Copied the call as a curl command",
+            )
 
-    async def export_har(self, path: Path) -> int:
-        """Write the visible calls to ``path`` as HAR in a worker thread; returns how many were written."""
+    def copy_curl_with_exports(self) -> None:
+        """The curl command after ``export CIO_…='••••••••'`` lines to fill in (values masked)."""
+        from cio_desktop.api.curl import to_curl_with_exports
+
+        if (exchange := self._selected_or_say()) is not None:
+            self._copied(
+                to_curl_with_exports(exchange),
+                "Copied as curl, with export lines.",
+                "In the terminal, replace each •••••••• with your key before pressing Enter.",
+                "Copied the call as curl with export lines",
+            )
+
+    async def copy_curl_with_secret(self) -> bool:
+        """The curl command with the workspace's real keys (the user's deliberate choice); False when the
+        keys could not be read (the banner says why)."""
+        from cio_desktop.api.curl import to_curl
+        from cio_desktop.api.models import Credentials
+        from cio_desktop.errors import CioDesktopError
+        from cio_desktop.models import SecretKind
+
+        exchange = self._selected_or_say()
+        if exchange is None:
+            return False
+        known: list[Workspace] = getattr(self._services, "known_workspaces", lambda: [])()
+        workspace = next((ws for ws in known if ws.name == exchange.workspace), None)
+        if workspace is None:
+            self.banner.show_message(
+                f"The workspace “{exchange.workspace}” is not configured any more: its keys are unknown.",
+                level="info",
+            )
+            return False
+        try:
+            keys = await self._services.load_secrets(workspace)
+        except CioDesktopError as exc:
+            self.banner.show_error(exc, hint="Use “Copy with export lines” and fill the keys in yourself.")
+            return False
+        secrets = Credentials(keys.get(SecretKind.TRACK_API_KEY), keys.get(SecretKind.APP_API_KEY))
+        self._copied(
+            to_curl(exchange, secrets=secrets, site_id=workspace.site_id),
+            "Copied as curl WITH the real keys.",
+            "Anyone who sees this text can use your workspace: paste it only into your own terminal, "
+            "and copy something else afterwards to clear the clipboard.",
+            "Copied the call as curl with the real keys",
+            level="warning",
+        )
+        return True
+
+    @asyncSlot()  # type: ignore[untyped-decorator]  # qasync ships no type hints
+    async def _on_copy_with_secret(self) -> None:
+        await self.copy_curl_with_secret()
+
+    async def export_har(self, path: Path, records: list[Exchange] | None = None) -> int:
+        """Write ``records`` (default: the visible calls) to ``path`` as HAR in a worker thread; returns how
+        many were written."""
         from cio_desktop.api.har import write_har
 
-        records = self.visible_exchanges()
+        records = self.visible_exchanges() if records is None else records
         self.banner.clear()
         self.busy.start(f"Saving {len(records)} calls to {path.name}…", cancellable=False)
         try:
@@ -265,7 +374,7 @@ class InspectorPanel(QWidget):
             raise
         finally:
             self.busy.stop()
-        self.banner.show_message(f"Saved {count} calls to {path}.", level="success")
+        self.banner.show_message(f"Saved {count} call{'' if count == 1 else 's'} to {path}.", level="success")
         self.status_message.emit(f"Exported {count} calls as HAR")
         return count
 
@@ -290,14 +399,21 @@ class InspectorPanel(QWidget):
         if not self.visible_exchanges():
             self.banner.show_message("There are no calls to export with the current filters.", level="info")
             return
+        await self._export_har_to_chosen_file(None)
+
+    @asyncSlot()  # type: ignore[untyped-decorator]  # qasync ships no type hints
+    async def _on_har_selected_clicked(self) -> None:
+        if (exchange := self._selected_or_say()) is not None:
+            await self._export_har_to_chosen_file([exchange])
+
+    async def _export_har_to_chosen_file(self, records: list[Exchange] | None) -> None:
         suggested = str(Path.home() / "cio-desktop.har")
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Export calls as HAR", suggested, "HAR files (*.har);;All files (*)"
-        )
+        title = "Export calls as HAR" if records is None else "Export the selected call as HAR"
+        name, _ = QFileDialog.getSaveFileName(self, title, suggested, "HAR files (*.har);;All files (*)")
         if not name:
             return
         with contextlib.suppress(OSError):  # export_har shows it in the banner
-            await self.export_har(Path(name))
+            await self.export_har(Path(name), records)
 
     @asyncSlot()  # type: ignore[untyped-decorator]  # qasync ships no type hints
     async def _on_clear_button_clicked(self) -> None:
