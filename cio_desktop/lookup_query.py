@@ -163,11 +163,12 @@ def empty_state_hint(example_id: str | None = None, example_email: str | None = 
         "Type who you are looking for and press Enter:",
         "  • an email address (for example ana@example.com)",
         "  • your own customer ID (the id your app sends to Customer.io)",
-        "  • a cio_id, starting with cio_ (Customer.io's internal id)",
+        "  • a cio_id (Customer.io's own id for a person, such as a3000001): type cio_ in front of it,",
+        "    as in cio_a3000001, to say it is a cio_id and not your customer ID",
     ]
     if example_id or example_email:
         shown = " or ".join(v for v in (example_id, example_email) if v)
-        lines.append(f"In the demo workspace, try {shown}.")
+        lines.append(f"In the practice workspace, try {shown}.")
     return "\n".join(lines)
 
 

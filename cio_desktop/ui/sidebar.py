@@ -27,7 +27,7 @@ from cio_desktop.models import SecretKind, Workspace
 from cio_desktop.services import CredentialState
 from cio_desktop.ui.theme import semantic
 from cio_desktop.ui.widgets.region_badge import RegionBadge
-from cio_desktop.ui.widgets.status_dot import WORDS, StatusDot
+from cio_desktop.ui.widgets.status_dot import GLYPHS, WORDS, StatusDot
 
 WORKSPACE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -77,6 +77,12 @@ class WorkspaceRow(QWidget):
 PRACTICE_FIXED = "The practice workspace cannot be edited, renamed, duplicated or removed"
 
 
+def legend_text() -> str:
+    """What the "● Track ✔ App" marks mean, in one short paragraph."""
+    marks = "  ".join(f"{GLYPHS[state]} {WORDS[state]}" for state in GLYPHS)
+    return f"Keys (Track sends, App reads): {marks}"
+
+
 class WorkspaceSidebar(QWidget):
     """Workspace list with Add / Edit / More buttons and a context menu.
 
@@ -121,6 +127,15 @@ class WorkspaceSidebar(QWidget):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.empty_label.setContentsMargins(4, 8, 4, 8)
 
+        self.legend = QLabel(legend_text(), self)
+        self.legend.setObjectName("workspaceKeyLegend")
+        self.legend.setWordWrap(True)
+        self.legend.setToolTip(
+            "Each workspace shows its two keys: Track sends data (people, test events),"
+            " App reads it (lookups)."
+        )
+        self._style_legend()
+
         self.add_button = QPushButton("Add workspace…", self)
         self.add_button.setObjectName("addWorkspaceButton")
         self.add_button.setAccessibleName("Add a workspace")
@@ -148,6 +163,7 @@ class WorkspaceSidebar(QWidget):
         self.list_stack.addWidget(self.list)
         self.list_stack.addWidget(self.empty_label)
         layout.addWidget(self.list_stack, 1)
+        layout.addWidget(self.legend)
         layout.addWidget(self.add_button)
         layout.addLayout(buttons)
         self._update_buttons()
@@ -160,9 +176,13 @@ class WorkspaceSidebar(QWidget):
             f" background: {colours.info_bg}; border-left: 4px solid {colours.info}; }}"
         )
 
+    def _style_legend(self) -> None:
+        self.legend.setStyleSheet(f"color: {semantic().muted};")
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
             self._style_list()
+            self._style_legend()
         super().changeEvent(event)
 
     def _build_menu(self) -> QMenu:

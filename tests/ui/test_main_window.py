@@ -91,6 +91,10 @@ def test_sidebar_shows_region_and_key_status(
     assert row.badge.text() == "US"
     assert row.app_dot.state is CredentialState.REJECTED
     assert "rejected" in row.app_dot.accessibleName()
+    legend = window.sidebar.legend  # issue 12: the dots had no legend
+    assert legend.isVisible()
+    for words in ("✔ works", "● saved, not tested yet", "✖ rejected", "○ not set", "Track sends, App reads"):
+        assert words in legend.text()
     item = window.sidebar.list.item(0)
     assert "Track key works" in item.data(Qt.ItemDataRole.AccessibleTextRole)
     assert window.stack.currentWidget() is window.tabs

@@ -259,8 +259,10 @@ def test_a_slow_test_can_be_cancelled(
     click(qtbot, wizard, NEXT)
     qtbot.waitUntil(wizard.test.busy.isVisible)
     assert "Testing your keys" in wizard.test.busy.text()
+    assert wizard.test.retest_button.isHidden(), "only Cancel while the test runs (issue 12)"
     qtbot.mouseClick(wizard.test.busy.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "cancelled" in wizard.test.summary_label.text(), timeout=2000)
     assert not wizard.test.busy.isVisible()
+    assert wizard.test.retest_button.isVisible()
     assert not wizard.button(FINISH).isEnabled()
     wizard.reject()

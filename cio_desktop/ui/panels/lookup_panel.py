@@ -55,6 +55,7 @@ from cio_desktop.ui.widgets.busy import BusyIndicator
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
 
 AUTO = ""
+FIND_PLACEHOLDER = "Email, ID or cio_id"
 PAGE_EMPTY, PAGE_MESSAGE, PAGE_MATCHES, PAGE_PROFILE = range(4)
 
 
@@ -84,7 +85,10 @@ class LookupPanel(QWidget):
         self.query_edit = QLineEdit(self)
         self.query_edit.setObjectName("lookupQueryEdit")
         self.query_edit.setAccessibleName("Who to look up")
-        self.query_edit.setPlaceholderText("Email, ID or cio_id, e.g. ada.lovelace@example.com")
+        self.query_edit.setPlaceholderText(FIND_PLACEHOLDER)
+        # Wide enough for the whole placeholder: a cut-off hint ("Email, ID or ci…") helps nobody.
+        room = self.query_edit.fontMetrics().horizontalAdvance(FIND_PLACEHOLDER) + 40  # + clear button
+        self.query_edit.setMinimumWidth(room)
         self.query_edit.setClearButtonEnabled(True)
         self.query_edit.textChanged.connect(self._on_query_edit_changed)
         self.query_edit.returnPressed.connect(self.start_search)
@@ -290,7 +294,7 @@ class LookupPanel(QWidget):
                 level="warning",
                 detail=f"{first.message}\n{first.detail}",
             )
-        self.status_message.emit(f"Showing {outcome.display_name}")
+        self.status_message.emit(f"Showing {self.profile_view.header.text()}")
 
     async def _run_activity_page(self, *, append: bool) -> None:
         profile = self.outcome
