@@ -163,8 +163,7 @@ def empty_state_hint(example_id: str | None = None, example_email: str | None = 
         "Type who you are looking for and press Enter:",
         "  • an email address (for example ana@example.com)",
         "  • your own customer ID (the id your app sends to Customer.io)",
-        "  • a cio_id (Customer.io's own id for a person, such as a3000001): type cio_ in front of it,",
-        "    as in cio_a3000001, to say it is a cio_id and not your customer ID",
+        "  • a cio_id, Customer.io's own id: type cio_ in front of it (cio_a3000001 for a3000001)",
     ]
     if example_id or example_email:
         shown = " or ".join(v for v in (example_id, example_email) if v)

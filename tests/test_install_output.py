@@ -29,5 +29,7 @@ def test_bootstrap_hides_the_editable_notice_and_ends_with_what_to_do_next() -> 
     assert 'PYTHONWARNINGS="ignore:Editable installation:UserWarning"' in script
     assert script.count("pip install -q") >= 3, "pip itself stays quiet"
     last = [line for line in script.splitlines() if line.strip()][-1]
-    assert last.startswith('echo "bootstrap: ready') and "$next" in last
-    assert "start the app with:" in script and "run the checks with: bash tests/run.sh" in script
+    assert last.startswith('echo "bootstrap: ready')
+    assert "$next" in last
+    assert "start the app with:" in script
+    assert "run the checks with: bash tests/run.sh" in script

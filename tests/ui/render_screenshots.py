@@ -5,7 +5,8 @@ Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.ui.render_screenshots
 session-only secret store, files in a throwaway CIO_DESKTOP_HOME: nothing touches a real profile.
 
 After the main set, a walk-through renders what a new user met (issue 12): the Edit workspace dialog, every
-panel at 1024×640 (``small-*``) and in the dark theme (``dark-*``), with a call sent so the panes are full.
+panel at 1024×640 (``small-*``) and in the dark theme (``dark-*``), in ``walkthrough/``, with a call sent so
+the panes are full.
 Every screen is also checked: no two visible sibling widgets may overlap (a stray widget painting over a
 form), and at 1024×640 the inspector's Copy as curl / Export HAR buttons must stay on screen.
 """
@@ -126,17 +127,28 @@ async def walkthrough(
     out: Path,
     size: tuple[int, int],
 ) -> None:
-    """Edit dialog, 1024×640 and dark theme (issue 12), with a call sent so the event panes are filled."""
+    """Edit dialog, 1024×640 and dark theme (issue 12), with a call sent so the event panes are filled;
+    written to ``walkthrough/`` under the output folder."""
+    out = out / "walkthrough"
+    out.mkdir(exist_ok=True)
     window.sidebar.select(saved.name)
     await settle()
     await edit_dialog_shots(services, saved, out, window, "")
     await window_flows.open_demo(window)
     await settle(lambda: window.workspace is not None and window.workspace.demo)
+    lookup = window.panels["lookup"]
+    lookup.query_edit.setText(WELL_KNOWN["email"])
+    task = lookup.start_search()
+    if task is not None:
+        await asyncio.wait([task], timeout=20)
+    lookup.profile_view.tabs.setCurrentIndex(lookup.profile_view.tab_index("Activities"))
     event = window.panels["event"]
     window.tabs.setCurrentIndex(1)
     task = event.start_send()
     if task is not None:
         await asyncio.wait([task], timeout=20)
+    # The send reloads the person's activities in the lookup by itself: let that finish first.
+    await settle(lambda: lookup.search_task is None or lookup.search_task.done())
     window.resize(1024, 640)
     await settle()
     await panel_shots(window, out, "small-1024x640-")

@@ -311,7 +311,7 @@ def test_a_failed_lookup_does_not_keep_the_last_found_by_line(
 def test_hints_say_how_to_address_a_cio_id_and_the_find_field_is_not_cut_off(lookup: LookupPanel) -> None:
     """Issue 12: the hint said a cio_id "starts with cio_" (the practice person's is a3000001), and the
     Find placeholder was cut off in a small window."""
-    assert "type cio_ in front of it" in lookup.empty_label.text()
+    assert "type cio_ in front of it (cio_a3000001 for a3000001)" in lookup.empty_label.text()
     lookup.resize(700, 500)
     lookup.show()
     edit = lookup.query_edit

@@ -84,13 +84,7 @@ class ExchangeDetails(QTabWidget):
             bar.setMaximumHeight(18)
             form.addRow(f"{label}:", bar)
             self.timing_bars[key] = bar
-        # In a scroll area, so a short window shrinks the pane instead of pushing the rest off screen.
-        summary_scroll = QScrollArea(self)
-        summary_scroll.setObjectName("inspectorSummaryScroll")
-        summary_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        summary_scroll.setWidgetResizable(True)
-        summary_scroll.setWidget(summary)
-        self.addTab(summary_scroll, "Summary")
+        self.addTab(self._scrolled(summary, "inspectorSummaryScroll"), "Summary")
 
         self.request_headers = self._text_tab(mono, "inspectorRequestHeaders", "Request headers")
         self.request_body = self._text_tab(mono, "inspectorRequestBody", "Request body")
@@ -106,8 +100,18 @@ class ExchangeDetails(QTabWidget):
             column.addWidget(head, 1)
             column.addWidget(QLabel("Body", page))
             column.addWidget(body, 1)
-            self.addTab(page, title)
+            self.addTab(self._scrolled(page, f"inspector{title}Scroll"), title)
         self.show_exchange(None)
+
+    def _scrolled(self, page: QWidget, name: str) -> QScrollArea:
+        """``page`` in a scroll area, so a short window shrinks the pane instead of pushing the rest of the
+        inspector off screen (issue 12: 1024×640, and 1080p at 200%)."""
+        scroll = QScrollArea(self)
+        scroll.setObjectName(name)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(page)
+        return scroll
 
     def _text_tab(self, font: object, name: str, accessible: str) -> QPlainTextEdit:
         edit = QPlainTextEdit(self)

@@ -33,7 +33,7 @@ class InspectorFilterBar(QWidget):
             self.status_combo.addItem(label, value)
         for combo in (self.workspace_combo, self.status_combo):  # long names are elided, not widening the bar
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(10)
+            combo.setMinimumContentsLength(8)
         self.status_combo.currentIndexChanged.connect(self._on_status_combo_changed)
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName("inspectorSearch")

@@ -161,7 +161,6 @@ class InspectorPanel(QWidget):
         # A long workspace name is elided rather than squeezing the path to "/…" in a small window.
         header.setSectionResizeMode(COL_WORKSPACE, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(COL_WORKSPACE, self.table.fontMetrics().horizontalAdvance("M" * 12))
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)

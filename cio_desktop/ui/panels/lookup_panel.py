@@ -168,6 +168,7 @@ class LookupPanel(QWidget):
         self.banner.clear()
         self.outcome = None
         self._last = None
+        self._on_query_edit_changed(self.query_edit.text())  # no "Found by …" for a person no longer shown
         self._show_empty_state()
 
     def closeEvent(self, event: QCloseEvent) -> None:
