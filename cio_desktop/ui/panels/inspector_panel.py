@@ -319,9 +319,7 @@ class InspectorPanel(QWidget):
         """The curl command with the workspace's real keys (the user's deliberate choice); False when the
         keys could not be read (the banner says why)."""
         from cio_desktop.api.curl import to_curl
-        from cio_desktop.api.models import Credentials
         from cio_desktop.errors import CioDesktopError
-        from cio_desktop.models import SecretKind
 
         exchange = self._selected_or_say()
         if exchange is None:
@@ -335,11 +333,10 @@ class InspectorPanel(QWidget):
             )
             return False
         try:
-            keys = await self._services.load_secrets(workspace)
+            secrets = await self._services.credentials(workspace)
         except CioDesktopError as exc:
             self.banner.show_error(exc, hint="Use “Copy with export lines” and fill the keys in yourself.")
             return False
-        secrets = Credentials(keys.get(SecretKind.TRACK_API_KEY), keys.get(SecretKind.APP_API_KEY))
         self._copied(
             to_curl(exchange, secrets=secrets, site_id=workspace.site_id),
             "Copied as curl WITH the real keys.",
