@@ -35,3 +35,19 @@ def overlapping_siblings(root: QWidget) -> list[str]:
 
     walk(root)
     return found
+
+
+def fully_visible(widget: QWidget) -> bool:
+    """True when ``widget`` is shown and not cut off by any of its parents (e.g. pushed out by a banner)."""
+    if not widget.isVisible():
+        return False
+    rect = widget.rect()
+    ancestor = widget.parentWidget()
+    while ancestor is not None:
+        corners = (widget.mapTo(ancestor, rect.topLeft()), widget.mapTo(ancestor, rect.bottomRight()))
+        if not all(ancestor.rect().contains(corner) for corner in corners):
+            return False
+        if ancestor.isWindow():
+            return True
+        ancestor = ancestor.parentWidget()
+    return True

@@ -41,7 +41,7 @@ from cio_desktop.ui.errors_dialog import UnexpectedErrorDialog, build_report
 from cio_desktop.ui.main_window import MainWindow
 from cio_desktop.ui.tasks import next_idle
 from cio_desktop.ui.theme import apply_theme
-from tests.ui.layout_checks import overlapping_siblings
+from tests.ui.layout_checks import fully_visible, overlapping_siblings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,22 +66,6 @@ def save(widget: QWidget, out: Path, name: str) -> None:
     path = out / f"{name}.png"
     widget.grab().save(str(path))
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
-
-
-def fully_visible(widget: QWidget) -> bool:
-    """True when ``widget`` is shown and not cut off by any of its parents (e.g. pushed out by a banner)."""
-    if not widget.isVisible():
-        return False
-    rect = widget.rect()
-    ancestor = widget.parentWidget()
-    while ancestor is not None:
-        corners = (widget.mapTo(ancestor, rect.topLeft()), widget.mapTo(ancestor, rect.bottomRight()))
-        if not all(ancestor.rect().contains(corner) for corner in corners):
-            return False
-        if ancestor.isWindow():
-            return True
-        ancestor = ancestor.parentWidget()
-    return True
 
 
 async def edit_dialog_shots(

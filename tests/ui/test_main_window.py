@@ -18,6 +18,7 @@ from cio_desktop.services import CredentialState, Services
 from cio_desktop.ui import window_flows
 from cio_desktop.ui.main_window import MainWindow
 from tests.ui.conftest import QtAsyncLoop, sandbox_hosts
+from tests.ui.layout_checks import fully_visible, overlapping_siblings
 
 TRACK, APP = SecretKind.TRACK_API_KEY, SecretKind.APP_API_KEY
 
@@ -314,3 +315,26 @@ def test_a_saved_size_is_fitted_to_the_screen_not_dropped(qtbot: QtBot, services
     assert window.height() <= room.height()
     assert window.width() >= room.width() - 50, "as large as the screen allows, not the default size"
     assert room.contains(window.geometry().topLeft())
+
+
+def test_every_panel_fits_a_1024_by_640_window_with_a_notice_showing(
+    qtbot: QtBot, qloop: QtAsyncLoop, services: Services, sandbox: Any
+) -> None:
+    """Issue 12: at 1024×640 a notice pushed Copy as curl and Export HAR out of view (the inspector was
+    sized to its preferred height inside the window's scroll area)."""
+    add(qloop, services, sandbox, "Acme")
+    window = open_window(qtbot, qloop, services)
+    window.resize(1024, 640)
+    inspector = window.panels["inspector"]
+    inspector.banner.show_message("Copied as curl.", level="success", hint="A long hint " * 12)
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        scroll = window.tabs.currentWidget()
+        qtbot.waitUntil(lambda s=scroll: s.viewport().height() > 0)
+        assert scroll.horizontalScrollBar().maximum() == 0, f"tab {index} is wider than the window"
+        assert scroll.verticalScrollBar().maximum() == 0, f"tab {index} is taller than the window"
+    window.tabs.setCurrentIndex(2)
+    for button in (inspector.curl_button, inspector.har_button):
+        qtbot.waitUntil(lambda b=button: fully_visible(b))
+    assert overlapping_siblings(window) == []
+    close_window(qtbot, window)
