@@ -285,5 +285,15 @@ class WorkspaceSidebar(QWidget):
         self.workspace_selected.emit(current.data(WORKSPACE_ROLE) if current is not None else None)
 
     def _on_list_context_menu_requested(self, pos: QPoint) -> None:
-        if self.current() is not None and not self.current().demo:  # type: ignore[union-attr]
-            self.more_menu.popup(self.list.viewport().mapToGlobal(pos))
+        current = self.current()
+        if current is None:
+            return
+        where = self.list.viewport().mapToGlobal(pos)
+        if not current.demo:
+            self.more_menu.popup(where)
+            return
+        why = QMenu(self)  # the practice workspace: say why there is nothing to do, instead of silence
+        why.setObjectName("practiceWorkspaceMenu")
+        why.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        why.addAction(PRACTICE_FIXED).setEnabled(False)
+        why.popup(where)

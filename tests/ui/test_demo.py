@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from cio_desktop.sandbox.demo import WELL_KNOWN
@@ -47,6 +48,11 @@ def test_try_the_practice_workspace_from_the_welcome_page(
             f"{name} is greyed out in the menu too (Ctrl+E included)"
         )
     assert window.actions_by_name["practiceFixedNote"].isVisible()
+    window.sidebar.list.customContextMenuRequested.emit(QPoint(5, 5))  # right-click: says why, not silence
+    menu = window.sidebar.findChild(QMenu, "practiceWorkspaceMenu")
+    assert menu is not None
+    assert [a.text() for a in menu.actions()] == [PRACTICE_FIXED]
+    menu.close()
     assert services.workspaces.list() == [], "the practice workspace is not saved"
     sandbox = services.practice.process
     assert sandbox is not None
