@@ -41,7 +41,8 @@ from cio_desktop.ui.errors_dialog import UnexpectedErrorDialog, build_report
 from cio_desktop.ui.main_window import MainWindow
 from cio_desktop.ui.tasks import next_idle
 from cio_desktop.ui.theme import apply_theme
-from tests.ui.layout_checks import fully_visible, overlapping_siblings
+from tests.ui.a11y_audit import overlap_problems
+from tests.ui.layout_checks import fully_visible
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,7 +61,7 @@ async def settle(condition: Callable[[], bool] = lambda: True, limit_s: float = 
 
 def save(widget: QWidget, out: Path, name: str) -> None:
     """Write ``name``.png, after checking that nothing on it paints over something else."""
-    overlaps = overlapping_siblings(widget)
+    overlaps = overlap_problems(widget)
     if overlaps:
         raise AssertionError(f"{name}: widgets overlap: {overlaps}")
     path = out / f"{name}.png"
@@ -186,6 +187,24 @@ async def wizard_shots(services: Services, sandbox: object, out: Path, parent: Q
     wizard.reject()
 
 
+async def dark_after_live_switch(window: MainWindow, out: Path) -> None:
+    """Choose Dark in Settings (no Save, as a user previewing it), shoot every panel, then switch back."""
+    window.tabs.setCurrentIndex(3)
+    combo = window.panels["settings"].theme_combo  # type: ignore[attr-defined]
+    before = combo.currentIndex()
+    for theme in ("dark", None):
+        combo.setCurrentIndex(combo.findData(theme) if theme else before)
+        combo.activated.emit(combo.currentIndex())
+        if theme is None:
+            break
+        for index, name in enumerate(("lookup", "event-test", "inspector", "settings")):
+            window.tabs.setCurrentIndex(index)
+            await settle()
+            save(window, out, f"dark-0{index + 2}-{name}")
+    window.tabs.setCurrentIndex(0)
+    await settle()
+
+
 async def main_shots(app: QApplication, out: Path, size: tuple[int, int]) -> None:
     with run_in_thread(SandboxOptions()) as sandbox:
         info = sandbox.info
@@ -218,6 +237,7 @@ async def main_shots(app: QApplication, out: Path, size: tuple[int, int]) -> Non
             await settle()
             save(window, out, name)
         window.tabs.setCurrentIndex(0)
+        await dark_after_live_switch(window, out)
 
         saved = await services.add_workspace(
             Workspace(name="Acme production", region=Region.US, site_id=info.site_id),

@@ -17,8 +17,9 @@ from cio_desktop.secrets import SERVICE_NAME
 from cio_desktop.services import CredentialState, Services
 from cio_desktop.ui import window_flows
 from cio_desktop.ui.main_window import MainWindow
+from tests.ui.a11y_audit import overlap_problems
 from tests.ui.conftest import QtAsyncLoop, sandbox_hosts
-from tests.ui.layout_checks import fully_visible, overlapping_siblings
+from tests.ui.layout_checks import fully_visible
 
 TRACK, APP = SecretKind.TRACK_API_KEY, SecretKind.APP_API_KEY
 
@@ -336,5 +337,5 @@ def test_every_panel_fits_a_1024_by_640_window_with_a_notice_showing(
     window.tabs.setCurrentIndex(2)
     for button in (inspector.curl_button, inspector.har_button):
         qtbot.waitUntil(lambda b=button: fully_visible(b))
-    assert overlapping_siblings(window) == []
+    assert overlap_problems(window) == []
     close_window(qtbot, window)

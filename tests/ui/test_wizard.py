@@ -20,8 +20,8 @@ from cio_desktop.services import CredentialState, Services
 from cio_desktop.ui.dialogs.keyring_dialog import KeyringUnavailableDialog
 from cio_desktop.ui.dialogs.workspace_wizard import WorkspaceWizard
 from cio_desktop.ui.tasks import run_dialog
+from tests.ui.a11y_audit import overlap_problems
 from tests.ui.conftest import QtAsyncLoop, sandbox_hosts
-from tests.ui.layout_checks import overlapping_siblings
 
 NEXT = QWizard.WizardButton.NextButton
 FINISH = QWizard.WizardButton.FinishButton
@@ -78,9 +78,9 @@ def test_good_keys_are_tested_and_saved_to_the_keyring(
     assert wizard.intro is not None
     intro = wizard.intro.findChild(QLabel, "wizardIntroText")
     assert "Account Settings → API Credentials" in intro.text()
-    assert overlapping_siblings(wizard) == []
+    assert overlap_problems(wizard) == []
     click(qtbot, wizard, NEXT)
-    assert overlapping_siblings(wizard) == []
+    assert overlap_problems(wizard) == []
     assert not wizard.button(NEXT).isEnabled(), "Next must wait for a name and a key"
     # Pasted keys often carry a trailing newline or spaces: they are dropped.
     fill_keys(qtbot, wizard, site=info.site_id, track=f" {info.track_api_key}\n", app=f"{info.app_api_key}  ")
@@ -199,7 +199,7 @@ def test_edit_keeps_saved_keys_and_reveals_only_on_request(
     )
     wizard, task = open_wizard(qtbot, qloop, services, workspace)
     assert wizard.currentPage() is wizard.keys
-    assert overlapping_siblings(wizard) == [], "no page may paint over another (issue 12)"
+    assert overlap_problems(wizard) == [], "no page may paint over another (issue 12)"
     qtbot.waitUntil(lambda: bool(wizard.keys.has_saved.get(SecretKind.TRACK_API_KEY)))
     assert wizard.keys.track_field.value() == "", "a saved key is not shown by default"
     assert "Saved key kept" in wizard.keys.track_field.edit.placeholderText()
@@ -208,7 +208,7 @@ def test_edit_keeps_saved_keys_and_reveals_only_on_request(
     assert wizard.keys.track_field.is_revealed()
     wizard.keys.name_edit.setText("Acme (renamed)")
     run_test_step(qtbot, wizard)
-    assert overlapping_siblings(wizard) == []
+    assert overlap_problems(wizard) == []
     click(qtbot, wizard, FINISH)
     assert qloop.run(task) == WorkspaceWizard.DialogCode.Accepted
     assert [ws.name for ws in services.workspaces.list()] == ["Acme (renamed)"]

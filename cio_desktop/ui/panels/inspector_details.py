@@ -84,7 +84,9 @@ class ExchangeDetails(QTabWidget):
             bar.setMaximumHeight(18)
             form.addRow(f"{label}:", bar)
             self.timing_bars[key] = bar
-        self.addTab(self._scrolled(summary, "inspectorSummaryScroll"), "Summary")
+        self.summary_scroll = self._scrolled(summary, "inspectorSummaryScroll")
+        self.summary_scroll.setAccessibleName("Summary of the selected call")  # a Tab stop: arrows scroll it
+        self.addTab(self.summary_scroll, "Summary")
 
         self.request_headers = self._text_tab(mono, "inspectorRequestHeaders", "Request headers")
         self.request_body = self._text_tab(mono, "inspectorRequestBody", "Request body")
@@ -100,7 +102,9 @@ class ExchangeDetails(QTabWidget):
             column.addWidget(head, 1)
             column.addWidget(QLabel("Body", page))
             column.addWidget(body, 1)
-            self.addTab(self._scrolled(page, f"inspector{title}Scroll"), title)
+            scroll = self._scrolled(page, f"inspector{title}Scroll")
+            scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its header and body views take the focus
+            self.addTab(scroll, title)
         self.show_exchange(None)
 
     def _scrolled(self, page: QWidget, name: str) -> QScrollArea:

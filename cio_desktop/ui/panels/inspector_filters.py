@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from cio_desktop.ui.models.exchange_table import ExchangeFilterProxy, StatusClass
+from cio_desktop.ui.widgets.clear_button import add_clear_button
 
 ALL_WORKSPACES = ""
 SEARCH_PLACEHOLDER = "Search calls… (Ctrl+F)"
@@ -23,12 +24,12 @@ class InspectorFilterBar(QWidget):
         self._proxy = proxy
         self.workspace_combo = QComboBox(self)
         self.workspace_combo.setObjectName("inspectorWorkspaceFilter")
-        self.workspace_combo.setAccessibleName("Show calls of workspace")
+        self.workspace_combo.setAccessibleName("Workspace of the calls shown")
         self.workspace_combo.addItem("All workspaces", ALL_WORKSPACES)
         self.workspace_combo.currentIndexChanged.connect(self._on_workspace_combo_changed)
         self.status_combo = QComboBox(self)
         self.status_combo.setObjectName("inspectorStatusFilter")
-        self.status_combo.setAccessibleName("Show calls with status")
+        self.status_combo.setAccessibleName("Status of the calls shown")
         for value, label in StatusClass.LABELS:
             self.status_combo.addItem(label, value)
         for combo in (self.workspace_combo, self.status_combo):  # long names are elided, not widening the bar
@@ -41,15 +42,14 @@ class InspectorFilterBar(QWidget):
         self.search_edit.setPlaceholderText(SEARCH_PLACEHOLDER)
         self.search_edit.setToolTip("Finds calls by path, status, operation, workspace or error text")
         # Never squeezed to "Se…": room for the placeholder, whatever the window width.
-        self.search_edit.setMinimumWidth(
-            self.search_edit.fontMetrics().horizontalAdvance("Search calls… (Ctrl+F)") + 40
-        )
-        self.search_edit.setClearButtonEnabled(True)
+        room = self.search_edit.fontMetrics().horizontalAdvance(SEARCH_PLACEHOLDER) + 40  # + clear button
+        self.search_edit.setMinimumWidth(room)
+        add_clear_button(self.search_edit)  # named "Clear"
         self.search_edit.textChanged.connect(self._proxy.set_text)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         self.retries_check = QCheckBox("Each &retry", self)
         self.retries_check.setObjectName("inspectorShowRetries")
-        self.retries_check.setAccessibleName("Show each retry as its own row")
+        self.retries_check.setAccessibleName("Each retry as its own row")
         self.retries_check.setToolTip(
             "A call that was retried shows as one row, e.g. “No answer (4 tries)”. Tick to see every try."
         )

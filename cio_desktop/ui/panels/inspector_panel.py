@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ from cio_desktop.ui.models.exchange_table import (
 )
 from cio_desktop.ui.panels.inspector_details import ExchangeDetails
 from cio_desktop.ui.panels.inspector_filters import InspectorFilterBar
-from cio_desktop.ui.theme import semantic
+from cio_desktop.ui.theme import set_tone
 from cio_desktop.ui.widgets.busy import BusyIndicator
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
 
@@ -131,6 +132,26 @@ class InspectorPanel(QWidget):
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.busy)
 
+        # Tab follows reading order: the actions row now sits above the filters and the table.
+        order = [
+            self.curl_button,
+            self.har_button,
+            self.clear_button,
+            self.workspace_combo,
+            self.status_combo,
+            self.search_edit,
+            self.filters.retries_check,
+            self.table,
+            self.details.tabBar(),
+            self.details.summary_scroll,
+            self.details.request_headers,
+            self.details.request_body,
+            self.details.response_headers,
+            self.details.response_body,
+        ]
+        for before, after in itertools.pairwise(order):
+            QWidget.setTabOrder(before, after)
+
         self.exchange_recorded.connect(self._on_history_exchange_recorded)
         self.history_cleared.connect(self.reload)
         history = services.history
@@ -171,7 +192,7 @@ class InspectorPanel(QWidget):
         self.curl_button = QToolButton(self)
         self.curl_button.setText("Copy as curl")
         self.curl_button.setObjectName("inspectorCopyCurlButton")
-        self.curl_button.setAccessibleName("Copy the selected call as a curl command")
+        self.curl_button.setAccessibleName("Copy as curl (the selected call)")
         self.curl_button.setToolTip(
             "Copies a command line that repeats this call. Keys are left out: set CIO_SITE_ID, "
             "CIO_TRACK_API_KEY or CIO_APP_API_KEY in your shell first. (Ctrl+Shift+C)\n"
@@ -193,7 +214,7 @@ class InspectorPanel(QWidget):
         self.har_button = QToolButton(self)
         self.har_button.setText("Export HAR…")
         self.har_button.setObjectName("inspectorExportHarButton")
-        self.har_button.setAccessibleName("Export the calls shown as a HAR file")
+        self.har_button.setAccessibleName("Export HAR file of the calls shown")
         self.har_button.setToolTip(
             "Saves the calls shown above as a HAR file (keys and tokens removed); the arrow offers the "
             "selected call alone"
@@ -210,10 +231,10 @@ class InspectorPanel(QWidget):
         self.placeholder_note = QLabel(PLACEHOLDER_NOTE, self)
         self.placeholder_note.setObjectName("inspectorCurlNote")
         self.placeholder_note.setWordWrap(True)
-        self.placeholder_note.setStyleSheet(f"color: {semantic().muted};")
+        set_tone(self.placeholder_note, "muted")
         self.clear_button = QPushButton("Clear history", self)
         self.clear_button.setObjectName("inspectorClearButton")
-        self.clear_button.setAccessibleName("Forget every recorded call")
+        self.clear_button.setAccessibleName("Clear history (forget every recorded call)")
         self.clear_button.clicked.connect(self._on_clear_button_clicked)
         self._actions_layout = QHBoxLayout()
         self._actions_layout.addWidget(self.curl_button)

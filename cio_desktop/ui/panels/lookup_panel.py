@@ -52,6 +52,7 @@ from cio_desktop.ui.models.tasks import LatestTask
 from cio_desktop.ui.panels.lookup_pages import MatchesView, MessagePage
 from cio_desktop.ui.panels.lookup_profile_view import ProfileView
 from cio_desktop.ui.widgets.busy import BusyIndicator
+from cio_desktop.ui.widgets.clear_button import add_clear_button
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
 
 AUTO = ""
@@ -84,12 +85,13 @@ class LookupPanel(QWidget):
 
         self.query_edit = QLineEdit(self)
         self.query_edit.setObjectName("lookupQueryEdit")
-        self.query_edit.setAccessibleName("Who to look up")
+        self.query_edit.setAccessibleName("Find a person")
+        self.query_edit.setAccessibleDescription("Who to look up: an email address, an ID or a cio_id")
         self.query_edit.setPlaceholderText(FIND_PLACEHOLDER)
         # Wide enough for the whole placeholder: a cut-off hint ("Email, ID or ci…") helps nobody.
         room = self.query_edit.fontMetrics().horizontalAdvance(FIND_PLACEHOLDER) + 40  # + clear button
         self.query_edit.setMinimumWidth(room)
-        self.query_edit.setClearButtonEnabled(True)
+        add_clear_button(self.query_edit)  # named "Clear"
         self.query_edit.textChanged.connect(self._on_query_edit_changed)
         self.query_edit.returnPressed.connect(self.start_search)
         self.kind_combo = QComboBox(self)
