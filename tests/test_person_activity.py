@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from cio_desktop.customer_profile import activity_label
+from cio_desktop.operations.lookup import activity_label
 from cio_desktop.person_activity import Side, is_same_person, last_seen_line, person_name, side_of
 from cio_desktop.time_display import ago, format_clock, format_moment, set_display_zone, zone_name
 

@@ -87,10 +87,6 @@ def _auth_option(exchange: Exchange, as_header: bool) -> str:
 
 
 MASK = "••••••••"
-PLACEHOLDER_NOTE = (
-    "In curl copies, $CIO_SITE_ID, $CIO_TRACK_API_KEY and $CIO_APP_API_KEY stand for your keys "
-    "(the ▾ menu also copies export lines to fill in)."
-)
 
 
 def env_names(exchange: Exchange) -> list[str]:

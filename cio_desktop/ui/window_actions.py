@@ -109,7 +109,7 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
     window.sidebar.workspace_selected.connect(follow_selection)
     follow_selection(window.sidebar.current())
 
-    for index, (key, _module, _cls, title) in enumerate(_panels()):
+    for index, (key, title) in enumerate(_panels()):
         add(
             "view",
             title,
@@ -143,7 +143,7 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
     return actions
 
 
-def _panels() -> tuple[tuple[str, str, str, str], ...]:
+def _panels() -> tuple[tuple[str, str], ...]:
     from cio_desktop.ui.main_window import PANELS
 
     return PANELS

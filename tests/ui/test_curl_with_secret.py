@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from cio_desktop.api.exchange import Exchange
 from cio_desktop.models import Region, SecretKind, Workspace
-from cio_desktop.services import Services
+from cio_desktop.operations.services import Services
 from cio_desktop.ui.panels.inspector_panel import InspectorPanel
 from tests.ui.conftest import QtAsyncLoop
 

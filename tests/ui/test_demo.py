@@ -11,8 +11,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
+from cio_desktop.operations.services import DEMO_NAME, Services
 from cio_desktop.sandbox.demo import WELL_KNOWN
-from cio_desktop.services import DEMO_NAME, Services
 from cio_desktop.ui import window_flows
 from cio_desktop.ui.main_window import PRACTICE_TEXT, MainWindow
 from cio_desktop.ui.sidebar import PRACTICE_FIXED

@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from cio_desktop.operations.services import Services
 from cio_desktop.sandbox.demo import WELL_KNOWN
-from cio_desktop.services import Services
 from tests.ui.conftest import QtAsyncLoop
 from tests.ui.test_main_window import add, close_window, open_window
 

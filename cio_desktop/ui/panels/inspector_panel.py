@@ -9,11 +9,9 @@ Reads ``services.history`` (live through ``subscribe``); never talks to the netw
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import itertools
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
@@ -33,11 +31,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
-from cio_desktop.api.curl import PLACEHOLDER_NOTE
 from cio_desktop.api.exchange import Exchange
+from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import Workspace
+from cio_desktop.operations.services import Services
 from cio_desktop.ui.models.exchange_table import (
     COL_PATH,
     COL_WORKSPACE,
@@ -47,9 +45,15 @@ from cio_desktop.ui.models.exchange_table import (
 )
 from cio_desktop.ui.panels.inspector_details import ExchangeDetails
 from cio_desktop.ui.panels.inspector_filters import InspectorFilterBar
+from cio_desktop.ui.tasks import TaskKeeper, run_dialog
 from cio_desktop.ui.theme import set_tone
 from cio_desktop.ui.widgets.busy import BusyIndicator
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
+
+PLACEHOLDER_NOTE = (
+    "In curl copies, $CIO_SITE_ID, $CIO_TRACK_API_KEY and $CIO_APP_API_KEY stand for your keys "
+    "(the ▾ menu also copies export lines to fill in)."
+)
 
 
 class _FittingColumn(QVBoxLayout):
@@ -77,15 +81,16 @@ class InspectorPanel(QWidget):
 
     panel_title = "Request inspector"
 
-    def __init__(self, services: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("inspectorPanel")
         self.setAccessibleName("Request inspector")
         self._services = services
         self._workspace: Workspace | None = None
-        self._export_task: asyncio.Task[None] | None = None
+        self.tasks = TaskKeeper()
 
         self.model = ExchangeTableModel(self, max_rows=int(getattr(services.history, "limit", 1000)))
+        self.model.workspace_label = services.history_label  # renamed workspaces keep their records
         self.proxy = ExchangeFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
@@ -266,7 +271,8 @@ class InspectorPanel(QWidget):
         self.reload()
 
     async def aclose(self) -> None:
-        """Nothing runs for long here; HAR writes finish on their own."""
+        """Close an open dialog and wait for a HAR write to end (it is short)."""
+        await self.tasks.cancel_all()
 
     # -- public API --------------------------------------------------------------------------------
 
@@ -313,11 +319,9 @@ class InspectorPanel(QWidget):
 
     def copy_curl(self) -> None:
         """Put the selected call on the clipboard as a curl command with placeholders for the keys."""
-        from cio_desktop.api.history import to_curl
-
         if (exchange := self._selected_or_say()) is not None:
             self._copied(
-                to_curl(exchange),
+                self._services.curl_for(exchange),
                 "Copied as curl.",
                 "The keys are not in it: set CIO_SITE_ID and CIO_TRACK_API_KEY (Track calls) or "
                 "CIO_APP_API_KEY (App calls) in your terminal before running it.",
@@ -326,11 +330,9 @@ class InspectorPanel(QWidget):
 
     def copy_curl_with_exports(self) -> None:
         """The curl command after ``export CIO_…='••••••••'`` lines to fill in (values masked)."""
-        from cio_desktop.api.curl import to_curl_with_exports
-
         if (exchange := self._selected_or_say()) is not None:
             self._copied(
-                to_curl_with_exports(exchange),
+                self._services.curl_with_exports(exchange),
                 "Copied as curl, with export lines.",
                 "In the terminal, replace each •••••••• with your key before pressing Enter.",
                 "Copied the call as curl with export lines",
@@ -339,27 +341,16 @@ class InspectorPanel(QWidget):
     async def copy_curl_with_secret(self) -> bool:
         """The curl command with the workspace's real keys (the user's deliberate choice); False when the
         keys could not be read (the banner says why)."""
-        from cio_desktop.api.curl import to_curl
-        from cio_desktop.errors import CioDesktopError
-
         exchange = self._selected_or_say()
         if exchange is None:
             return False
-        known: list[Workspace] = getattr(self._services, "known_workspaces", lambda: [])()
-        workspace = next((ws for ws in known if ws.name == exchange.workspace), None)
-        if workspace is None:
-            self.banner.show_message(
-                f"The workspace “{exchange.workspace}” is not configured any more: its keys are unknown.",
-                level="info",
-            )
-            return False
         try:
-            secrets = await self._services.credentials(workspace)
+            text = await self._services.curl_with_keys(exchange)
         except CioDesktopError as exc:
             self.banner.show_error(exc, hint="Use “Copy with export lines” and fill the keys in yourself.")
             return False
         self._copied(
-            to_curl(exchange, secrets=secrets, site_id=workspace.site_id),
+            text,
             "Copied as curl WITH the real keys.",
             "Anyone who sees this text can use your workspace: paste it only into your own terminal, "
             "and copy something else afterwards to clear the clipboard.",
@@ -368,20 +359,17 @@ class InspectorPanel(QWidget):
         )
         return True
 
-    @asyncSlot()  # type: ignore[untyped-decorator]  # qasync ships no type hints
-    async def _on_copy_with_secret(self) -> None:
-        await self.copy_curl_with_secret()
+    def _on_copy_with_secret(self) -> None:
+        self.tasks.spawn(self.copy_curl_with_secret(), key="curl-keys")
 
     async def export_har(self, path: Path, records: list[Exchange] | None = None) -> int:
         """Write ``records`` (default: the visible calls) to ``path`` as HAR in a worker thread; returns how
         many were written."""
-        from cio_desktop.api.har import write_har
-
         records = self.visible_exchanges() if records is None else records
         self.banner.clear()
         self.busy.start(f"Saving {len(records)} calls to {path.name}…", cancellable=False)
         try:
-            count = await asyncio.to_thread(write_har, records, path)
+            count = await self._services.export_har(path, records)
         except OSError as exc:
             self.banner.show_error(
                 f"Could not save {path.name}.",
@@ -404,49 +392,57 @@ class InspectorPanel(QWidget):
         current = self.table.currentIndex()
         following = not current.isValid() or current.row() == 0  # on the newest call: keep following
         self.model.add_exchange(exchange)
-        self._ensure_workspace_item(exchange.workspace)
+        self._ensure_workspace_item(self._services.history_label(exchange))
         if following:
             self.select_row(0)
 
     def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.details.show_exchange(self.selected_exchange())
 
-    @asyncSlot()  # type: ignore[untyped-decorator]  # qasync ships no type hints
-    async def _on_har_button_clicked(self) -> None:
+    def _on_har_button_clicked(self) -> None:
         if not self.visible_exchanges():
             self.banner.show_message("There are no calls to export with the current filters.", level="info")
             return
-        await self._export_har_to_chosen_file(None)
+        self.tasks.spawn(self._ask_and_export(None), key="export")
 
-    @asyncSlot()  # type: ignore[untyped-decorator]  # qasync ships no type hints
-    async def _on_har_selected_clicked(self) -> None:
+    def _on_har_selected_clicked(self) -> None:
         if (exchange := self._selected_or_say()) is not None:
-            await self._export_har_to_chosen_file([exchange])
+            self.tasks.spawn(self._ask_and_export([exchange]), key="export")
 
-    async def _export_har_to_chosen_file(self, records: list[Exchange] | None) -> None:
-        suggested = str(Path.home() / "cio-desktop.har")
+    async def _ask_and_export(self, records: list[Exchange] | None) -> None:
         title = "Export calls as HAR" if records is None else "Export the selected call as HAR"
-        name, _ = QFileDialog.getSaveFileName(self, title, suggested, "HAR files (*.har);;All files (*)")
-        if not name:
+        dialog = QFileDialog(self, title, str(Path.home() / "cio-desktop.har"))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilters(["HAR files (*.har)", "All files (*)"])
+        accepted = await run_dialog(dialog) == QFileDialog.DialogCode.Accepted
+        chosen = dialog.selectedFiles()
+        dialog.deleteLater()
+        if not accepted or not chosen:
             return
         with contextlib.suppress(OSError):  # export_har shows it in the banner
-            await self.export_har(Path(name), records)
+            await self.export_har(Path(chosen[0]), records)
 
-    @asyncSlot()  # type: ignore[untyped-decorator]  # qasync ships no type hints
-    async def _on_clear_button_clicked(self) -> None:
-        answer = QMessageBox.question(
-            self,
+    def _on_clear_button_clicked(self) -> None:
+        self.tasks.spawn(self._ask_and_clear(), key="clear")
+
+    async def _ask_and_clear(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             "Clear the request history?",
             "Forget every recorded call, here and in the history file? This cannot be undone.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            self,
         )
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        await run_dialog(box)
+        answer = box.standardButton(box.clickedButton())
+        box.deleteLater()
         if answer == QMessageBox.StandardButton.Yes:
             await self.clear_history()
 
     async def clear_history(self) -> None:
         """Forget every recorded call (memory and file, the file in a thread)."""
-        await self._services.history.aclear()
+        await self._services.clear_history()
         self.reload()
         self.banner.show_message("The request history was cleared.", level="success")
         self.status_message.emit("Request history cleared")

@@ -29,8 +29,7 @@ from PySide6.QtWidgets import (
 from cio_desktop import paths
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import Workspace
-from cio_desktop.secrets import BackendState, BackendStatus
-from cio_desktop.services import Services
+from cio_desktop.operations.services import BackendState, BackendStatus, Services
 from cio_desktop.time_display import zone_name
 from cio_desktop.ui.tasks import TaskKeeper
 from cio_desktop.ui.theme import THEME_LABELS, THEMES, apply_theme, set_tone
@@ -193,6 +192,10 @@ class SettingsPanel(QWidget):
     # ---- panel contract -----------------------------------------------------------------------------
     def set_workspace(self, workspace: Workspace | None) -> None:
         """Settings are app-wide: nothing changes with the workspace."""
+
+    def focus_input(self) -> None:
+        """Ctrl+L: the first field."""
+        self.focusNextChild()
 
     def refresh(self) -> None:
         """Check the keyring again (F5)."""
