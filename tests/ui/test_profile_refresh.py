@@ -32,5 +32,6 @@ def test_a_send_to_the_person_shown_reloads_their_activities(
         qloop.run(event.current_task, timeout=15)
         qtbot.waitUntil(lambda: "refresh_check" in names(), timeout=10000)
         assert "refresh_check" in lookup.profile_view.last_seen.text(), "the last-activity line follows"
+        assert "Loading" not in window.status_label.text(), "no stale 'Loading activities…' in the status bar"
     finally:
         close_window(qtbot, window)

@@ -327,6 +327,10 @@ class LookupPanel(QWidget):
         else:
             profile.activities = page
             self.profile_view.set_activities(page)
+        # "Loading activities…" must not stay in the status bar once they are shown.
+        self.status_message.emit(
+            f"Showing {self.profile_view.header.text()}: {self.profile_view.activities_note.text()}"
+        )
 
     def _launch_page(self, append: bool) -> asyncio.Task[None]:
         return self._launch("Loading activities…", self._run_activity_page, append=append)
