@@ -49,6 +49,9 @@ fi
 export PYTHONWARNINGS="ignore:Editable installation:UserWarning"
 if [[ "$mode" == "--dev" ]]; then
   "$venv/bin/python" -m pip install -q -e "$here[test,packaging]"
+  # Customer.io's official Pipelines client installs its own `customerio` package, which would replace
+  # the Track client's: it gets a folder of its own, put on sys.path only by the test that runs it.
+  "$venv/bin/python" -m pip install -q --upgrade --target "$venv/cdp-client" "customerio-cdp-analytics>=1.1"
   next="run the checks with: bash tests/run.sh"
 else
   "$venv/bin/python" -m pip install -q -e "$here"
