@@ -214,7 +214,9 @@ def run_gui(*, demo: bool = False, exit_when_ready: bool = False) -> int:
     """Open the main window; returns the process exit code."""
     from PySide6.QtWidgets import QApplication
 
+    from cio_desktop.resources import APP_ID
     from cio_desktop.services import Services
+    from cio_desktop.ui.app_icon import app_icon
     from cio_desktop.ui.main_window import MainWindow
     from cio_desktop.ui.theme import apply_theme
 
@@ -222,7 +224,8 @@ def run_gui(*, demo: bool = False, exit_when_ready: bool = False) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("cio-desktop")
     app.setApplicationDisplayName("cio-desktop")
-    app.setDesktopFileName("cio-desktop")
+    app.setDesktopFileName(APP_ID)  # matches the installed .desktop file (window-to-launcher match)
+    app.setWindowIcon(app_icon())
     services = Services.create()
     theme, ui_state = peek_window_settings()
     apply_theme(app, theme)
