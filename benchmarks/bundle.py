@@ -72,7 +72,7 @@ def _time(cmd: list[str], env: dict[str, str]) -> float:
 
 
 def _startup(app: Path, minimal: Path, runs: int) -> tuple[list[float], list[float]]:
-    """Interleaved timings (ms) of the app's ``--exit-when-ready`` and the bare window."""
+    """Interleaved timings (ms) of the app's ``--exit-when-ready`` and the bare window (executables)."""
     app_times: list[float] = []
     minimal_times: list[float] = []
     with tempfile.TemporaryDirectory() as home:
@@ -87,6 +87,20 @@ def _startup(app: Path, minimal: Path, runs: int) -> tuple[list[float], list[flo
     return app_times, minimal_times
 
 
+def _onefile_rows(runs: int, exe: str) -> list[str]:
+    """Size and start-up of the one-file executables (they unpack themselves on every start)."""
+    app, minimal = BENCH / "onefile" / f"cio-desktop{exe}", BENCH / "onefile" / f"minimal-window{exe}"
+    app_times, min_times = _startup(app, minimal, runs)
+    app_ms, min_ms = statistics.median(app_times), statistics.median(min_times)
+    app_size, min_size = app.stat().st_size, minimal.stat().st_size
+    return [
+        f"| one-file executable (`--onefile`) | {_mb(app_size)} | {_mb(min_size)} "
+        f"| {app_size / min_size:.2f}x |",
+        f"| one-file start-up (median of {runs}) | {app_ms:.0f} ms | {min_ms:.0f} ms "
+        f"| {app_ms / min_ms:.2f}x |",
+    ]
+
+
 def _mb(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
@@ -98,6 +112,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7, help="timed start-ups of each (default 7)")
     parser.add_argument("--skip-build", action="store_true", help="reuse dist/ and build/venv from build.sh")
     parser.add_argument("--write", action="store_true", help="write the table to benchmarks/RESULTS.md")
+    parser.add_argument("--onefile", action="store_true", help="also compare the one-file executables")
     args = parser.parse_args()
 
     build_s = 0.0
@@ -108,6 +123,9 @@ def main() -> int:
     minimal_s = _pyinstaller(BENCH / "minimal", CIO_MINIMAL="1")
     _pyinstaller(BENCH / "unslimmed", CIO_SLIM="0")
     _pyinstaller(BENCH / "minimal-unslimmed", CIO_MINIMAL="1", CIO_SLIM="0")
+    if args.onefile:
+        _pyinstaller(BENCH / "onefile", CIO_ONEFILE="1")
+        _pyinstaller(BENCH / "onefile", CIO_ONEFILE="1", CIO_MINIMAL="1")
 
     exe = ".exe" if os.name == "nt" else ""
     app_dir, minimal_dir = ROOT / "dist" / "cio-desktop", BENCH / "minimal" / "minimal-window"
@@ -139,6 +157,7 @@ def main() -> int:
         f"| {_mb(before_size)}, {before_files} files "
         f"| {_mb(min_before)}, {min_before_files} files | {before_size / min_before:.2f}x |",
         f"| .deb (zstd) | {_mb(deb_size) if deb_size else 'not built'} | | |",
+        *(_onefile_rows(args.runs, exe) if args.onefile else []),
         f"| start-up to first idle, offscreen (median of {args.runs}) | {app_ms:.0f} ms | {min_ms:.0f} ms "
         f"| {verdict(time_ratio, STARTUP_TARGET)} |",
     ]
