@@ -161,11 +161,17 @@ def main() -> int:
         f"| start-up to first idle, offscreen (median of {args.runs}) | {app_ms:.0f} ms | {min_ms:.0f} ms "
         f"| {verdict(time_ratio, STARTUP_TARGET)} |",
     ]
+    built = (
+        "build.sh was not rerun (--skip-build)."
+        if args.skip_build
+        else f"build.sh took {build_s:.0f} s (with the build environment as it was)."
+    )
     facts = (
         f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on {platform.platform()}, "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, PySide6 {pyside}. "
-        f"build.sh took {build_s:.0f} s (with the build environment as it was), the minimal bundle "
-        f"{minimal_s:.0f} s. Start-up runs (ms): app {[round(t) for t in app_times]}, "
+        f"{os.cpu_count()} CPUs (load average {os.getloadavg()[0]:.1f}), "
+        f"Python {platform.python_version()}, PySide6 {pyside}. "
+        f"{built} The minimal bundle took {minimal_s:.0f} s to build. "
+        f"Start-up runs (ms): app {[round(t) for t in app_times]}, "
         f"minimal {[round(t) for t in min_times]}."
     )
     print("\n".join(rows))

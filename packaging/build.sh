@@ -36,7 +36,7 @@ if [[ ! -f "$venv/.stamp" || "$(cat "$venv/.stamp")" != "$stamp" ]]; then
   "$py" -m venv "$venv"
   # The app's runtime dependencies (from pyproject.toml) and PyInstaller; the spec takes the app's code
   # from this checkout. pip's chatter goes to a log, shown only when it fails.
-  if ! { "$vbin/python" -m pip install -q --upgrade pip && "$vbin/python" -m pip install -q "$here[packaging]"; } \
+  if ! { "$vbin/python" -m pip install -q --upgrade pip && "$vbin/python" -m pip install -q ".[packaging]"; } \
     >"$work/pip.log" 2>&1; then
     cat "$work/pip.log" >&2
     echo "build: installing the build environment failed" >&2
