@@ -5,12 +5,13 @@
 #   bash packaging/build.sh --no-deb     the bundle only (Windows, macOS, non-Debian Linux)
 # PyInstaller runs in its own clean virtual environment (build/venv: the runtime dependencies and
 # PyInstaller only), because what gets bundled depends on what is installed: test tools must not come along.
-# Work files go to build/, outputs to dist/ (CIO_DIST=DIR moves the outputs).
+# Work files go to build/, outputs to dist/ (CIO_BUILD=DIR and CIO_DIST=DIR move them; PYTHON=... picks the
+# interpreter the bundle carries, by default the python3 on PATH).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-work="$here/build"
+work="${CIO_BUILD:-$here/build}"
 dist="${CIO_DIST:-$here/dist}"
 onefile=0
 deb=1
@@ -28,9 +29,10 @@ start=$SECONDS
 # --- the build environment -------------------------------------------------------------------------------
 venv="$work/venv"
 case "$(uname -s)" in MINGW* | MSYS* | CYGWIN*) vbin="$venv/Scripts" ;; *) vbin="$venv/bin" ;; esac
-stamp="$(cat pyproject.toml packaging/build.sh | { sha256sum 2>/dev/null || shasum -a 256; } | cut -c1-16)"
+py="${PYTHON:-$(command -v python3 || command -v python)}"
+stamp="$({ cat pyproject.toml packaging/build.sh; "$py" -c 'import sys; print(sys.executable, sys.version)'; } \
+  | { sha256sum 2>/dev/null || shasum -a 256; } | cut -c1-16)"
 if [[ ! -f "$venv/.stamp" || "$(cat "$venv/.stamp")" != "$stamp" ]]; then
-  py="${PYTHON:-$(command -v python3 || command -v python)}"
   echo "build: creating the build environment $venv ($("$py" --version))"
   rm -rf "$venv"
   "$py" -m venv "$venv"
