@@ -36,9 +36,10 @@ if [[ ! -f "$venv/.stamp" || "$(cat "$venv/.stamp")" != "$stamp" ]]; then
   echo "build: creating the build environment $venv ($("$py" --version))"
   rm -rf "$venv"
   "$py" -m venv "$venv"
-  # The app's runtime dependencies (from pyproject.toml) and PyInstaller; the spec takes the app's code
-  # from this checkout. pip's chatter goes to a log, shown only when it fails.
-  if ! { "$vbin/python" -m pip install -q --upgrade pip && "$vbin/python" -m pip install -q ".[packaging]"; } \
+  # The app's runtime dependencies (from pyproject.toml) and PyInstaller. The app itself is installed
+  # editable, so the spec always sees this checkout's code (a reused environment never goes stale).
+  # pip's chatter goes to a log, shown only when it fails.
+  if ! { "$vbin/python" -m pip install -q --upgrade pip && "$vbin/python" -m pip install -q -e ".[packaging]"; } \
     >"$work/pip.log" 2>&1; then
     cat "$work/pip.log" >&2
     echo "build: installing the build environment failed" >&2
