@@ -214,8 +214,8 @@ def run_gui(*, demo: bool = False, exit_when_ready: bool = False) -> int:
     """Open the main window; returns the process exit code."""
     from PySide6.QtWidgets import QApplication
 
+    from cio_desktop.operations.services import Services
     from cio_desktop.resources import APP_ID
-    from cio_desktop.services import Services
     from cio_desktop.ui.app_icon import app_icon
     from cio_desktop.ui.main_window import MainWindow
     from cio_desktop.ui.theme import apply_theme

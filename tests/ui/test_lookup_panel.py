@@ -9,12 +9,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from cio_desktop.customer_profile import CustomerProfile
 from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.operations.lookup import CustomerProfile
+from cio_desktop.operations.services import Services
 from cio_desktop.sandbox import ThreadedSandbox
 from cio_desktop.sandbox.demo import WELL_KNOWN
 from cio_desktop.secrets import SecretStore
-from cio_desktop.services import Services
 from cio_desktop.ui.panels.lookup_panel import (
     PAGE_EMPTY,
     PAGE_MATCHES,

@@ -6,6 +6,7 @@ Its keys live in memory only (never in the keyring or a file); it is never saved
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cio_desktop.models import Region, SecretKind, Workspace
@@ -59,3 +60,18 @@ class PracticeWorkspace:
         process, self.process = self.process, None
         if process is not None:
             await process.stop()
+
+
+@dataclass(frozen=True, slots=True)
+class DemoExamples:
+    """People the practice data is known to hold, for the hints the panels show in the practice workspace."""
+
+    customer_id: str
+    email: str
+
+
+def demo_examples() -> DemoExamples:
+    """The practice data's well-known person (the sandbox's demo data; no server needed)."""
+    from cio_desktop.sandbox.demo import WELL_KNOWN
+
+    return DemoExamples(customer_id=WELL_KNOWN["customer_id"], email=WELL_KNOWN["email"])
