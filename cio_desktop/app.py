@@ -238,3 +238,10 @@ def run_gui(*, demo: bool = False, exit_when_ready: bool = False) -> int:
         return app.exec()
     finally:
         runtime.close_loop()
+
+
+def run_qt_probe() -> int:
+    """The Qt half of ``cio-desktop self-test`` (run in a child process): prints one JSON line."""
+    from cio_desktop.ui.qt_probe import main
+
+    return main()

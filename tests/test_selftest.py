@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cio_desktop import resources, selftest
+from cio_desktop import resources
+from cio_desktop.operations import selftest
 from cio_desktop.sandbox.runner import ThreadedSandbox
 
 

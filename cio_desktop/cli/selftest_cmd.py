@@ -1,7 +1,7 @@
 """``cio-desktop self-test``: check that this installation works (Qt, resources, keyring, TLS, sandbox).
 
 One line per check (``ok`` or ``FAIL``, what was checked or why it failed), then a summary; exit status
-0 only if every check passed, 1 otherwise. The checks live in ``cio_desktop.selftest``.
+0 only if every check passed, 1 otherwise. The checks live in ``cio_desktop.operations.selftest``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "the practice sandbox's CA and fails with a wrong one, and a lookup and a send through the "
         "sandbox succeed. One line per check; exit status 0 only if all passed.",
     )
-    # Internal: the Qt half runs in a child process (see cio_desktop.selftest.check_qt).
+    # Internal: the Qt half runs in a child process (see cio_desktop.operations.selftest.check_qt).
     p.add_argument("--qt-probe", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=run)
 
@@ -28,12 +28,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the checks (or, with --qt-probe, only the Qt half) and print one line each."""
     if args.qt_probe:
-        from cio_desktop.ui.qt_probe import main as qt_probe_main  # lazy: Qt loads only here
+        from cio_desktop.app import run_qt_probe  # lazy: Qt loads only here (the GUI's composition root)
 
-        return qt_probe_main()
+        return run_qt_probe()
     import asyncio
 
-    from cio_desktop.selftest import Check, run_all
+    from cio_desktop.operations.selftest import Check, run_all
 
     def report(check: Check) -> None:
         print(check.line(), flush=True)

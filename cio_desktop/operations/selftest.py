@@ -172,8 +172,9 @@ async def check_tls(info: SandboxInfo, scratch: str) -> list[Check]:
 async def check_round_trip(info: SandboxInfo) -> Check:
     """Identify a new person, send an event, look the person up by email and see the event arrive."""
     from cio_desktop.api import ApiError
-    from cio_desktop.api.lookup import lookup_person
     from cio_desktop.api.verify import wait_for_activity
+    from cio_desktop.lookup_query import IdentifierKind, LookupQuery
+    from cio_desktop.operations.lookup import CustomerProfile, look_up
 
     person = f"self-test-{secrets.token_hex(4)}"
     email = f"{person}@example.com"
@@ -183,7 +184,9 @@ async def check_round_trip(info: SandboxInfo) -> Check:
         async with _client(info, info.ca_file) as client:
             await client.track.identify(person, {"email": email})
             await client.track.event(person, "self_test", {"source": "cio-desktop self-test"})
-            found = await lookup_person(client, email=email)
+            found = await look_up(client, LookupQuery(value=email, kind=IdentifierKind.EMAIL))
+            if not isinstance(found, CustomerProfile):
+                return Check(name, False, f"the lookup of {email} found {type(found).__name__}")
             if found.identifiers.get("id") != person:
                 return Check(name, False, f"the lookup of {email} found {found.identifiers!r}")
             arrived = await wait_for_activity(
