@@ -18,6 +18,6 @@ def test_spec_compiles_including_its_windows_and_macos_branches() -> None:
 
 
 def test_build_scripts_parse() -> None:
-    for script in ("build.sh", "make_deb.sh", "bootstrap.sh"):
+    for script in ("build.sh", "make_deb.sh", "bootstrap.sh", "check_fresh_debian.sh"):
         result = subprocess.run(["bash", "-n", str(PACKAGING / script)], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
