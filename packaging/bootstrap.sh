@@ -17,8 +17,10 @@ app_pkgs=(
   libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0 fonts-dejavu-core
   dbus gnome-keyring dbus-x11
 )
-# Tests: a virtual X server, screenshots, curl (copy-as-curl output is run for real), packaging tools.
-dev_pkgs=(xvfb xauth imagemagick xdotool binutils dpkg-dev git curl)
+# Tests: a virtual X server, screenshots, curl (copy-as-curl output is run for real), packaging tools
+# (PyInstaller needs binutils and, with Debian's python3, libpython3.11; the .deb needs dpkg-dev; the
+# desktop file and AppStream metainfo are checked with desktop-file-validate and appstreamcli).
+dev_pkgs=(xvfb xauth imagemagick xdotool binutils dpkg-dev git curl libpython3.11 desktop-file-utils appstream)
 
 pkgs=("${app_pkgs[@]}")
 [[ "$mode" == "--dev" ]] && pkgs+=("${dev_pkgs[@]}")

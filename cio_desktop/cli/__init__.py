@@ -20,6 +20,7 @@ from cio_desktop.cli import (
     history_cmd,
     lookup_cmd,
     sandbox_cmd,
+    selftest_cmd,
     send_cmd,
     workspace_cmd,
 )
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     lookup_cmd.register(sub)
     send_cmd.register(sub)
     history_cmd.register(sub)
+    selftest_cmd.register(sub)
     return parser
 
 
