@@ -345,3 +345,11 @@ async def verify_sent(
         client, value, target[1], since=since, timeout_s=timeout_s, id_type=id_type,
         call_type=spec_for(draft.call_type).call_type,
     )  # fmt: skip
+
+
+def person_of(draft: EventDraft) -> tuple[str, IdType] | None:
+    """The person ``draft`` is about, as (value, id_type), or None (anonymous, batch). A Pipelines userId
+    is always an id, even when it looks like an email."""
+    if not draft.customer_id.strip():
+        return None
+    return (draft.customer_id.strip(), "id") if is_pipelines(draft) else person_ref(draft.customer_id)

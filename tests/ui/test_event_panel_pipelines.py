@@ -105,6 +105,8 @@ def test_identify_and_track_arrive_and_verify(
 ) -> None:
     panel, services = setup
     form = panel.form
+    changed: list[tuple[str, str]] = []
+    panel.person_changed.connect(lambda _ws, value, id_type: changed.append((value, id_type)))
     _choose(panel, PipelinesCall.IDENTIFY)
     form.customer_edit.setText("gui-cdp-1")
     _send(qtbot, qloop, panel)
@@ -128,6 +130,7 @@ def test_identify_and_track_arrive_and_verify(
     assert task is not None
     qloop.run(task, timeout=20)
     assert panel.result.verify_label.text().startswith("✔ Arrived at"), panel.result.verify_label.text()
+    assert changed == [("gui-cdp-1", "id")] * 3  # identify, track, arrival: a userId is an id
 
     inspector = InspectorPanel(services)  # opened after the calls: it shows the history so far
     qtbot.addWidget(inspector)

@@ -30,6 +30,7 @@ from cio_desktop.operations.send import (
     CallType,
     default_draft,
     is_pipelines,
+    person_of,
     send_draft,
     verify_sent,
     verify_target,
@@ -232,8 +233,9 @@ class EventPanel(QWidget):
                 else _no_verify_reason(draft)
             )
             self.status_message.emit(f"Sent: HTTP {result.status}")
-            if draft.customer_id.strip():
-                self.person_changed.emit(workspace, *person_ref(draft.customer_id))
+            person = person_of(draft)
+            if person is not None:
+                self.person_changed.emit(workspace, *person)
             self._spawn_store(self._store.record_sent, workspace.id, draft)
         finally:
             if self.tasks.alive:
@@ -278,8 +280,9 @@ class EventPanel(QWidget):
         self.arrived_at = moment
         self.result.stop_countdown(f"✔ Arrived at {format_clock(moment)}", ok=True)
         self.status_message.emit(f"Event arrived at {format_clock(moment)}")
-        if self._workspace is not None:
-            self.person_changed.emit(self._workspace, *person_ref(customer_id))
+        person = person_of(draft)
+        if self._workspace is not None and person is not None:
+            self.person_changed.emit(self._workspace, *person)
 
     def _show_failure(self, exc: CioDesktopError) -> None:
         exchange_id = getattr(exc, "exchange_id", None)
