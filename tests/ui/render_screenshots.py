@@ -178,7 +178,8 @@ async def wizard_shots(services: Services, sandbox: object, out: Path, parent: Q
     wizard.back()
     hosts = services.hosts
     services.hosts = {
-        r: Endpoints("http://127.0.0.1:9", "http://127.0.0.1:9") for r in (Region.US, Region.EU)
+        r: Endpoints("http://127.0.0.1:9", "http://127.0.0.1:9", "http://127.0.0.1:9")
+        for r in (Region.US, Region.EU)
     }
     wizard.next()
     await settle(lambda: wizard.test.report is not None)
