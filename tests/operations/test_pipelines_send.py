@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from cio_desktop.api.client import CioClient
 from cio_desktop.models import Region, Workspace
 from cio_desktop.operations import pipelines_send as P
 from cio_desktop.operations.send import check_body, missing_fields, send_draft, verify_sent, verify_target
-from cio_desktop.operations.templates import EventDraft
+from cio_desktop.operations.templates import EventDraft, TemplateStore
 from cio_desktop.sandbox import ThreadedSandbox
 
 
@@ -114,3 +115,15 @@ async def test_verify_says_not_seen_for_an_event_that_never_came(client: CioClie
         await verify_sent(
             client, _draft("alias", "{}", customer_id="a", previous_id="b"), since=0, timeout_s=1
         )
+
+
+def test_saved_drafts_keep_their_api(tmp_path: Path) -> None:
+    """A template saved with the Pipelines API comes back as one; older entries without ``api`` are Track."""
+    store = TemplateStore(tmp_path / "templates.json")
+    draft = _draft("group", '{"traits": {}}', customer_id="u", group_id="acme")
+    state = store.save_template("ws", "Join Acme", draft)
+    assert store.load("ws").templates[0].draft == draft
+    assert state.templates[0].draft.group_id == "acme"
+    sent = store.record_sent("ws", draft).sent[0]
+    assert "pipelines group" in sent.label()
+    assert EventDraft.from_dict({"call_type": "identify", "body": "{}"}).api == "track"
