@@ -29,6 +29,11 @@ def open_history(settings: Any | None = None) -> RequestHistory:
     settings = settings if settings is not None else load_app_settings()
     history = RequestHistory(limit=int(getattr(settings, "history_limit", 1000) or 1000))
     history.load()
+    if history.skipped_lines:
+        print(
+            f"cio-desktop: note: {history.skipped_lines} damaged line(s) of {history.path} were skipped.",
+            file=sys.stderr,
+        )
     return history
 
 

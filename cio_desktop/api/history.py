@@ -51,6 +51,8 @@ class RequestHistory:
         self._file_lock = threading.Lock()
         self._lines_on_disk = 0
         self.persist_error: str | None = None
+        #: Lines of the file that the last load (or compaction) could not use and left out.
+        self.skipped_lines = 0
 
     @property
     def path(self) -> Path:
@@ -174,19 +176,25 @@ class RequestHistory:
         return FileLock(str(self.path) + ".lock", timeout=10)
 
     def _read(self) -> Iterable[Exchange]:
+        """Parse the file line by line; a line that is not a good record is skipped and counted in
+        ``skipped_lines`` (bad bytes, not JSON, nested too deep, not an object, a field of the wrong type)."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            raw = self.path.read_bytes()
         except FileNotFoundError:
             self._lines_on_disk = 0
+            self.skipped_lines = 0
             return []
-        lines = [line for line in text.splitlines() if line.strip()]
+        lines = [line for line in raw.split(b"\n") if line.strip()]
         self._lines_on_disk = len(lines)
         out: list[Exchange] = []
+        skipped = 0
         for line in lines:
-            try:
-                out.append(Exchange.from_json_dict(json.loads(line)))
-            except (ValueError, TypeError, KeyError):
-                continue  # a torn or hand-edited line: skip it, keep the rest
+            record = _parse_line(line)
+            if record is None:
+                skipped += 1  # a torn or hand-edited line: skip it, keep the rest
+            else:
+                out.append(record)
+        self.skipped_lines = skipped
         return out
 
     def _append(self, exchange: Exchange) -> None:
@@ -212,3 +220,12 @@ class RequestHistory:
         os.chmod(tmp, 0o600)
         os.replace(tmp, self.path)
         self._lines_on_disk = len(records)
+
+
+def _parse_line(line: bytes) -> Exchange | None:
+    """One history line as a record, or None when it is not one. Never raises: a hostile line (bad
+    UTF-8, nesting deep enough to hit the recursion limit, any JSON of the wrong shape) is just skipped."""
+    try:
+        return Exchange.from_json_dict(json.loads(line.decode("utf-8")))
+    except (ValueError, TypeError, KeyError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None
