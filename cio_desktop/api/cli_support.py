@@ -72,8 +72,15 @@ def save_workspace_changes(before: Workspace, after: Workspace) -> None:
 
 
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
+    """Indented JSON on stdout; parts nested deeper than ``MAX_DEPTH`` are replaced by a note when the
+    whole would exhaust the encoder's recursion limit (a server may answer with anything)."""
+    from cio_desktop.json_check import MAX_DEPTH, clip_depth
+
+    try:
+        text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    except RecursionError:
+        text = json.dumps(clip_depth(value, MAX_DEPTH), indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write(text + "\n")
 
 
 def error_json(exc: ApiError) -> dict[str, Any]:

@@ -212,7 +212,7 @@ class Engine:
         if 200 <= status < 300 and status != 207:
             try:
                 data = json.loads(raw) if raw.strip() else None
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, RecursionError):  # RecursionError: nested deeper than json can parse
                 error = E.invalid_response(
                     endpoint, status, response.headers, why="body is not valid JSON", exchange_id=exchange_id
                 )

@@ -67,13 +67,15 @@ async def _run(args: argparse.Namespace) -> int:
 def _print_person(found: Any) -> None:
     from datetime import datetime
 
+    from cio_desktop.lookup_query import display_value
+
     ids = found.identifiers
     print(f"Person  id={ids.get('id')}  email={ids.get('email')}  cio_id={ids.get('cio_id')}")
     if found.customer.get("unsubscribed"):
         print("  Unsubscribed from all messages")
     print("Attributes:")
     for key in sorted(found.attributes):
-        print(f"  {key}: {found.attributes[key]}")
+        print(f"  {key}: {display_value(found.attributes[key])}")
     print(f"Devices ({len(found.devices)}):")
     for device in found.devices:
         print(
