@@ -84,7 +84,7 @@ def peek_window_settings() -> tuple[str, dict[str, str]]:
 
     try:
         data = json.loads((config_dir() / "settings.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # the full load moves a broken file aside and says so
         return "system", {}
     if not isinstance(data, dict):
         return "system", {}

@@ -158,6 +158,14 @@ def shape_problem(value: Any) -> str | None:
     """Words for what makes a parsed value unsendable (too deep, a lone surrogate), or None."""
     if nesting_depth(value, stop_after=MAX_DEPTH) > MAX_DEPTH:
         return _too_deep()
+    if has_lone_surrogate(value):
+        return "a text holds a lone surrogate escape (\\ud800-\\udfff), which is not a character"
+    return None
+
+
+def has_lone_surrogate(value: Any) -> bool:
+    """True if any text (key or value) in ``value`` holds a lone surrogate: it cannot be written as
+    UTF-8, so saving or sending it would fail later. Walked without recursion."""
     stack: list[Any] = [value]
     while stack:
         item = stack.pop()
@@ -167,8 +175,8 @@ def shape_problem(value: Any) -> str | None:
         elif isinstance(item, list):
             stack.extend(item)
         elif isinstance(item, str) and _has_surrogate(item):
-            return "a text holds a lone surrogate escape (\\ud800-\\udfff), which is not a character"
-    return None
+            return True
+    return False
 
 
 def _has_surrogate(text: str) -> bool:

@@ -19,9 +19,15 @@ from cio_desktop.models import Workspace
 
 
 def load_app_settings() -> Any:
+    """The saved settings; a broken file is moved aside and the command says so on stderr."""
+    from cio_desktop.cli.common import warn
     from cio_desktop.settings import SettingsStore
 
-    return SettingsStore().load()
+    store = SettingsStore()
+    settings = store.load()
+    if store.problem:
+        warn(store.problem)
+    return settings
 
 
 def open_history(settings: Any | None = None) -> RequestHistory:
