@@ -35,6 +35,8 @@ def open_history(settings: Any | None = None) -> RequestHistory:
     settings = settings if settings is not None else load_app_settings()
     history = RequestHistory(limit=int(getattr(settings, "history_limit", 1000) or 1000))
     history.load()
+    if history.persist_error:
+        print(f"cio-desktop: warning: {history.persist_error}", file=sys.stderr)
     if history.skipped_lines:
         print(
             f"cio-desktop: note: {history.skipped_lines} damaged line(s) of {history.path} were skipped.",
@@ -63,6 +65,8 @@ async def client_for(name: str) -> AsyncIterator[CioClient]:
         yield client
     finally:
         await client.aclose()
+        if history.persist_error:
+            print(f"cio-desktop: warning: {history.persist_error}", file=sys.stderr)
         await asyncio.to_thread(save_workspace_changes, workspace, client.workspace)
 
 
