@@ -81,10 +81,14 @@ async def lookup_person(
     activities: int = 10,
 ) -> PersonLookup:
     """Exactly one of ``id``/``email``/``cio_id``. An email is resolved first (one match needed)."""
-    given = [(k, v) for k, v in (("id", id), ("email", email), ("cio_id", cio_id)) if v]
+    given = [(k, v) for k, v in (("id", id), ("email", email), ("cio_id", cio_id)) if v is not None]
     if len(given) != 1:
         raise ValueError("give exactly one of id, email, cio_id")
     kind, value = given[0]
+    if not value.strip():  # ``lookup --id ""``: say so instead of asking for nobody
+        raise ApiError(
+            f"The {kind} to look up is empty; give the person's {kind}.", detail="empty identifier"
+        )
     id_type: IdType = "id"
     if kind == "email":
         value, id_type = await resolve_email(client, str(value)), "cio_id"
