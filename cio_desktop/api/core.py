@@ -115,6 +115,10 @@ class Engine:
         may_retry = idempotent and not never_retry(path)
         waited = 0.0
         attempt = 0
+        # One total deadline for the whole call, retries included: httpx's timeout is per read, so an
+        # answer trickling in byte by byte could otherwise hold a call for minutes.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.timeout_s
         while True:
             attempt += 1
             limiter = self._limiter if api == "app" else None
@@ -122,7 +126,7 @@ class Engine:
                 await limiter.acquire()
             try:
                 outcome = await self._attempt(
-                    api, method, url, clean_params, headers, content, operation, attempt, region
+                    api, method, url, clean_params, headers, content, operation, attempt, region, deadline
                 )
             finally:
                 if limiter is not None:
@@ -135,7 +139,7 @@ class Engine:
                 if may_retry and retryable
                 else None
             )
-            if delay is None:
+            if delay is None or loop.time() + delay >= deadline:
                 raise error
             waited += delay
             headers["X-Retry-Count"] = str(attempt)
@@ -152,6 +156,7 @@ class Engine:
         operation: str,
         attempt: int,
         region: str | None,
+        deadline: float,
     ) -> ApiResult | tuple[E.ApiError, float | None, bool]:
         import httpx
 
@@ -173,10 +178,12 @@ class Engine:
         response: httpx.Response | None = None
         raw = b""
         failure: BaseException | None = None
+        total = asyncio.timeout_at(deadline)
         try:
-            response = await self.http.send(request)
-            raw = response.content
-        except (httpx.HTTPError, OSError) as exc:  # OSError: e.g. ssl errors surfacing raw
+            async with total:
+                response = await self.http.send(request)
+                raw = response.content
+        except (httpx.HTTPError, OSError) as exc:  # OSError: e.g. ssl errors, the deadline's TimeoutError
             task = asyncio.current_task()
             if task is not None and task.cancelling():
                 # The task was cancelled but the transport (httpcore/anyio) turned the cancel into a
@@ -188,9 +195,14 @@ class Engine:
 
         if failure is not None or response is None:
             assert failure is not None
-            error = E.error_for_exception(
-                failure, endpoint=endpoint, timeout_s=self.settings.timeout_s, exchange_id=exchange_id
-            )
+            if total.expired():
+                error: E.ApiError = E.deadline_exceeded(
+                    endpoint, self.settings.timeout_s, exchange_id=exchange_id
+                )
+            else:
+                error = E.error_for_exception(
+                    failure, endpoint=endpoint, timeout_s=self.settings.timeout_s, exchange_id=exchange_id
+                )
             if isinstance(error, E.TlsError) and not self.settings.proxy:
                 from cio_desktop.api.tlsinfo import certificate_issuer
 

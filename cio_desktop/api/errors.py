@@ -276,6 +276,18 @@ def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
     return None
 
 
+def deadline_exceeded(endpoint: str, timeout_s: float, *, exchange_id: str | None = None) -> ApiError:
+    """The call's total deadline passed (a slow or trickling answer, or retries that ran out of time)."""
+    host = urlsplit(endpoint.split(" ", 1)[-1]).netloc or "the server"
+    return ApiTimeoutError(
+        f"{host} did not send a complete answer within {timeout_s:g} seconds, so cio-desktop stopped "
+        "waiting. Check your internet connection and proxy, then try again.",
+        detail=f"{endpoint} · total deadline of {timeout_s:g} s passed",
+        endpoint=endpoint,
+        exchange_id=exchange_id,
+    )
+
+
 def error_for_exception(
     exc: BaseException, *, endpoint: str, timeout_s: float | None = None, exchange_id: str | None = None
 ) -> ApiError:
