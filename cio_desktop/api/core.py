@@ -107,6 +107,7 @@ class Engine:
         """Send ``method base+path`` and return the parsed result, or raise an ``ApiError``."""
         auth = self.auth_header(api)
         url = base + path
+        _check_transport(method, url)
         clean_params = {k: _param(v) for k, v in (params or {}).items() if v is not None}
         content = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
         headers = {"Authorization": auth}
@@ -313,6 +314,27 @@ class Engine:
         if self.history is not None:
             await self.history.arecord(exchange)
         return exchange
+
+
+def _check_transport(method: str, url: str) -> None:
+    """Refuse, before any credential leaves, an address that would send it unencrypted: ``https`` is
+    required except for this computer (loopback), whatever built the address."""
+    from urllib.parse import urlsplit
+
+    from cio_desktop.workspaces import is_loopback_host
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return  # httpx reports a malformed address in words when the request is built
+    if parts.scheme.lower() != "http" or is_loopback_host(host):
+        return  # https, or another scheme that httpx refuses as "not a valid web address"
+    raise E.ApiError(
+        f"cio-desktop only sends keys over https:// (plain http only to this computer, such as "
+        f"127.0.0.1), so nothing was sent to {parts.scheme}://{host}. Change the address to https://.",
+        detail=f"{method} {parts.scheme}://{host} · refused: not https",
+    )
 
 
 def _check_key_text(value: str, label: str) -> None:
