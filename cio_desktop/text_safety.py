@@ -11,6 +11,7 @@ paths and the GUI's single-line labels both use it.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 #: Bidirectional formatting characters: marks, embeddings, overrides and isolates.
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -35,6 +36,28 @@ def safe_text(text: object) -> str:
     """Like ``safe_line`` but keeps line feeds and tabs (for multi-line output such as indented JSON);
     carriage returns and every other control character are still escaped."""
     return _UNSAFE_MULTI_LINE.sub(_escape, str(text))
+
+
+def json_safe(text: str) -> str:
+    """JSON text with every unsafe character that ``ensure_ascii=False`` leaves raw (C1 controls, bidi
+    controls; C0 are always escaped by json) written as a ``\\uXXXX`` escape: still the same JSON value,
+    but nothing a terminal would act on."""
+    return _UNSAFE_MULTI_LINE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class SafeStream:
+    """A text stream wrapper whose ``write`` passes everything through ``safe_text``: the CLI wraps
+    stdout and stderr in it, so no print path can put a raw escape sequence on the terminal."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(safe_text(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def unsafe_characters(text: str) -> list[str]:

@@ -90,7 +90,9 @@ def print_json(value: Any) -> None:
         text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
     except RecursionError:
         text = json.dumps(clip_depth(value, MAX_DEPTH), indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write(text + "\n")
+    from cio_desktop.text_safety import json_safe
+
+    sys.stdout.write(json_safe(text) + "\n")
 
 
 def error_json(exc: ApiError) -> dict[str, Any]:

@@ -58,6 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from cio_desktop.app import run_gui  # lazy: Qt loads only for the GUI
 
         return run_gui(demo=args.demo, exit_when_ready=args.exit_when_ready)
+    from cio_desktop.text_safety import SafeStream
+
+    # Every line a command prints may quote a server or a file: control characters never reach the
+    # terminal raw (ESC, OSC, CR, C1, bidi overrides; lone surrogates from non-UTF-8 arguments).
+    real_out, real_err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(real_out), SafeStream(real_err)
     try:
         code: int = func(args)
         sys.stdout.flush()  # inside the try: a closed pipe surfaces here, not at interpreter exit
@@ -72,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
     except Exception as exc:  # a bug: say so in one line, keep the (data-free) details in a report
         return _report_unexpected(exc)
+    finally:
+        sys.stdout, sys.stderr = real_out, real_err
     return code
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from cio_desktop.api.exchange import Exchange
+from cio_desktop.text_safety import safe_line
 from cio_desktop.ui.panels.inspector_details import headers_text, pretty_body
 from cio_desktop.ui.panels.json_editor import JsonHighlighter
 from cio_desktop.ui.theme import semantic
@@ -139,7 +140,7 @@ class EventResultView(QWidget):
 
     def show_outcome(self, text: str, *, ok: bool) -> None:
         colours = semantic(self)
-        self.outcome_label.setText(text)
+        self.outcome_label.setText(safe_line(text))
         self.outcome_label.setStyleSheet(f"color: {colours.ok if ok else colours.error}; font-weight: 600;")
 
     def clear(self) -> None:
@@ -162,7 +163,7 @@ class EventResultView(QWidget):
         """End the countdown with ``text`` (green when ``ok``, red when not, plain when None)."""
         self._countdown.stop()
         self.verify_cancel_button.hide()
-        self.verify_label.setText(text)
+        self.verify_label.setText(safe_line(text))
         if ok is None:
             self.verify_label.setStyleSheet("")
         else:
