@@ -11,6 +11,7 @@ paths and the GUI's single-line labels both use it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 #: Bidirectional formatting characters: marks, embeddings, overrides and isolates.
@@ -47,13 +48,24 @@ def json_safe(text: str) -> str:
 
 class SafeStream:
     """A text stream wrapper whose ``write`` passes everything through ``safe_text``: the CLI wraps
-    stdout and stderr in it, so no print path can put a raw escape sequence on the terminal."""
+    stdout and stderr in it, so no print path can put a raw escape sequence on the terminal.
+
+    ``add_redactor`` adds a function (a client's secret redactor) applied to every write too, so a
+    server that echoes a key back cannot get it printed by any output path (``send --json`` did).
+    """
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
+        self._redactors: list[Callable[[str], str]] = []
+
+    def add_redactor(self, redact: Callable[[str], str]) -> None:
+        self._redactors.append(redact)
 
     def write(self, text: str) -> int:
-        self._stream.write(safe_text(text))
+        out = text
+        for redact in self._redactors:
+            out = redact(out)
+        self._stream.write(safe_text(out))
         return len(text)
 
     def __getattr__(self, name: str) -> Any:

@@ -4,9 +4,7 @@ CLI's output streams and the GUI's single-line labels."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,8 +12,8 @@ import pytest
 
 from cio_desktop.sandbox import ThreadedSandbox
 from cio_desktop.text_safety import BIDI_CONTROLS, json_safe, safe_line, safe_text
-from tests.api.cli_helpers import run_cli, sandbox_workspace
-from tests.fixtures.recorder import Recorder
+from tests.api.cli_helpers import route_track_to, run_cli, sandbox_workspace
+from tests.fixtures.recorder import Recorder, http_reply, serving_in_thread
 
 HOSTILE = [
     "\x1b[2J\x1b[31mred",  # clear screen, colour
@@ -71,32 +69,10 @@ def test_attribute_values_are_printed_neutralised(
 
 @pytest.fixture
 def hostile_server() -> Iterator[Recorder]:
-    """A loopback server (in its own thread and loop) answering every request with a 400 whose error
-    text is full of escape sequences."""
+    """A loopback server answering every request with a 400 whose error text is full of escapes."""
     body = json.dumps({"meta": {"error": "".join(HOSTILE)}}).encode()
-    reply = (
-        b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n"
-        + f"Content-Length: {len(body)}\r\n\r\n".encode()
-        + body
-    )
-    server = Recorder("127.0.0.1", reply=reply)
-    ready = threading.Event()
-    stop: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
-
-    async def serve() -> None:
-        done = asyncio.Event()
-        stop.append((asyncio.get_running_loop(), done))
-        async with server:
-            ready.set()
-            await done.wait()
-
-    thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True)
-    thread.start()
-    assert ready.wait(10)
-    yield server
-    loop, done = stop[0]
-    loop.call_soon_threadsafe(done.set)
-    thread.join(10)
+    with serving_in_thread(Recorder("127.0.0.1", reply=http_reply("400 Bad Request", body))) as server:
+        yield server
 
 
 def test_server_error_text_is_printed_neutralised(
@@ -105,11 +81,8 @@ def test_server_error_text_is_printed_neutralised(
     secret_service: Any,
     hostile_server: Recorder,
 ) -> None:
-    from cio_desktop.models import Region
-    from cio_desktop.workspaces import WorkspaceStore
-
     with sandbox_workspace(sandbox, secret_service) as ws:
-        WorkspaceStore().update(ws.replace(region=Region.US, track_url=hostile_server.url))
+        route_track_to(ws, hostile_server.url)
         code, out, err = run_cli(capsys, "send", "Sandbox", "identify", "--customer", "e", "--data", "{}")
         assert code == 1
         assert "server said" in err

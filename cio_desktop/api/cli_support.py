@@ -61,6 +61,11 @@ async def client_for(name: str) -> AsyncIterator[CioClient]:
     client = CioClient(
         workspace, credentials, history=history, settings=NetworkSettings.from_app_settings(settings)
     )
+    from cio_desktop.text_safety import SafeStream
+
+    for stream in (sys.stdout, sys.stderr):  # nothing printed from here on can show this client's keys
+        if isinstance(stream, SafeStream):
+            stream.add_redactor(client.redact)
     try:
         yield client
     finally:
