@@ -53,6 +53,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cio-desktop`` command; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    from cio_desktop.json_check import has_lone_surrogate
+
+    for name, value in vars(args).items():
+        if isinstance(value, str) and has_lone_surrogate(value):
+            # Python turns bytes that are not UTF-8 into lone surrogates; they would crash later.
+            parser.error(f"the value of {name.replace('_', '-')} holds bytes that are not UTF-8 text")
     func = getattr(args, "func", None)
     if func is None:
         from cio_desktop.app import run_gui  # lazy: Qt loads only for the GUI
