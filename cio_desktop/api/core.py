@@ -204,7 +204,7 @@ class Engine:
                 error = E.error_for_exception(
                     failure, endpoint=endpoint, timeout_s=self.settings.timeout_s, exchange_id=exchange_id
                 )
-            if isinstance(error, E.TlsError) and not self.settings.proxy:
+            if isinstance(error, E.TlsError) and not error.hostname_mismatch and not self.settings.proxy:
                 from cio_desktop.api.tlsinfo import certificate_issuer
 
                 issuer = await certificate_issuer(

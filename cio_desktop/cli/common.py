@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from cio_desktop.errors import CioDesktopError
+from cio_desktop.errors import CioDesktopError, for_command_line
 from cio_desktop.models import SecretKind, Workspace
 
 if TYPE_CHECKING:
@@ -25,14 +25,14 @@ DEFAULT_KEYRING_TIMEOUT_S = 10.0
 
 def fail(message: str) -> int:
     """Print ``cio-desktop: <message>`` on one line of stderr and return exit code 1."""
-    one_line = " ".join(str(message).split())
+    one_line = " ".join(for_command_line(str(message)).split())
     print(f"{PROG}: {one_line}", file=sys.stderr)
     return 1
 
 
 def warn(message: str) -> None:
     """Print ``cio-desktop: warning: <message>`` on stderr (the command goes on)."""
-    one_line = " ".join(str(message).split())
+    one_line = " ".join(for_command_line(str(message)).split())
     print(f"{PROG}: warning: {one_line}", file=sys.stderr)
 
 
