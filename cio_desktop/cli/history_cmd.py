@@ -1,4 +1,4 @@
-"""``cio-desktop history list|show ID|export --har FILE|clear``: the redacted request history.
+"""``cio-desktop history list|show ID|export --har FILE|resend ID|clear``: the redacted request history.
 
 The same history the app shows (``<data dir>/history.jsonl``); secrets were removed when each request
 was recorded, so everything printed or exported here is safe to share.
@@ -28,6 +28,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     export.add_argument("--har", required=True, metavar="FILE", help="the file to write")
     export.add_argument("--workspace", metavar="NAME", help="only this workspace's requests")
     export.set_defaults(func=_export)
+    resend = actions.add_parser(
+        "resend", help="send a recorded Track call again, unchanged (the same event id: never a duplicate)"
+    )
+    resend.add_argument("id", metavar="ID")
+    resend.set_defaults(func=_resend)
     clear = actions.add_parser("clear", help="forget every recorded request")
     clear.set_defaults(func=_clear)
 
@@ -121,6 +126,33 @@ def _export(args: argparse.Namespace) -> int:
         return fail(f"could not write {path}: {exc.strerror or exc}")
     print(f"Wrote {count} request(s) to {path} (HAR 1.2, secrets removed).")
     return 0
+
+
+def _resend(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from cio_desktop.api.cli_support import client_for, open_history, report_error
+    from cio_desktop.api.errors import ApiError
+    from cio_desktop.cli.common import fail
+    from cio_desktop.errors import CioDesktopError
+    from cio_desktop.resend import resend
+
+    record = open_history().get(args.id)
+    if record is None:
+        return fail(f"No recorded request has the ID '{args.id}'. 'cio-desktop history list' shows the IDs.")
+
+    async def run() -> int:
+        try:
+            async with client_for(record.workspace) as client:
+                result = await resend(client, record)
+        except ApiError as exc:
+            return report_error(exc, as_json=False)
+        except CioDesktopError as exc:
+            return fail(exc.message)
+        print(f"Resent {record.method} {record.url}: {result.status} (new record {result.exchange.id}).")
+        return 0
+
+    return asyncio.run(run())
 
 
 def _clear(args: argparse.Namespace) -> int:
