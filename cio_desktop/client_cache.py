@@ -1,4 +1,5 @@
-"""ClientCache: one shared ``CioClient`` per workspace, rebuilt when the workspace, keys or network change.
+"""ClientCache: one shared ``CioClient`` per workspace: new keys are swapped into it, a changed workspace or
+network rebuilds it, and a replaced client closes only after the calls still running on it end.
 
 Also holds the region → hosts table (tests point it at a sandbox's two faces) and reports when a client
 detects an ``auto`` workspace's region; that detection alone does not rebuild the client. Imports httpx
@@ -32,6 +33,7 @@ class ClientCache:
         self._on_region_detected = on_region_detected
         self._clients: dict[str, tuple[tuple[object, ...], CioClient]] = {}
         self._lock = asyncio.Lock()
+        self._retiring: set[asyncio.Task[None]] = set()
 
     def __bool__(self) -> bool:
         return bool(self._clients)
@@ -53,15 +55,14 @@ class ClientCache:
             if cached is not None:
                 stored, client = cached
                 same_hosts = stored[3] == key[3]
-                detected = (client.workspace, client.credentials, client.settings) == (
-                    workspace,
-                    credentials,
-                    network,
-                )  # the client found the region itself: the stored workspace caught up with it
-                if stored == key or (same_hosts and detected):
+                detected = (client.workspace, client.settings) == (workspace, network)
+                # detected: the client found the region itself and the stored workspace caught up with it
+                if same_hosts and (stored[0] == workspace or detected) and stored[1] == network:
+                    if client.credentials != credentials:
+                        client.set_credentials(credentials)  # keys changed: no connection is closed
                     self._clients[workspace.id] = (key, client)
                     return client
-                await client.aclose()
+                self._retire(client)
             # Reading the OS trust store and CA files blocks: do it in a thread; the client finds it cached.
             cas = [path for path in (network.ca_file, workspace.ca_file) if path]
             await asyncio.to_thread(ssl_context, cas)
@@ -76,6 +77,17 @@ class ClientCache:
             self._clients[workspace.id] = (key, client)
             return client
 
+    def _retire(self, client: CioClient) -> None:
+        """Close a replaced client once the calls other panels still run on it have ended."""
+        task = asyncio.ensure_future(client.aclose_when_idle())
+        self._retiring.add(task)
+        task.add_done_callback(self._retiring.discard)
+
+    async def retired(self) -> None:
+        """Wait until every replaced client has closed (tests; shut-down cancels them instead)."""
+        while self._retiring:
+            await asyncio.gather(*list(self._retiring), return_exceptions=True)
+
     async def drop(self, workspace_id: str) -> None:
         """Close and forget the workspace's client (its keys or settings changed, or it was removed)."""
         async with self._lock:
@@ -84,6 +96,8 @@ class ClientCache:
             await cached[1].aclose()
 
     async def aclose(self) -> None:
+        for task in list(self._retiring):
+            task.cancel()
         async with self._lock:
             clients = [client for _, client in self._clients.values()]
             self._clients.clear()

@@ -24,6 +24,7 @@ class SecretKind(StrEnum):
 
     TRACK_API_KEY = "track_api_key"
     APP_API_KEY = "app_api_key"
+    PIPELINES_KEY = "pipelines_key"
     OAUTH_ACCESS_TOKEN = "oauth_access_token"
     OAUTH_REFRESH_TOKEN = "oauth_refresh_token"
 
@@ -46,10 +47,10 @@ def new_workspace_id() -> str:
 class Workspace:
     """One Customer.io workspace as the app knows it. Holds no secret.
 
-    ``track_url``/``app_url`` override the region's hosts (the sandbox, a proxy); ``ca_file`` is a PEM
-    bundle trusted in addition to the OS store; ``workspace_id`` is Customer.io's numeric id (the
-    ``environment_id`` the region lookup returns), when known; ``demo`` marks the practice workspace
-    backed by the built-in sandbox.
+    ``track_url``/``app_url``/``pipelines_url`` override the region's hosts (the sandbox, a proxy);
+    ``ca_file`` is a PEM bundle trusted in addition to the OS store; ``workspace_id`` is Customer.io's
+    numeric id (the ``environment_id`` the region lookup returns), when known; ``demo`` marks the practice
+    workspace backed by the built-in sandbox.
     """
 
     name: str
@@ -57,6 +58,7 @@ class Workspace:
     site_id: str | None = None
     track_url: str | None = None
     app_url: str | None = None
+    pipelines_url: str | None = None
     ca_file: str | None = None
     workspace_id: int | None = None
     demo: bool = False

@@ -238,7 +238,7 @@ class Services:
             else:
                 await self.secrets.delete(updated.id, kind)
             self.credentials_seen.forget(updated.id, (kind,))
-        await self._drop_client(updated.id)
+        # The cached client picks the change up on next use: new keys are swapped in, new fields rebuild it.
         self._known[updated.id] = updated
         self._notify("workspaces")
         return updated
@@ -246,7 +246,6 @@ class Services:
     async def rename_workspace(self, workspace: Workspace, new_name: str) -> Workspace:
         """Rename; the secrets stay (they are keyed by the workspace id)."""
         renamed = await asyncio.to_thread(self.workspaces.rename, workspace.name, new_name)
-        await self._drop_client(renamed.id)
         self._known[renamed.id] = renamed
         if self.settings.last_workspace == workspace.name:
             await self.save_ui_state(last_workspace=renamed.name)

@@ -111,6 +111,9 @@ def validate(workspace: Workspace) -> Workspace:
     site_id = (workspace.site_id.strip() or None) if workspace.site_id is not None else None
     track_url = check_url("Track API address", workspace.track_url) if workspace.track_url else None
     app_url = check_url("App API address", workspace.app_url) if workspace.app_url else None
+    pipelines_url = (
+        check_url("Pipelines API address", workspace.pipelines_url) if workspace.pipelines_url else None
+    )
     ca_file = workspace.ca_file.strip() if workspace.ca_file else None
     if ca_file and not Path(ca_file).expanduser().is_file():
         raise WorkspaceError(f"The CA certificate file '{ca_file}' does not exist.")
@@ -124,6 +127,7 @@ def validate(workspace: Workspace) -> Workspace:
         site_id=site_id,
         track_url=track_url,
         app_url=app_url,
+        pipelines_url=pipelines_url,
         ca_file=ca_file or None,
         demo=bool(workspace.demo),
     )
@@ -138,6 +142,7 @@ def to_json(workspace: Workspace) -> dict[str, Any]:
         "site_id": workspace.site_id,
         "track_url": workspace.track_url,
         "app_url": workspace.app_url,
+        "pipelines_url": workspace.pipelines_url,
         "ca_file": workspace.ca_file,
         "workspace_id": workspace.workspace_id,
         "demo": workspace.demo,
@@ -153,7 +158,7 @@ def from_json(item: object) -> Workspace:
         if not isinstance(item.get(key), str):
             raise WorkspaceError(f"an entry has no valid '{key}'")
         fields[key] = item[key]
-    for key in ("site_id", "track_url", "app_url", "ca_file"):
+    for key in ("site_id", "track_url", "app_url", "pipelines_url", "ca_file"):
         value = item.get(key)
         if value is not None and not isinstance(value, str):
             raise WorkspaceError(f"'{key}' of '{fields['name']}' is not text")

@@ -47,6 +47,7 @@ async def test_real_secret_service_round_trip(workspace_id: str) -> None:
     assert present == {
         TRACK: True,
         APP: True,
+        SecretKind.PIPELINES_KEY: False,
         SecretKind.OAUTH_ACCESS_TOKEN: False,
         SecretKind.OAUTH_REFRESH_TOKEN: False,
     }

@@ -78,12 +78,14 @@ async def test_status_dots_follow_what_customer_io_said(services: Services, sand
     assert (await services.credential_states(bad))[TRACK] is CredentialState.MISSING
 
 
-async def test_client_is_shared_and_rebuilt_when_the_keys_change(services: Services, sandbox: Any) -> None:
+async def test_client_is_shared_and_takes_new_keys(services: Services, sandbox: Any) -> None:
     workspace = await _add(services, sandbox)
     first = await services.client_for(workspace)
     assert await services.client_for(workspace) is first
     await services.update_workspace(workspace, {APP: "another-key"})
-    assert await services.client_for(workspace) is not first
+    again = await services.client_for(workspace)
+    assert again is first
+    assert again.credentials.app_api_key == "another-key"
 
 
 async def test_demo_starts_a_sandbox_process_and_keeps_keys_in_memory(services: Services) -> None:

@@ -8,22 +8,22 @@ key work in the other region?" probe that turns a 401 into a precise message.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from cio_desktop.api import errors as E
+from cio_desktop.api.apis import APP, TRACK, ApiSpec, spec_for
 from cio_desktop.api.app_api import AppApi
 from cio_desktop.api.core import Engine, Params
 from cio_desktop.api.history import RequestHistory
 from cio_desktop.api.models import ApiResult, Credentials, NetworkSettings
+from cio_desktop.api.pipelines import PipelinesApi
 from cio_desktop.api.regions import (
     DEFAULT_HOSTS,
     Endpoints,
     RegionInfo,
     effective_region,
     endpoints_for,
-    has_override,
     other_region,
     parse_region,
 )
@@ -63,9 +63,6 @@ class CioClient:
         from cio_desktop.api.transport import build_async_client
 
         self.settings = settings or NetworkSettings()
-        own_proxy = getattr(workspace, "proxy", None)  # a per-workspace proxy, if the model carries one
-        if isinstance(own_proxy, str) and own_proxy.strip():
-            self.settings = dataclasses.replace(self.settings, proxy=own_proxy.strip())
         self.history = history
         self._hosts = hosts or DEFAULT_HOSTS
         self._on_workspace_changed = on_workspace_changed
@@ -83,8 +80,11 @@ class CioClient:
             sleep=sleep or asyncio.sleep,
         )
         self._region_lock: asyncio.Lock | None = None
+        self._in_flight = 0
+        self._idle = asyncio.Event()
         self.track = TrackApi(self._send)
         self.app = AppApi(self._send)
+        self.pipelines = PipelinesApi(self._send)
 
     # ---- properties -------------------------------------------------------------------------------
     @property
@@ -99,6 +99,18 @@ class CioClient:
     def region(self) -> Region:
         return self.workspace.region
 
+    def set_credentials(self, credentials: Credentials) -> None:
+        """Use new keys from the next attempt on; the connection pool and calls in flight are untouched."""
+        self._engine.credentials = credentials
+
+    def can_call(self, api: str) -> bool:
+        """True if the credentials hold what ``api``'s calls need (no network)."""
+        try:
+            self._engine.strategy(api)
+        except E.MissingCredentialsError:
+            return False
+        return True
+
     def endpoints(self, region: Region | None = None) -> Endpoints:
         """The Track/App base URLs used now (or for ``region``)."""
         return endpoints_for(self.workspace, region, hosts=self._hosts)
@@ -110,6 +122,16 @@ class CioClient:
     # ---- lifecycle --------------------------------------------------------------------------------
     async def aclose(self) -> None:
         await self._http.aclose()
+
+    async def aclose_when_idle(self, timeout_s: float = 120.0) -> None:
+        """Close after the calls in flight have ended (at most ``timeout_s`` later)."""
+        try:
+            async with asyncio.timeout(timeout_s):
+                while self._in_flight:
+                    self._idle.clear()
+                    await self._idle.wait()
+        finally:
+            await self.aclose()
 
     async def __aenter__(self) -> CioClient:
         return self
@@ -131,14 +153,14 @@ class CioClient:
         if self.workspace.region is Region.EU:
             regions.reverse()
         first_error: E.AuthError | None = None
-        for region in regions if not has_override(self.workspace, "track") else [self.workspace.region]:
+        for region in regions if not TRACK.has_override(self.workspace) else [self.workspace.region]:
             base = self.endpoints(region).track
             try:
                 result = await self._engine.call(
-                    "track",
+                    TRACK.name,
                     base,
                     "GET",
-                    "/api/v1/accounts/region",
+                    TRACK.check_path,
                     idempotent=True,
                     operation="Region lookup",
                     region=effective_region(region).value,
@@ -157,10 +179,10 @@ class CioClient:
             )
             return info
         assert first_error is not None
-        overridden = has_override(self.workspace, "track")
+        overridden = TRACK.has_override(self.workspace)
         if not overridden and first_error.status == 401 and first_error.other_region_works is None:
             first_error.other_region_works = False
-            first_error.message = E.auth_message("track", 401, "us", False)
+            first_error.message = E.auth_message(TRACK.name, 401, "us", False)
             first_error.args = (first_error.message,)
         raise first_error
 
@@ -169,7 +191,7 @@ class CioClient:
         for region in (Region.US, Region.EU):
             try:
                 await self._engine.call(
-                    "app", self.endpoints(region).app, "GET", "/v1/workspaces", idempotent=True,
+                    APP.name, self.endpoints(region).app, "GET", APP.check_path, idempotent=True,
                     operation="Region probe", region=region.value,
                 )  # fmt: skip
             except E.AuthError:
@@ -191,14 +213,14 @@ class CioClient:
         async with self._region_lock:
             if self._engine.workspace.region is not Region.AUTO:  # detected while we waited
                 return self._engine.workspace.region
-            if self.credentials.track_api_key and self.workspace.site_id:
+            if self.can_call(TRACK.name):
                 try:
                     await self.detect_region()
                     return self.workspace.region
                 except E.AuthError:
-                    if api == "track" or not self.credentials.app_api_key:
+                    if api == TRACK.name or not self.can_call(APP.name):
                         raise
-            if self.credentials.app_api_key and not has_override(self.workspace, "app"):
+            if self.can_call(APP.name) and not APP.has_override(self.workspace):
                 found = await self._probe_app_region()
                 if found is not None:
                     self._set_workspace(self.workspace.replace(region=found))
@@ -229,33 +251,83 @@ class CioClient:
         body: Any = None,
         idempotent: bool,
         operation: str,
+        headers: Mapping[str, str] | None = None,
+        gzip: bool = False,
     ) -> ApiResult:
-        self._engine.auth_header(api)  # missing credentials: fail before any network traffic
-        if not (api == "track" and path == "/api/v1/accounts/region"):
+        self._engine.strategy(api)  # missing credentials: fail before any network traffic
+        self._in_flight += 1
+        try:
+            return await self._send_now(
+                api, method, path, params=params, body=body, idempotent=idempotent, operation=operation,
+                headers=headers, gzip=gzip,
+            )  # fmt: skip
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
+
+    async def _send_now(
+        self,
+        api: str,
+        method: str,
+        path: str,
+        *,
+        params: Params | None,
+        body: Any,
+        idempotent: bool,
+        operation: str,
+        headers: Mapping[str, str] | None,
+        gzip: bool,
+    ) -> ApiResult:
+        spec = spec_for(api)
+        key_region = spec.key_region(self.credentials) if spec.key_region is not None else None
+        if key_region is None and not (api == TRACK.name and path == TRACK.check_path):
             await self.ensure_region(api)
-        region = effective_region(self.workspace.region)
-        endpoints = self.endpoints(region)
-        base = endpoints.track if api == "track" else endpoints.app
+        if key_region is not None and self.workspace.region is Region.AUTO:
+            region = key_region
+        else:
+            region = effective_region(self.workspace.region)
+        base = self.endpoints(region).base(api)
+        if key_region is not None:
+            self._refuse_other_region(spec, key_region, region, base, method, path)
         try:
             return await self._engine.call(
                 api, base, method, path, params=params, body=body, idempotent=idempotent,
-                operation=operation, region=region.value,
+                operation=operation, region=region.value, headers=headers, gzip=gzip,
             )  # fmt: skip
         except E.AuthError as exc:
-            if exc.status == 401 and not has_override(self.workspace, api):
+            if exc.status == 401 and spec.check_path and not spec.has_override(self.workspace):
                 await self._explain_401(exc, api, region)
             raise
         except E.WrongRegionError as exc:
             await self._explain_redirect(exc, region)
             raise
 
+    def _refuse_other_region(
+        self, spec: ApiSpec, key_region: Region, region: Region, base: str, method: str, path: str
+    ) -> None:
+        """A key that names its region is never sent to the other region's host."""
+        other_host = spec.hosts[other_region(key_region)].rstrip("/")
+        pinned = spec.has_override(self.workspace)
+        if (pinned and base != other_host) or (not pinned and region is key_region):
+            return
+        wrong = other_region(key_region).value.upper()
+        raise E.WrongRegionError(
+            f"This {spec.label} key is for the {key_region.value.upper()} region (its name starts with "
+            f'"_{key_region.value}_"), but the call would go to the {wrong} region\'s host. '
+            "Nothing was sent. "
+            f"Change the workspace's region to {key_region.value.upper()} or use a key made for {wrong}.",
+            correct_region=key_region.value,
+            endpoint=E.endpoint_label(method, base + path),
+        )
+
     async def _explain_redirect(self, exc: E.WrongRegionError, region: Region) -> None:
         """Ask the region lookup (it answers on either region's host) where the data really lives."""
-        if not (self.credentials.track_api_key and self.workspace.site_id):
+        if not self.can_call(TRACK.name):
             return
         try:
             result = await self._engine.call(
-                "track", self.endpoints(region).track, "GET", "/api/v1/accounts/region", idempotent=True,
+                TRACK.name, self.endpoints(region).track, "GET", TRACK.check_path, idempotent=True,
                 operation="Region lookup", region=region.value,
             )  # fmt: skip
         except E.ApiError:
@@ -269,12 +341,12 @@ class CioClient:
     async def _explain_401(self, exc: E.AuthError, api: str, region: Region) -> None:
         """Try the same key in the other region and fill ``exc.other_region_works`` and its message."""
         other = other_region(region)
-        base = self.endpoints(other).track if api == "track" else self.endpoints(other).app
-        path = "/api/v1/accounts/region" if api == "track" else "/v1/workspaces"
+        base = self.endpoints(other).base(api)
         try:
             await self._engine.call(
-                api, base, "GET", path, idempotent=False, operation="Other-region check", region=other.value
-            )
+                api, base, "GET", spec_for(api).check_path, idempotent=False,
+                operation="Other-region check", region=other.value,
+            )  # fmt: skip
             works: bool | None = True
         except E.AuthError:
             works = False

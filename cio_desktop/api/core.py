@@ -1,8 +1,9 @@
 """The request engine under ``CioClient``: one call = auth, limiter, retries, timings, redacted history
 record, and translation of failures into ``cio_desktop.api.errors``.
 
-Track calls use Basic ``site_id:track_api_key``; App calls use ``Bearer app_api_key`` and pass through the
-per-key rate limiter. Every attempt (including retries and failures) becomes one ``Exchange``.
+How each API authenticates, and whether its calls pass through a per-key rate limiter, comes from its
+descriptor (``cio_desktop.api.apis``). Every attempt (including retries and failures) becomes one
+``Exchange``.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from cio_desktop.api import errors as E
+from cio_desktop.api.apis import spec_for
+from cio_desktop.api.auth import AuthStrategy
 from cio_desktop.api.exchange import Exchange
 from cio_desktop.api.history import RequestHistory
 from cio_desktop.api.limiter import RateLimiter, limiter_for_key
@@ -49,46 +51,62 @@ class Engine:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.workspace = workspace
-        self.credentials = credentials
         self.http = http
         self.history = history
         self.settings = settings
         self.retry = retry
         self._sleep = sleep
         self._rng = random.Random()
-        self._limiter = limiter
-        if limiter is None and credentials.app_api_key:
-            self._limiter = limiter_for_key(credentials.app_api_key)
-        self.redactor = Redactor(
-            credentials.secret_values(),
-            basic_pairs=[(workspace.site_id or "", credentials.track_api_key or "")],
+        self._fixed_limiter = limiter
+        self._redactor: Redactor | None = None
+        self._redactor_key: tuple[str, ...] = ()
+        self.credentials = credentials
+
+    # ---- credentials and auth ---------------------------------------------------------------------
+    @property
+    def credentials(self) -> Credentials:
+        return self._credentials
+
+    @credentials.setter
+    def credentials(self, value: Credentials) -> None:
+        """New keys take effect from the next attempt; a call already sent keeps its header."""
+        self._credentials = value
+        self._strategies: dict[tuple[str, str | None], AuthStrategy] = {}
+
+    def strategy(self, api: str) -> AuthStrategy:
+        """How ``api``'s calls authenticate; ``MissingCredentialsError`` when a key it needs is missing."""
+        key = (api, self.workspace.site_id)
+        found = self._strategies.get(key)
+        if found is None:
+            found = self._strategies[key] = spec_for(api).auth(self.workspace, self._credentials)
+        return found
+
+    def limiter(self, api: str) -> RateLimiter | None:
+        """The shared rate limiter of the key ``api``'s calls use, when that API has a published limit."""
+        limit = spec_for(api).rate_limit
+        if limit is None:
+            return None
+        if self._fixed_limiter is not None:
+            return self._fixed_limiter
+        spec = spec_for(api)
+        key = next((self._credentials.get(k) for k in spec.kinds if self._credentials.get(k)), None)
+        return limiter_for_key(
+            key or f"token:{api}:{self.workspace.id}", max_calls=limit.max_calls, period_s=limit.period_s
         )
 
-    # ---- auth -------------------------------------------------------------------------------------
-    def auth_header(self, api: str) -> str:
-        import base64
-
-        if api == "track":
-            key = self.credentials.track_api_key
-            if not key or not self.workspace.site_id:
-                raise E.MissingCredentialsError(
-                    "This workspace has no Track site ID and API key, which sending data needs. "
-                    "Add them in the workspace's settings.",
-                    detail="track credentials missing",
-                )
-            _check_key_text(key, "Track API key")
-            _check_key_text(self.workspace.site_id, "site ID")
-            raw = f"{self.workspace.site_id}:{key}".encode()
-            return "Basic " + base64.b64encode(raw).decode("ascii")
-        key = self.credentials.app_api_key
-        if not key:
-            raise E.MissingCredentialsError(
-                "This workspace has no App API key, which looking people up needs. "
-                "Add one in the workspace's settings.",
-                detail="app credentials missing",
+    @property
+    def redactor(self) -> Redactor:
+        """Redacts every secret held now (rebuilt when a token was renewed or the keys changed)."""
+        values = self._credentials.secret_values()
+        for strategy in self._strategies.values():
+            values += strategy.secret_values()
+        key = tuple(values)
+        if self._redactor is None or key != self._redactor_key:
+            self._redactor = Redactor(
+                values, basic_pairs=[(self.workspace.site_id or "", self._credentials.track_api_key or "")]
             )
-        _check_key_text(key, "App API key")
-        return f"Bearer {key}"
+            self._redactor_key = key
+        return self._redactor
 
     # ---- one call ---------------------------------------------------------------------------------
     async def call(
@@ -103,31 +121,55 @@ class Engine:
         idempotent: bool,
         operation: str,
         region: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        gzip: bool = False,
     ) -> ApiResult:
-        """Send ``method base+path`` and return the parsed result, or raise an ``ApiError``."""
-        auth = self.auth_header(api)
+        """Send ``method base+path`` and return the parsed result, or raise an ``ApiError``.
+
+        ``headers`` are added to the request; ``gzip`` compresses a JSON body (``Content-Encoding: gzip``;
+        the history keeps the readable JSON).
+        """
+        strategy = self.strategy(api)
         url = base + path
         _check_transport(method, url)
         clean_params = {k: _param(v) for k, v in (params or {}).items() if v is not None}
         content = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
-        headers = {"Authorization": auth}
+        plain = content
+        sent_headers = {"Authorization": "", **(headers or {})}
         if content is not None:
-            headers["Content-Type"] = "application/json"
+            sent_headers["Content-Type"] = "application/json"
+            if gzip:
+                import gzip as gzip_module
+
+                content = gzip_module.compress(content, mtime=0)
+                sent_headers["Content-Encoding"] = "gzip"
         may_retry = idempotent and not never_retry(path)
         waited = 0.0
         attempt = 0
+        renewed = False
+        limiter = self.limiter(api)
         # One total deadline for the whole call, retries included: httpx's timeout is per read, so an
         # answer trickling in byte by byte could otherwise hold a call for minutes.
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.settings.timeout_s
         while True:
             attempt += 1
-            limiter = self._limiter if api == "app" else None
+            sent_headers["Authorization"] = await strategy.authorization()
             if limiter is not None:
                 await limiter.acquire()
             try:
                 outcome = await self._attempt(
-                    api, method, url, clean_params, headers, content, operation, attempt, region, deadline
+                    api,
+                    method,
+                    url,
+                    clean_params,
+                    sent_headers,
+                    content,
+                    operation,
+                    attempt,
+                    region,
+                    plain,
+                    deadline,
                 )
             finally:
                 if limiter is not None:
@@ -135,6 +177,10 @@ class Engine:
             if isinstance(outcome, ApiResult):
                 return outcome
             error, retry_after, retryable = outcome
+            if isinstance(error, E.AuthError) and error.status == 401 and not renewed:
+                renewed = True  # a token may have expired under us: renew once, then try again at once
+                if await strategy.after_unauthorized(sent_headers["Authorization"]):
+                    continue
             delay = (
                 self.retry.next_delay(attempt, waited, retry_after, self._rng)
                 if may_retry and retryable
@@ -143,7 +189,7 @@ class Engine:
             if delay is None or loop.time() + delay >= deadline:
                 raise error
             waited += delay
-            headers["X-Retry-Count"] = str(attempt)
+            sent_headers["X-Retry-Count"] = str(attempt)
             await self._sleep(delay)
 
     async def _attempt(
@@ -157,6 +203,7 @@ class Engine:
         operation: str,
         attempt: int,
         region: str | None,
+        plain: bytes | None,
         deadline: float,
     ) -> ApiResult | tuple[E.ApiError, float | None, bool]:
         import httpx
@@ -213,7 +260,7 @@ class Engine:
                 if issuer:
                     error.add_issuer(issuer)
             await self._record(
-                exchange_id, api, operation, attempt, request, started, timer, None, b"", error
+                exchange_id, api, operation, attempt, request, plain, started, timer, None, b"", error
             )
             # Worth another try: timeouts and lost connections; not a refused certificate or a bad address.
             retryable = isinstance(error, E.ApiTimeoutError | E.ConnectionFailedError) and not isinstance(
@@ -230,11 +277,11 @@ class Engine:
                     endpoint, status, response.headers, why="body is not valid JSON", exchange_id=exchange_id
                 )
                 await self._record(
-                    exchange_id, api, operation, attempt, request, started, timer, response, raw, error
+                    exchange_id, api, operation, attempt, request, plain, started, timer, response, raw, error
                 )
                 return error, None, False
             exchange = await self._record(
-                exchange_id, api, operation, attempt, request, started, timer, response, raw, None
+                exchange_id, api, operation, attempt, request, plain, started, timer, response, raw, None
             )
             return ApiResult(status=status, data=data, exchange=exchange)
 
@@ -257,7 +304,7 @@ class Engine:
                 exchange_id=exchange_id,
             )
         await self._record(
-            exchange_id, api, operation, attempt, request, started, timer, response, raw, error
+            exchange_id, api, operation, attempt, request, plain, started, timer, response, raw, error
         )
         retry_after = error.retry_after if isinstance(error, E.RateLimitedError) else None
         if isinstance(error, E.RateLimitedError) and retry_after is None:
@@ -272,6 +319,7 @@ class Engine:
         operation: str,
         attempt: int,
         request: httpx.Request,
+        plain: bytes | None,
         started: datetime,
         timer: RequestTimer,
         response: httpx.Response | None,
@@ -279,7 +327,7 @@ class Engine:
         error: E.ApiError | None,
     ) -> Exchange:
         r = self.redactor
-        req_body = request.content.decode("utf-8", "replace") if request.content else None
+        req_body = plain.decode("utf-8", "replace") if plain else None  # the JSON, even when sent gzipped
         req_ctype = request.headers.get("content-type")
         resp_body: str | None = None
         resp_headers: dict[str, str] = {}
@@ -337,17 +385,6 @@ def _check_transport(method: str, url: str) -> None:
     )
 
 
-def _check_key_text(value: str, label: str) -> None:
-    """Refuse a key that cannot be one (spaces, typographic quotes, control characters) before sending;
-    the message never quotes it."""
-    if not value.isascii() or not value.isprintable() or any(c.isspace() for c in value):
-        raise E.MissingCredentialsError(
-            f"The {label} contains characters a key never has (spaces, curly quotes or line breaks). "
-            "Copy it again from Customer.io and paste it into the workspace's settings.",
-            detail=f"{label}: unusable characters",
-        )
-
-
 def _cut(body: str | None) -> str | None:
     """A redacted body shortened to ``MAX_BODY_CHARS`` (a marker says so)."""
     if body is None or len(body) <= MAX_BODY_CHARS:
@@ -359,10 +396,6 @@ def _param(value: str | int | float | bool) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def unix_now() -> int:
-    return int(time.time())
 
 
 class Sender(Protocol):
@@ -378,4 +411,6 @@ class Sender(Protocol):
         body: Any = None,
         idempotent: bool,
         operation: str,
+        headers: Mapping[str, str] | None = None,
+        gzip: bool = False,
     ) -> Awaitable[ApiResult]: ...

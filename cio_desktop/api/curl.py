@@ -1,7 +1,9 @@
 """Copy as curl: a shell command that repeats an exchange, with secrets as environment variables.
 
 Track calls authenticate with ``-u "$CIO_SITE_ID:$CIO_TRACK_API_KEY"`` (or the same as a header), App calls
-with ``-H "Authorization: Bearer $CIO_APP_API_KEY"``. The exchange is already redacted, so nothing secret
+with ``-H "Authorization: Bearer $CIO_APP_API_KEY"``, Pipelines calls with ``-u "$CIO_PIPELINES_KEY:"`` (a
+write key) or ``-H "Authorization: Bearer $CIO_PIPELINES_KEY"`` (a region-prefixed key). A gzipped body is
+repeated as plain JSON. The exchange is already redacted, so nothing secret
 can reach the clipboard from here.
 """
 
@@ -15,6 +17,7 @@ from cio_desktop.api.models import Credentials
 TRACK_ENV = "CIO_TRACK_API_KEY"
 APP_ENV = "CIO_APP_API_KEY"
 SITE_ENV = "CIO_SITE_ID"
+PIPELINES_ENV = "CIO_PIPELINES_KEY"
 
 # Headers curl sets by itself or that would be wrong to repeat.
 _SKIP = {
@@ -25,6 +28,7 @@ _SKIP = {
     "connection",
     "user-agent",
     "x-retry-count",
+    "content-encoding",  # the body is repeated as the readable JSON the history keeps
 }
 
 
@@ -56,6 +60,8 @@ def to_curl(
 
 
 def _literal_auth(option: str, secrets: Credentials, site_id: str | None) -> str:
+    if f"${PIPELINES_ENV}" in option and secrets.pipelines_key:
+        return option.replace(f"${PIPELINES_ENV}", secrets.pipelines_key.replace('"', ""))
     if f"${TRACK_ENV}" in option and secrets.track_api_key and site_id:
         return f"-u {shlex.quote(f'{site_id}:{secrets.track_api_key}')}"
     if f"${APP_ENV}" in option and secrets.app_api_key:
@@ -66,6 +72,10 @@ def _literal_auth(option: str, secrets: Credentials, site_id: str | None) -> str
 def _auth_option(exchange: Exchange, as_header: bool) -> str:
     header = next((v for k, v in exchange.request_headers.items() if k.lower() == "authorization"), "")
     scheme = header.split(" ", 1)[0].lower() if header else ""
+    if exchange.api == "pipelines":
+        if scheme == "bearer":
+            return f'-H "Authorization: Bearer ${PIPELINES_ENV}"'
+        return f'-u "${PIPELINES_ENV}:"'
     if exchange.api == "track" or scheme == "basic":
         if as_header:
             pair = f'"${SITE_ENV}:${TRACK_ENV}"'

@@ -66,7 +66,8 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 
 
 def server_messages(body: bytes | str | None) -> tuple[list[str], list[FieldError]]:
-    """The error texts in any Customer.io error envelope: ``meta.error``, ``meta.errors[]``, ``errors[]``."""
+    """The error texts in any Customer.io error envelope: ``meta.error``, ``meta.errors[]``, ``errors[]``,
+    and the Pipelines API's ``{"code", "message"}``."""
     if not body:
         return [], []
     try:
@@ -77,6 +78,9 @@ def server_messages(body: bytes | str | None) -> tuple[list[str], list[FieldErro
     fields: list[FieldError] = []
     if not isinstance(doc, dict):
         return [], []
+    if isinstance(doc.get("message"), str) and doc["message"]:
+        code = doc.get("code")
+        messages.append(f"{doc['message']} ({code})" if isinstance(code, str) and code else doc["message"])
     meta = doc.get("meta")
     if isinstance(meta, dict):
         if isinstance(meta.get("error"), str):

@@ -184,12 +184,9 @@ def auth_message(api: str, status: int, region: str | None, other_region_works: 
         )
     here = (region or "").upper() or "the chosen"
     other = _OTHER.get((region or "").lower(), "other")
-    if api == "track":
-        what = "The Track site ID and API key were rejected."
-        hint = "Check that you pasted the Track API key (not an App API key) together with its site ID"
-    else:
-        what = "The App API key was rejected."
-        hint = "Check that you pasted an App API key, not a Track key"
+    from cio_desktop.api.apis import spec_for  # apis builds on this module's error types
+
+    what, hint = spec_for(api).rejected, spec_for(api).rejected_hint
     if other_region_works is True:
         return (
             f"{what} They work in the {other} region, though: this workspace is set to {here}. "

@@ -1,7 +1,8 @@
-"""The base ``TrackApi`` and ``AppApi`` share: each call goes through the client's sender, named by API."""
+"""The base every API's call group shares: each call goes through the client's sender, named by API."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from cio_desktop.api.core import Params, Sender
@@ -9,7 +10,8 @@ from cio_desktop.api.models import ApiResult
 
 
 class ApiFace:
-    """One API of a workspace (``api`` is ``"track"`` or ``"app"``), sending through ``CioClient``."""
+    """One API of a workspace (``api`` names its descriptor in ``cio_desktop.api.apis``), sending through
+    ``CioClient``."""
 
     api: ClassVar[str]
 
@@ -25,7 +27,10 @@ class ApiFace:
         body: Any = None,
         idempotent: bool = True,
         operation: str,
+        headers: Mapping[str, str] | None = None,
+        gzip: bool = False,
     ) -> ApiResult:
         return await self._send(
-            self.api, method, path, params=params, body=body, idempotent=idempotent, operation=operation
-        )
+            self.api, method, path, params=params, body=body, idempotent=idempotent, operation=operation,
+            headers=headers, gzip=gzip,
+        )  # fmt: skip

@@ -1,7 +1,7 @@
 """Which hosts a workspace talks to: the region decides every host, an endpoint override wins over it.
 
-US: ``https://track.customer.io`` + ``https://api.customer.io``; EU: ``track-eu`` + ``api-eu``. Track paths
-start with ``/api/v1`` or ``/api/v2``, App paths with ``/v1``, so a base is scheme://host[:port][/prefix].
+The hosts themselves are in each API's descriptor (``cio_desktop.api.apis``). Track paths start with
+``/api/v1`` or ``/api/v2``, App and Pipelines paths with ``/v1``, so a base is scheme://host[:port][/prefix].
 """
 
 from __future__ import annotations
@@ -9,20 +9,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from cio_desktop.api.apis import API_SPECS, spec_for
 from cio_desktop.models import Region, Workspace
+
+_FIELDS = ("track", "app", "pipelines")  # the APIs a workspace's region decides (the account API's does not)
 
 
 @dataclass(frozen=True, slots=True)
 class Endpoints:
-    """Base URLs (no trailing slash) of the Track and App APIs."""
+    """Base URLs (no trailing slash) of each API in one region; ``base(name)`` reads one by API name."""
 
     track: str
     app: str
+    pipelines: str = ""
+
+    def base(self, api: str) -> str:
+        return str(getattr(self, api))
 
 
 DEFAULT_HOSTS: Mapping[Region, Endpoints] = {
-    Region.US: Endpoints(track="https://track.customer.io", app="https://api.customer.io"),
-    Region.EU: Endpoints(track="https://track-eu.customer.io", app="https://api-eu.customer.io"),
+    region: Endpoints(**{name: API_SPECS[name].hosts[region] for name in _FIELDS if name in API_SPECS})
+    for region in (Region.US, Region.EU)
 }
 
 
@@ -45,25 +52,24 @@ def effective_region(region: Region) -> Region:
     return Region.US if region is Region.AUTO else region
 
 
-def _clean(url: str) -> str:
-    return url.strip().rstrip("/")
-
-
 def endpoints_for(
     workspace: Workspace, region: Region | None = None, *, hosts: Mapping[Region, Endpoints] | None = None
 ) -> Endpoints:
     """The bases for ``workspace`` in ``region`` (default: its own). Overrides in the workspace win."""
     table = hosts or DEFAULT_HOSTS
-    base = table[effective_region(region or workspace.region)]
-    return Endpoints(
-        track=_clean(workspace.track_url) if workspace.track_url else _clean(base.track),
-        app=_clean(workspace.app_url) if workspace.app_url else _clean(base.app),
-    )
+    chosen = effective_region(region or workspace.region)
+    per_api: dict[str, str] = {}
+    for name in _FIELDS:
+        spec = API_SPECS.get(name)
+        if spec is not None:
+            region_hosts = {r: e.base(name) or DEFAULT_HOSTS[r].base(name) for r, e in table.items()}
+            per_api[name] = spec.base_for(workspace, chosen, region_hosts)
+    return Endpoints(**per_api)
 
 
 def has_override(workspace: Workspace, api: str) -> bool:
     """True if the workspace pins this API's host (then the other region cannot be probed)."""
-    return bool(workspace.track_url if api == "track" else workspace.app_url)
+    return spec_for(api).has_override(workspace)
 
 
 def parse_region(value: object) -> Region | None:

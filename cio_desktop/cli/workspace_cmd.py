@@ -32,12 +32,14 @@ if TYPE_CHECKING:
 KEY_LABELS: dict[SecretKind, str] = {
     SecretKind.TRACK_API_KEY: "Track API key",
     SecretKind.APP_API_KEY: "App API key",
+    SecretKind.PIPELINES_KEY: "Pipelines API key",
     SecretKind.OAUTH_ACCESS_TOKEN: "OAuth access token",
     SecretKind.OAUTH_REFRESH_TOKEN: "OAuth refresh token",
 }
 SHORT_LABELS: dict[SecretKind, str] = {
     SecretKind.TRACK_API_KEY: "track",
     SecretKind.APP_API_KEY: "app",
+    SecretKind.PIPELINES_KEY: "pipelines",
     SecretKind.OAUTH_ACCESS_TOKEN: "oauth",
     SecretKind.OAUTH_REFRESH_TOKEN: "oauth-refresh",
 }

@@ -64,7 +64,7 @@ class UnexpectedErrorDialog(QDialog):
         buttons = QDialogButtonBox(self)
         self.copy_button = buttons.addButton("Copy report", QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.setObjectName("copyErrorReportButton")
-        self.copy_button.setAccessibleName("Copy the error report")
+        self.copy_button.setAccessibleName("Copy report (the error report)")
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
         self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.close_button.setObjectName("closeErrorDialogButton")
@@ -89,6 +89,7 @@ class UnexpectedErrorDialog(QDialog):
     def _on_copy_button_clicked(self) -> None:
         QApplication.clipboard().setText(self.report())
         self.copy_button.setText("Copied")
+        self.copy_button.setAccessibleName("Copied (the error report)")
 
 
 class ExceptHook:

@@ -33,6 +33,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFrame,
     QLabel,
@@ -53,6 +54,7 @@ from cio_desktop.ui.tasks import TaskKeeper
 from cio_desktop.ui.welcome import WelcomePage
 from cio_desktop.ui.widgets.busy import BusyIndicator
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
+from cio_desktop.ui.widgets.focus_ring import install_focus_ring
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,13 @@ PANELS = (
     ("event", "cio_desktop.ui.panels.event_panel", "EventPanel", "Event test"),
     ("inspector", "cio_desktop.ui.panels.inspector_panel", "InspectorPanel", "Request inspector"),
     ("settings", "cio_desktop.ui.panels.settings_panel", "SettingsPanel", "Settings"),
+)
+# Keys the panels handle themselves (listed by F1 after the window's own).
+PANEL_SHORTCUTS = (
+    ("Ctrl+Enter", "Event test: send"),
+    ("Ctrl+Shift+F", "Event test: tidy up the JSON"),
+    ("Ctrl+F", "Request inspector: search"),
+    ("Ctrl+Shift+C", "Request inspector: copy as curl"),
 )
 PRACTICE_TEXT = (
     "Practice workspace: everything here is fictional data served by a small test server on this computer."
@@ -99,6 +108,9 @@ class MainWindow(QMainWindow):
         self.name_dialog: QDialog | None = None
         self.confirm_dialog: QDialog | None = None
         self.setObjectName("mainWindow")
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_focus_ring(app)  # a visible ring at every Tab stop, here and in dialogs
         self.setWindowTitle("cio-desktop")
         self.resize(1100, 720)
 
@@ -212,6 +224,7 @@ class MainWindow(QMainWindow):
             scroll = QScrollArea(self)
             scroll.setObjectName(f"{key}PanelScroll")
             scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop: the panel's fields are
             scroll.setWidgetResizable(True)
             scroll.setWidget(panel)
             self.tabs.removeTab(index)
@@ -313,12 +326,11 @@ class MainWindow(QMainWindow):
             self.close()
 
     def keyboard_shortcuts(self) -> list[tuple[str, str]]:
-        """(keys, what they do) for the Help menu."""
-        return [
-            (
-                action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
-                action.text().replace("&", ""),
-            )
+        """(keys, what they do) for the Help menu: the window's actions, then the panels' own keys."""
+        native = QKeySequence.SequenceFormat.NativeText
+        window_keys = [
+            (action.shortcut().toString(native), action.text().replace("&", ""))
             for action in self.actions_by_name.values()
             if not action.shortcut().isEmpty()
         ]
+        return window_keys + [(QKeySequence(keys).toString(native), what) for keys, what in PANEL_SHORTCUTS]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from PySide6.QtCore import QEvent, QPoint, QSize, Qt, Signal, SignalInstance
+from PySide6.QtCore import QPoint, QSize, Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from cio_desktop.models import SecretKind, Workspace
 from cio_desktop.services import CredentialState
-from cio_desktop.ui.theme import semantic
+from cio_desktop.ui.theme import follow_theme, semantic
 from cio_desktop.ui.widgets.region_badge import RegionBadge
 from cio_desktop.ui.widgets.status_dot import WORDS, StatusDot
 
@@ -107,7 +107,7 @@ class WorkspaceSidebar(QWidget):
         self.list.setAccessibleDescription("Choose the Customer.io workspace to work with")
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setSpacing(1)
-        self._style_list()
+        follow_theme(self.list, self._style_list)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._on_list_context_menu_requested)
         self.list.currentItemChanged.connect(self._on_list_current_item_changed)
@@ -120,7 +120,7 @@ class WorkspaceSidebar(QWidget):
 
         self.add_button = QPushButton("Add workspace…", self)
         self.add_button.setObjectName("addWorkspaceButton")
-        self.add_button.setAccessibleName("Add a workspace")
+        self.add_button.setAccessibleName("Add workspace")
         self.add_button.setToolTip("Connect another Customer.io workspace (Ctrl+N)")
         self.add_button.clicked.connect(self.add_requested)
         self.edit_button = QPushButton("Edit…", self)
@@ -156,11 +156,6 @@ class WorkspaceSidebar(QWidget):
             "QListWidget::item:selected {"
             f" background: {colours.info_bg}; border-left: 4px solid {colours.info}; }}"
         )
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.PaletteChange:
-            self._style_list()
-        super().changeEvent(event)
 
     def _build_menu(self) -> QMenu:
         menu = QMenu(self)

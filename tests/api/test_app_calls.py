@@ -16,7 +16,7 @@ async def test_find_by_email_uses_bearer_and_encodes_the_query(
     client: CioClient, sandbox: ThreadedSandbox
 ) -> None:
     result = await client.app.find_by_email(WELL_KNOWN["email"])
-    assert client._engine.auth_header("app") == f"Bearer {sandbox.info.app_api_key}"
+    assert await client._engine.strategy("app").authorization() == f"Bearer {sandbox.info.app_api_key}"
     assert result.exchange.request_headers["authorization"] == "Bearer [REDACTED]"
     assert result.exchange.url == f"{sandbox.info.app_url}/v1/customers?email=ada.lovelace%40example.com"
     assert [r["cio_id"] for r in result.data["results"]] == [WELL_KNOWN["cio_id"]]

@@ -65,7 +65,9 @@ def test_overrides_win_over_the_region() -> None:
     ws = Workspace(
         name="Proxy", region=Region.EU, track_url="https://t.example.com/", app_url="https://a.example.com"
     )
-    assert endpoints_for(ws) == Endpoints(track="https://t.example.com", app="https://a.example.com")
+    assert endpoints_for(ws) == Endpoints(
+        track="https://t.example.com", app="https://a.example.com", pipelines="https://cdp-eu.customer.io"
+    )
     assert endpoints_for(ws.replace(app_url=None)).app == "https://api-eu.customer.io"
 
 

@@ -44,7 +44,7 @@ async def test_basic_auth_header_is_site_id_and_track_key(
     client: CioClient, sandbox: ThreadedSandbox
 ) -> None:
     # The recorded header is redacted, so check what the engine builds (and that the server accepted it).
-    assert client._engine.auth_header("track") == _basic(sandbox)
+    assert await client._engine.strategy("track").authorization() == _basic(sandbox)
     assert (await client.track.region()).data["region"] == sandbox.info.region
 
 

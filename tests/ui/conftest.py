@@ -193,3 +193,17 @@ def services(qloop: QtAsyncLoop, sandbox: Any, secret_service: Any) -> Iterator[
     for workspace in svc.workspaces.list():
         with contextlib.suppress(SecretStoreError):  # a test may have swapped in a failing keyring
             qloop.run(svc.secrets.delete_all(workspace.id))
+
+
+@pytest.fixture
+def theme_restored(qapp: QApplication) -> Iterator[QApplication]:
+    """For tests that call ``apply_theme``: the focus ring is installed, and the session's palette and style
+    are put back afterwards so the other tests see the default look."""
+    from cio_desktop.ui.widgets.focus_ring import install_focus_ring
+
+    palette, style = qapp.palette(), qapp.style().name()
+    install_focus_ring(qapp)
+    yield qapp
+    qapp.setPalette(palette)
+    qapp.setStyle(style)
+    qapp.setProperty("cio_dark", None)

@@ -91,6 +91,24 @@ async def wizard_shots(services: Services, sandbox: object, out: Path, parent: Q
     wizard.reject()
 
 
+async def dark_after_live_switch(window: MainWindow, out: Path) -> None:
+    """Choose Dark in Settings (no Save, as a user previewing it), shoot every panel, then switch back."""
+    window.tabs.setCurrentIndex(3)
+    combo = window.panels["settings"].theme_combo  # type: ignore[attr-defined]
+    before = combo.currentIndex()
+    for theme in ("dark", None):
+        combo.setCurrentIndex(combo.findData(theme) if theme else before)
+        combo.activated.emit(combo.currentIndex())
+        if theme is None:
+            break
+        for index, name in enumerate(("lookup", "event-test", "inspector", "settings")):
+            window.tabs.setCurrentIndex(index)
+            await settle()
+            save(window, out, f"dark-0{index + 2}-{name}")
+    window.tabs.setCurrentIndex(0)
+    await settle()
+
+
 async def main_shots(app: QApplication, out: Path, size: tuple[int, int]) -> None:
     with run_in_thread(SandboxOptions()) as sandbox:
         info = sandbox.info
@@ -123,6 +141,7 @@ async def main_shots(app: QApplication, out: Path, size: tuple[int, int]) -> Non
             await settle()
             save(window, out, name)
         window.tabs.setCurrentIndex(0)
+        await dark_after_live_switch(window, out)
 
         saved = await services.add_workspace(
             Workspace(name="Acme production", region=Region.US, site_id=info.site_id),

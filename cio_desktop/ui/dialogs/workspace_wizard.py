@@ -48,7 +48,7 @@ class WorkspaceWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.NextButton, "Next")
         for which, name, words in (
             (QWizard.WizardButton.NextButton, "wizardNextButton", "Next step"),
-            (QWizard.WizardButton.BackButton, "wizardBackButton", "Previous step"),
+            (QWizard.WizardButton.BackButton, "wizardBackButton", "Back (previous step)"),
             (QWizard.WizardButton.FinishButton, "wizardFinishButton", "Save workspace"),
             (QWizard.WizardButton.CancelButton, "wizardCancelButton", "Cancel"),
         ):

@@ -28,7 +28,7 @@ from cio_desktop.api.exchange import Exchange
 from cio_desktop.text_safety import safe_line
 from cio_desktop.ui.panels.inspector_details import headers_text, pretty_body
 from cio_desktop.ui.panels.json_editor import JsonHighlighter
-from cio_desktop.ui.theme import semantic
+from cio_desktop.ui.theme import set_tone
 
 NOT_SEEN_TIPS = (
     "Check that the customer ID is exactly the one you sent to (IDs are case-sensitive).",
@@ -102,13 +102,13 @@ class EventResultView(QWidget):
 
         self.verify_button = QPushButton("Verify arrival", self)
         self.verify_button.setObjectName("eventVerifyButton")
-        self.verify_button.setAccessibleName("Verify that the event arrived in the person's activity")
+        self.verify_button.setAccessibleName("Verify arrival (that the event is in the person's activity)")
         self.verify_button.setToolTip("Watches the person's activity log until this event shows up")
         self.verify_button.setEnabled(False)
         self.verify_button.clicked.connect(self.verify_requested)
         self.verify_cancel_button = QPushButton("Cancel", self)
         self.verify_cancel_button.setObjectName("eventVerifyCancelButton")
-        self.verify_cancel_button.setAccessibleName("Stop verifying")
+        self.verify_cancel_button.setAccessibleName("Cancel verifying")
         self.verify_cancel_button.hide()
         self.verify_cancel_button.clicked.connect(self.verify_cancel_requested)
         self.verify_label = QLabel(self)
@@ -139,12 +139,11 @@ class EventResultView(QWidget):
         self.response_view.setPlainText(response_text(exchange) if exchange else "")
 
     def show_outcome(self, text: str, *, ok: bool) -> None:
-        colours = semantic(self)
         self.outcome_label.setText(safe_line(text))
-        self.outcome_label.setStyleSheet(f"color: {colours.ok if ok else colours.error}; font-weight: 600;")
+        set_tone(self.outcome_label, "ok" if ok else "error", "font-weight: 600;")
 
     def clear(self) -> None:
-        self.outcome_label.setStyleSheet("")
+        set_tone(self.outcome_label, None)
         self.outcome_label.setText("Sending…")
         self.show_exchange(None)
         self.stop_countdown("")
@@ -164,11 +163,7 @@ class EventResultView(QWidget):
         self._countdown.stop()
         self.verify_cancel_button.hide()
         self.verify_label.setText(safe_line(text))
-        if ok is None:
-            self.verify_label.setStyleSheet("")
-        else:
-            colours = semantic(self)
-            self.verify_label.setStyleSheet(f"color: {colours.ok if ok else colours.error};")
+        set_tone(self.verify_label, None if ok is None else "ok" if ok else "error")
 
     @property
     def counting_down(self) -> bool:
@@ -176,5 +171,5 @@ class EventResultView(QWidget):
 
     def _on_countdown_tick(self) -> None:
         left = max(0, int(self._deadline - time.monotonic() + 0.999))
-        self.verify_label.setStyleSheet("")
+        set_tone(self.verify_label, None)
         self.verify_label.setText(f"Watching the person's activity for this event… {left} s left")

@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from cio_desktop.ui.models.exchange_table import ExchangeFilterProxy, StatusClass
+from cio_desktop.ui.widgets.clear_button import add_clear_button
 
 ALL_WORKSPACES = ""
 
@@ -22,12 +23,12 @@ class InspectorFilterBar(QWidget):
         self._proxy = proxy
         self.workspace_combo = QComboBox(self)
         self.workspace_combo.setObjectName("inspectorWorkspaceFilter")
-        self.workspace_combo.setAccessibleName("Show calls of workspace")
+        self.workspace_combo.setAccessibleName("Workspace of the calls shown")
         self.workspace_combo.addItem("All workspaces", ALL_WORKSPACES)
         self.workspace_combo.currentIndexChanged.connect(self._on_workspace_combo_changed)
         self.status_combo = QComboBox(self)
         self.status_combo.setObjectName("inspectorStatusFilter")
-        self.status_combo.setAccessibleName("Show calls with status")
+        self.status_combo.setAccessibleName("Status of the calls shown")
         for value, label in StatusClass.LABELS:
             self.status_combo.addItem(label, value)
         self.status_combo.currentIndexChanged.connect(self._on_status_combo_changed)
@@ -35,7 +36,7 @@ class InspectorFilterBar(QWidget):
         self.search_edit.setObjectName("inspectorSearch")
         self.search_edit.setAccessibleName("Search calls")
         self.search_edit.setPlaceholderText("Search path, status or operation…  (Ctrl+F)")
-        self.search_edit.setClearButtonEnabled(True)
+        add_clear_button(self.search_edit)  # named "Clear"
         self.search_edit.textChanged.connect(self._proxy.set_text)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         self.count_label = QLabel(self)

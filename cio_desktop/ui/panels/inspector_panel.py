@@ -152,7 +152,7 @@ class InspectorPanel(QWidget):
     def _build_actions(self) -> None:
         self.curl_button = QPushButton("Copy as curl", self)
         self.curl_button.setObjectName("inspectorCopyCurlButton")
-        self.curl_button.setAccessibleName("Copy the selected call as a curl command")
+        self.curl_button.setAccessibleName("Copy as curl (the selected call)")
         self.curl_button.setToolTip(
             "Copies a command line that repeats this call. Keys are left out: set CIO_SITE_ID, "
             "CIO_TRACK_API_KEY or CIO_APP_API_KEY in your shell first. (Ctrl+Shift+C)"
@@ -161,12 +161,12 @@ class InspectorPanel(QWidget):
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, self.copy_curl)
         self.har_button = QPushButton("Export HAR…", self)
         self.har_button.setObjectName("inspectorExportHarButton")
-        self.har_button.setAccessibleName("Export the calls shown as a HAR file")
+        self.har_button.setAccessibleName("Export HAR file of the calls shown")
         self.har_button.setToolTip("Saves the calls shown above as a HAR file (keys and tokens removed)")
         self.har_button.clicked.connect(self._on_har_button_clicked)
         self.clear_button = QPushButton("Clear history", self)
         self.clear_button.setObjectName("inspectorClearButton")
-        self.clear_button.setAccessibleName("Forget every recorded call")
+        self.clear_button.setAccessibleName("Clear history (forget every recorded call)")
         self.clear_button.clicked.connect(self._on_clear_button_clicked)
         self._actions_layout = QHBoxLayout()
         self._actions_layout.addWidget(self.curl_button)

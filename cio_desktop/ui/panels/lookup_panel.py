@@ -51,6 +51,7 @@ from cio_desktop.ui.models.tasks import LatestTask
 from cio_desktop.ui.panels.lookup_pages import MatchesView, MessagePage
 from cio_desktop.ui.panels.lookup_profile_view import ProfileView
 from cio_desktop.ui.widgets.busy import BusyIndicator
+from cio_desktop.ui.widgets.clear_button import add_clear_button
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
 
 AUTO = ""
@@ -82,9 +83,10 @@ class LookupPanel(QWidget):
 
         self.query_edit = QLineEdit(self)
         self.query_edit.setObjectName("lookupQueryEdit")
-        self.query_edit.setAccessibleName("Who to look up")
+        self.query_edit.setAccessibleName("Find a person")
+        self.query_edit.setAccessibleDescription("Who to look up: an email address, an ID or a cio_id")
         self.query_edit.setPlaceholderText("Email, ID or cio_id, e.g. ada.lovelace@example.com")
-        self.query_edit.setClearButtonEnabled(True)
+        add_clear_button(self.query_edit)  # named "Clear"
         self.query_edit.textChanged.connect(self._on_query_edit_changed)
         self.query_edit.returnPressed.connect(self.start_search)
         self.kind_combo = QComboBox(self)

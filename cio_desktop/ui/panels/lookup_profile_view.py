@@ -31,6 +31,7 @@ from cio_desktop.lookup_query import pretty_json
 from cio_desktop.text_safety import safe_line
 from cio_desktop.ui.panels.json_editor import JsonHighlighter
 from cio_desktop.ui.panels.lookup_tables import CopyableTable, cell
+from cio_desktop.ui.widgets.clear_button import add_clear_button
 
 ACTIVITY_TYPES = (
     ("All types", ""),
@@ -99,7 +100,7 @@ class ProfileView(QWidget):
         self.attributes_filter.setObjectName("lookupAttributesFilter")
         self.attributes_filter.setAccessibleName("Filter attributes")
         self.attributes_filter.setPlaceholderText("Filter attributes by name or value…")
-        self.attributes_filter.setClearButtonEnabled(True)
+        add_clear_button(self.attributes_filter)  # named "Clear"
         self.attributes_filter.textChanged.connect(self._on_attributes_filter_changed)
         self.attributes_table = CopyableTable(
             ("Attribute", "Value"), self, name="lookupAttributesTable", label="Attributes"
@@ -121,7 +122,7 @@ class ProfileView(QWidget):
         )
         self.load_more_button = QPushButton("Load more", self)
         self.load_more_button.setObjectName("lookupLoadMoreButton")
-        self.load_more_button.setAccessibleName("Load older activities")
+        self.load_more_button.setAccessibleName("Load more (older activities)")
         self.load_more_button.clicked.connect(self.load_more_requested)
         self.activities_note = QLabel(self)
         self.activities_note.setObjectName("lookupActivitiesNote")
@@ -151,6 +152,9 @@ class ProfileView(QWidget):
         controls.addWidget(self.activities_note, 1)
         controls.addWidget(self.load_more_button)
         self._add_tab("Activities", controls, self.activities_table)
+        # Tab follows reading order: "Load more" sits in the row above the table.
+        QWidget.setTabOrder(self.activity_type_combo, self.load_more_button)
+        QWidget.setTabOrder(self.load_more_button, self.activities_table)
         self._add_tab("Messages", self.messages_table)
         self._add_tab("Raw JSON", self.raw_view)
 

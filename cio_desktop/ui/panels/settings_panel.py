@@ -30,7 +30,7 @@ from cio_desktop.models import Workspace
 from cio_desktop.secrets import BackendState, BackendStatus
 from cio_desktop.services import Services
 from cio_desktop.ui.tasks import TaskKeeper
-from cio_desktop.ui.theme import THEME_LABELS, THEMES, apply_theme, semantic
+from cio_desktop.ui.theme import THEME_LABELS, THEMES, apply_theme, set_tone
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
 
 STATE_WORDS = {
@@ -69,7 +69,7 @@ class SettingsPanel(QWidget):
         self.keyring_detail.setWordWrap(True)
         self.keyring_button = QPushButton("Check again", self)
         self.keyring_button.setObjectName("checkKeyringButton")
-        self.keyring_button.setAccessibleName("Check the keyring again")
+        self.keyring_button.setAccessibleName("Check again (the keyring)")
         self.keyring_button.clicked.connect(self.refresh)
         keyring_box = QGroupBox("Where your API keys are kept", self)
         keyring_form = QFormLayout(keyring_box)
@@ -86,7 +86,7 @@ class SettingsPanel(QWidget):
         )
         self.ca_edit = QLineEdit(self)
         self.ca_edit.setObjectName("caFileEdit")
-        self.ca_edit.setAccessibleName("Extra CA certificate file")
+        self.ca_edit.setAccessibleName("Extra CA certificates file")
         self.ca_edit.setPlaceholderText("Only if your company inspects HTTPS traffic (a .pem file)")
         self.ca_button = QPushButton("Choose…", self)
         self.ca_button.setObjectName("chooseCaFileButton")
@@ -95,8 +95,10 @@ class SettingsPanel(QWidget):
         ca_row = QHBoxLayout()
         ca_row.addWidget(self.ca_edit, 1)
         ca_row.addWidget(self.ca_button)
-        self.timeout_spin = self._seconds("requestTimeoutSpin", "Request timeout in seconds")
-        self.connect_spin = self._seconds("connectTimeoutSpin", "Connection timeout in seconds")
+        self.timeout_spin = self._seconds("requestTimeoutSpin", "Wait for an answer up to (request timeout)")
+        self.connect_spin = self._seconds(
+            "connectTimeoutSpin", "Wait for a connection up to (connection timeout)"
+        )
         network_box = QGroupBox("Network", self)
         network_form = QFormLayout(network_box)
         network_form.addRow("&Proxy:", self.proxy_edit)
@@ -111,9 +113,11 @@ class SettingsPanel(QWidget):
         self.theme_combo.setAccessibleName("Theme")
         for theme in THEMES:
             self.theme_combo.addItem(THEME_LABELS[theme], theme)
+        self.theme_combo.setToolTip("Applies at once; Save settings keeps it for the next start")
+        self.theme_combo.activated.connect(self._on_theme_combo_activated)
         self.history_spin = QSpinBox(self)
         self.history_spin.setObjectName("historyLimitSpin")
-        self.history_spin.setAccessibleName("Number of requests kept in the inspector")
+        self.history_spin.setAccessibleName("Keep the last (number of requests kept in the inspector)")
         self.history_spin.setRange(10, 100_000)
         self.history_spin.setSuffix(" requests")
         self.history_spin.setMaximumWidth(220)
@@ -156,6 +160,7 @@ class SettingsPanel(QWidget):
         column.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setObjectName("settingsScroll")
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop: the fields inside are
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         layout = QVBoxLayout(self)
@@ -198,14 +203,11 @@ class SettingsPanel(QWidget):
             label.setText(str(getattr(paths, f"{'log' if key == 'logs' else key}_dir")()))
 
     def show_status(self, status: BackendStatus) -> None:
-        colours = semantic()
         good = status.state is BackendState.SECURE
         words = STATE_WORDS.get(status.state, status.state.value)
         backend = "" if status.state is BackendState.SESSION_ONLY else f" — {status.name}"
         self.keyring_state.setText(f"{words}{backend}")
-        self.keyring_state.setStyleSheet(
-            f"color: {colours.ok if good else colours.warning}; font-weight: bold;"
-        )
+        set_tone(self.keyring_state, "ok" if good else "warning", "font-weight: bold;")
         self.keyring_detail.setText(status.message)
 
     async def check_keyring(self) -> None:
@@ -243,6 +245,12 @@ class SettingsPanel(QWidget):
         self.banner.show_message("Settings saved. New requests use them right away.", level="success")
         self.status_message.emit("Settings saved")
         return True
+
+    def _on_theme_combo_activated(self, _index: int) -> None:
+        """A chosen theme applies at once (every themed colour follows); Save settings keeps it."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, str(self.theme_combo.currentData()))
 
     def _on_ca_button_clicked(self) -> None:
         dialog = QFileDialog(

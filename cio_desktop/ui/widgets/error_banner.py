@@ -15,7 +15,7 @@ might carry data). Signals: ``dismissed()`` when the user closes it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.text_safety import safe_line
-from cio_desktop.ui.theme import semantic
+from cio_desktop.ui.theme import follow_theme, semantic
 
 LEVEL_ICONS = {"error": "✖", "warning": "⚠", "info": "ℹ", "success": "✔"}  # glyphs, not letters
 
@@ -74,12 +74,12 @@ class ErrorBanner(QFrame):
 
         self.details_button = QPushButton("Show details", self)
         self.details_button.setObjectName(f"{name}DetailsButton")
-        self.details_button.setAccessibleName("Show technical details")
+        self.details_button.setAccessibleName("Show details (technical)")
         self.details_button.setCheckable(True)
         self.details_button.toggled.connect(self._on_details_button_toggled)
         self.copy_button = QPushButton("Copy details", self)
         self.copy_button.setObjectName(f"{name}CopyButton")
-        self.copy_button.setAccessibleName("Copy technical details")
+        self.copy_button.setAccessibleName("Copy details (technical)")
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
         self.close_button = QPushButton("Dismiss", self)
         self.close_button.setObjectName(f"{name}CloseButton")
@@ -110,6 +110,7 @@ class ErrorBanner(QFrame):
         layout.addLayout(buttons)
         layout.addWidget(self.details_edit)
         self.hide()
+        follow_theme(self, self._restyle)
 
     # -- public API -------------------------------------------------------------------------------------
 
@@ -174,14 +175,10 @@ class ErrorBanner(QFrame):
         if sheet != self.styleSheet():
             self.setStyleSheet(sheet)
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.PaletteChange and self.isVisible():
-            self._restyle()
-        super().changeEvent(event)
-
     def _on_details_button_toggled(self, checked: bool) -> None:
         self.details_edit.setVisible(checked)
         self.details_button.setText("Hide details" if checked else "Show details")
+        self.details_button.setAccessibleName(f"{self.details_button.text()} (technical)")
 
     def _on_copy_button_clicked(self) -> None:
         QApplication.clipboard().setText(f"{self.message()}\n\n{self.detail()}".strip())
