@@ -164,6 +164,14 @@ class InspectorPanel(QWidget):
         self.har_button.setAccessibleName("Export HAR file of the calls shown")
         self.har_button.setToolTip("Saves the calls shown above as a HAR file (keys and tokens removed)")
         self.har_button.clicked.connect(self._on_har_button_clicked)
+        self.resend_button = QPushButton("Resend", self)
+        self.resend_button.setObjectName("inspectorResendButton")
+        self.resend_button.setAccessibleName("Resend the selected failed call")
+        self.resend_button.setToolTip(
+            "Sends this failed Track call again exactly as it was, with the same event id, so "
+            "Customer.io keeps one event even if the first try arrived after all."
+        )
+        self.resend_button.clicked.connect(self._on_resend_button_clicked)
         self.clear_button = QPushButton("Clear history", self)
         self.clear_button.setObjectName("inspectorClearButton")
         self.clear_button.setAccessibleName("Clear history (forget every recorded call)")
@@ -171,6 +179,7 @@ class InspectorPanel(QWidget):
         self._actions_layout = QHBoxLayout()
         self._actions_layout.addWidget(self.curl_button)
         self._actions_layout.addWidget(self.har_button)
+        self._actions_layout.addWidget(self.resend_button)
         self._actions_layout.addStretch(1)
         self._actions_layout.addWidget(self.clear_button)
 
@@ -284,6 +293,42 @@ class InspectorPanel(QWidget):
 
     def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.details.show_exchange(self.selected_exchange())
+        self._update_resend()
+
+    def _update_resend(self) -> None:
+        """Resend is offered for a failed Track call that can be sent again exactly as it was."""
+        from cio_desktop.resend import resend_problem
+
+        exchange = self.selected_exchange()
+        failed = exchange is not None and (exchange.error is not None or not exchange.ok)
+        self.resend_button.setEnabled(bool(failed and exchange and resend_problem(exchange) is None))
+
+    async def resend_selected(self) -> Exchange | None:
+        """Send the selected failed call again (same body, same event id); the banner says how it went.
+        Returns the new record, or None when it failed (the banner says why)."""
+        from cio_desktop.errors import CioDesktopError
+        from cio_desktop.resend import resend
+
+        exchange = self.selected_exchange()
+        if exchange is None:
+            return None
+        self.banner.clear()
+        self.busy.start(f"Resending {exchange.operation or exchange.method}…", cancellable=False)
+        try:
+            workspace = await self._services.get_workspace(exchange.workspace)
+            client = await self._services.client_for(workspace)
+            result = await resend(client, exchange)
+        except CioDesktopError as exc:
+            self.banner.show_error(exc)
+            return None
+        finally:
+            self.busy.stop()
+        self.banner.show_message(
+            f"Resent: {result.status}. The same event id was used, so Customer.io keeps one event.",
+            level="success",
+        )
+        self.status_message.emit("Resent the call")
+        return result.exchange
 
     @asyncSlot()  # type: ignore[untyped-decorator]  # qasync ships no type hints
     async def _on_har_button_clicked(self) -> None:
@@ -298,6 +343,10 @@ class InspectorPanel(QWidget):
             return
         with contextlib.suppress(OSError):  # export_har shows it in the banner
             await self.export_har(Path(name))
+
+    @asyncSlot()  # type: ignore[untyped-decorator]  # qasync ships no type hints
+    async def _on_resend_button_clicked(self) -> None:
+        await self.resend_selected()
 
     @asyncSlot()  # type: ignore[untyped-decorator]  # qasync ships no type hints
     async def _on_clear_button_clicked(self) -> None:
@@ -331,3 +380,4 @@ class InspectorPanel(QWidget):
         has_rows = shown > 0
         self.har_button.setEnabled(has_rows)
         self.curl_button.setEnabled(has_rows)
+        self._update_resend()
