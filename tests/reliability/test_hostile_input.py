@@ -20,6 +20,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cio_desktop.api.errors import ApiError
+from cio_desktop.api.exchange import Exchange
+from cio_desktop.api.history import RequestHistory
 from cio_desktop.api.paths import segment
 from cio_desktop.errors import ConfigError, WorkspaceError
 from cio_desktop.json_check import check_json
@@ -44,6 +46,7 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=10), inner, max_size=5),
     max_leaves=25,
 )
+HISTORY_KEYS = [*Exchange.__dataclass_fields__]
 WORKSPACE_KEYS = ["id", "name", "region", "site_id", "track_url", "app_url", "workspace_id", "demo"]
 file_contents = st.one_of(
     st.binary(max_size=3000),
@@ -92,6 +95,38 @@ def test_workspace_and_settings_files_any_content(content: bytes, as_link: bool)
                 assert (folder / f"target-{name}").read_bytes() == content
         assert _leftovers(folder) == []
     _count("files: workspaces.json and settings.json (any bytes, any JSON, symlinks)")
+
+
+history_lines = st.lists(
+    st.one_of(
+        st.binary(max_size=200),
+        json_values.map(lambda v: json.dumps(v).encode()),
+        st.dictionaries(st.sampled_from(HISTORY_KEYS), json_values, max_size=8).map(
+            lambda d: json.dumps(d).encode()
+        ),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(lines=history_lines)
+def test_history_file_any_lines(lines: list[bytes]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "history.jsonl"
+        path.write_bytes(b"\n".join(lines))
+        history = RequestHistory(path, limit=3)
+        loaded = history.load()
+        assert loaded + history.skipped_lines <= max(len(lines), 1) + sum(line.count(b"\n") for line in lines)
+        for n in range(6):
+            history.record(Exchange(id=f"h{n}", workspace="W", method="GET", url="https://x/"))
+        again = RequestHistory(path, limit=3)
+        again.load()
+        assert [e.id for e in again.records()][-1] == "h5"
+        for record in again.records():  # what the inspector and `history list` do with each record
+            assert record.started_at.tzinfo is not None
+            assert isinstance(record.total_ms, float)
+    _count("history.jsonl lines (any bytes, any JSON, records of wrong types)")
 
 
 @settings(max_examples=EXAMPLES * 2, deadline=None)
