@@ -215,7 +215,7 @@ def run_gui(*, demo: bool = False, exit_when_ready: bool = False) -> int:
     """Open the main window; returns the process exit code."""
     from PySide6.QtWidgets import QApplication
 
-    from cio_desktop.services import Services
+    from cio_desktop.operations.services import Services
     from cio_desktop.ui.main_window import MainWindow
     from cio_desktop.ui.theme import apply_theme
 

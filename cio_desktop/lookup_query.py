@@ -55,7 +55,6 @@ _NOUNS = {
     IdentifierKind.CIO_ID: "cio_id",
 }
 
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
 _CIO_PREFIX = "cio_"
 
 
@@ -96,11 +95,6 @@ def build_query(text: str, kind: IdentifierKind | None = None) -> LookupQuery | 
     if not value:
         return None
     return LookupQuery(value=value, kind=detected)
-
-
-def looks_like_email(text: str) -> bool:
-    """True when ``text`` has the shape ``something@somewhere`` (no spaces)."""
-    return bool(_EMAIL_RE.match(text.strip()))
 
 
 # Unix seconds between 2001-09-09 and 2286-11-20: a 10-digit number that is very likely a timestamp.

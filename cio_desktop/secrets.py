@@ -245,6 +245,39 @@ class SecretStore:
         values = await asyncio.gather(*(self.get(workspace_id, kind) for kind in SecretKind))
         return {kind: bool(value) for kind, value in zip(SecretKind, values, strict=True)}
 
+    async def stored_ids(self, *, settled_s: float = 0.0) -> frozenset[str] | None:
+        """The ids that have at least one workspace key (``<id>/<SecretKind>``), counting only items written
+        more than ``settled_s`` seconds ago (so another process's add in flight is not taken for an orphan).
+
+        ``None`` when the backend cannot list its items: only the Secret Service (and memory) can.
+        """
+        if self._session_only:
+            return frozenset(workspace_id for workspace_id, _kind in self._memory)
+        backend = await self._secure_backend()
+        if not hasattr(backend, "get_preferred_collection") or not hasattr(backend, "_query"):
+            return None
+
+        def list_ids() -> frozenset[str]:
+            import time
+            from contextlib import closing
+
+            username_key = backend.schemes[backend.scheme]["username"]
+            kinds = {kind.value for kind in SecretKind}
+            collection = backend.get_preferred_collection()
+            found: list[str] = []
+            with closing(collection.connection):
+                for item in collection.search_items(backend._query(SERVICE_NAME)):
+                    username = str(item.get_attributes().get(username_key, ""))
+                    owner, _sep, kind = username.partition("/")
+                    if kind not in kinds or owner == "probe":  # only workspace keys, never anything else
+                        continue
+                    if time.time() - item.get_created() >= settled_s:
+                        found.append(owner)
+            return frozenset(found)
+
+        ids: frozenset[str] = await self._call_mapped(backend, list_ids)
+        return ids
+
     # -- internals -------------------------------------------------------------------------------
 
     async def _get_backend(self) -> Any:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from cio_desktop import paths
 from cio_desktop.errors import ConfigError, WorkspaceError
 from cio_desktop.jsonfile import FileLock, ReadResult, move_aside, read_json, write_json_atomic
-from cio_desktop.models import Region, Workspace
+from cio_desktop.models import Region, SecretKind, Workspace
 from cio_desktop.text_safety import unsafe_characters
 
 SCHEMA_VERSION = 1
@@ -146,6 +146,8 @@ def to_json(workspace: Workspace) -> dict[str, Any]:
         "ca_file": workspace.ca_file,
         "workspace_id": workspace.workspace_id,
         "demo": workspace.demo,
+        "keyring_id": workspace.keyring_id,
+        "stored_keys": None if workspace.stored_keys is None else [k.value for k in workspace.stored_keys],
     }
 
 
@@ -165,10 +167,21 @@ def from_json(item: object) -> Workspace:
         fields[key] = value
     fields["workspace_id"] = item.get("workspace_id")
     fields["demo"] = item.get("demo", False) is True
+    keyring_id = item.get("keyring_id")
+    fields["keyring_id"] = keyring_id if isinstance(keyring_id, str) and keyring_id else None
+    fields["stored_keys"] = _stored_keys(item.get("stored_keys"))
     workspace = Workspace(**fields)
     # A CA file that has since disappeared is not a reason to drop the workspace on load.
     ca_file = workspace.ca_file
     return validate(workspace.replace(ca_file=None)).replace(ca_file=ca_file)
+
+
+def _stored_keys(value: object) -> tuple[SecretKind, ...] | None:
+    """The ``stored_keys`` mark: kinds this version knows, in file order; ``None`` when absent or broken."""
+    if not isinstance(value, list):
+        return None
+    known = {kind.value for kind in SecretKind}
+    return tuple(SecretKind(v) for v in value if isinstance(v, str) and v in known)
 
 
 def _key(name: str) -> str:

@@ -97,6 +97,10 @@ def test_commands_start_anyway_and_say_so(capsys: pytest.CaptureFixture[str], ca
     code, _, err = run_cli(capsys, "history", "list")
     assert code == 0, err
     assert ("settings.json" in err) is not case.startswith("bidi")
+    assert "workspaces.json" in err
+    assert "moved aside" in err
+    (config_dir() / "workspaces.json").unlink(missing_ok=True)  # the same again, met by another command
+    _plant("workspaces.json", HOSTILE[case])
     code, _out, err = run_cli(capsys, "workspace", "show", "Nobody")
     assert code == 1
     assert "workspaces.json" in err

@@ -16,10 +16,10 @@ import pytest
 from cio_desktop import crash_report
 from cio_desktop.api.exchange import Exchange
 from cio_desktop.api.history import RequestHistory
+from cio_desktop.operations.templates import TemplateStore
 from cio_desktop.paths import data_dir, log_dir
 from cio_desktop.sandbox import ThreadedSandbox
 from cio_desktop.settings import SettingsStore
-from cio_desktop.templates import TemplateStore
 from tests.api.cli_helpers import run_cli, sandbox_workspace
 
 
@@ -70,7 +70,7 @@ def test_every_file_written_is_private(
     crash_report.write_report("report", log_dir())
     SettingsStore().update(timeout_s=20.0)
     templates = TemplateStore()
-    from cio_desktop.event_calls import CallType, default_draft
+    from cio_desktop.operations.send import CallType, default_draft
 
     templates.save_template("ws-1", "t", default_draft(CallType.IDENTIFY, "x"))
     names = {p.name for p in cio_home.rglob("*")}

@@ -238,7 +238,7 @@ class CioClient:
         operation: str,
     ) -> ApiResult:
         """One call with this workspace's credentials and region (what ``track``/``app`` use); for
-        replaying a recorded request (``cio_desktop.resend``)."""
+        replaying a recorded request (``cio_desktop.operations.resend``)."""
         return await self._send(api, method, path, body=body, idempotent=idempotent, operation=operation)
 
     async def _send(

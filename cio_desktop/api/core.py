@@ -341,6 +341,7 @@ class Engine:
         exchange = Exchange(
             id=exchange_id,
             workspace=self.workspace.name,
+            workspace_id=self.workspace.id,
             method=request.method,
             url=r.url(str(request.url)),
             request_headers=r.headers(request.headers.multi_items()),

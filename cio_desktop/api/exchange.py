@@ -9,8 +9,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-TIMING_KEYS = ("connect", "tls", "first_byte", "total")
-
 
 @dataclass(frozen=True, slots=True)
 class Exchange:
@@ -20,13 +18,15 @@ class Exchange:
     headers) and ``total``; connect/tls are 0 when a pooled connection was reused. ``status`` is None and
     ``error`` is the plain-language message when no answer arrived. ``attempt`` counts retries (1 = first
     try). ``operation`` is a short label such as "Identify" or "Person attributes". Bodies longer than the
-    history's limit are cut and ``truncated`` is set.
+    history's limit are cut and ``truncated`` is set. ``workspace`` is the name when the call was made,
+    ``workspace_id`` the workspace's stable id (empty in records written before it was kept).
     """
 
     id: str
     workspace: str
     method: str
     url: str
+    workspace_id: str = ""
     request_headers: dict[str, str] = field(default_factory=dict)
     request_body: str | None = None
     status: int | None = None

@@ -1,7 +1,7 @@
 """The unexpected-error dialog and the excepthook behind it: show, log (redacted), never kill the app.
 
-``install_excepthook(parent)`` replaces ``sys.excepthook`` (qasync's ``asyncSlot`` and our ``TaskKeeper``
-send task errors there too) and returns a function that restores the previous hook. The report holds the
+``install_excepthook(parent)`` replaces ``sys.excepthook`` (``TaskKeeper`` sends the errors of the UI's tasks
+there) and returns a function that restores the previous hook. The report holds the
 exception type, the code location of each frame and versions, but never an exception's own text unless
 it is one of ours (``CioDesktopError`` messages are written to be secret-free): a ``KeyError`` or an
 httpx error can carry a key, an email or a response body.

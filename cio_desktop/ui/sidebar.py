@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from cio_desktop.models import SecretKind, Workspace
-from cio_desktop.services import CredentialState
+from cio_desktop.operations.services import CredentialState
 from cio_desktop.ui.theme import follow_theme, semantic
 from cio_desktop.ui.widgets.region_badge import RegionBadge
 from cio_desktop.ui.widgets.status_dot import WORDS, StatusDot

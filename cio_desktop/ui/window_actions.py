@@ -76,7 +76,7 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
     add("workspace", "&Duplicate…", "duplicateWorkspaceAction", for_current(flows.duplicate_workspace, "dup"))
     add("workspace", "Re&move…", "removeWorkspaceAction", for_current(flows.remove_workspace, "remove"))
 
-    for index, (key, _module, _cls, title) in enumerate(_panels()):
+    for index, (key, title) in enumerate(_panels()):
         add(
             "view",
             title,
@@ -110,7 +110,7 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
     return actions
 
 
-def _panels() -> tuple[tuple[str, str, str, str], ...]:
+def _panels() -> tuple[tuple[str, str], ...]:
     from cio_desktop.ui.main_window import PANELS
 
     return PANELS

@@ -1,8 +1,8 @@
 """Fault matrix (issue 14, Deliver item 2): every fault the sandbox can inject, plus an unknown-CA TLS
 server, a DNS failure, a refused connection and a refusing proxy, for a lookup and for a send. Each case
 ends in an ``ApiError`` with plain words within the configured timeout (plus a little slack for a loaded
-CI box); a send that failed stays in the history marked failed, and resending it (``cio_desktop.resend``)
-uses the same event id, so the person gets the event once."""
+CI box); a send that failed stays in the history marked failed, and resending it
+(``cio_desktop.operations.resend``) uses the same event id, so the person gets the event once."""
 
 from __future__ import annotations
 
@@ -18,10 +18,11 @@ import pytest
 from cio_desktop.api import errors as E
 from cio_desktop.api.client import CioClient
 from cio_desktop.api.history import RequestHistory
-from cio_desktop.api.lookup import lookup_person
 from cio_desktop.api.models import NetworkSettings
+from cio_desktop.lookup_query import build_query
 from cio_desktop.models import Region
-from cio_desktop.resend import resend
+from cio_desktop.operations.lookup import look_up
+from cio_desktop.operations.resend import resend
 from cio_desktop.sandbox import ThreadedSandbox
 from cio_desktop.sandbox.demo import WELL_KNOWN
 from tests.api.conftest import credentials_for, workspace_for
@@ -118,9 +119,11 @@ async def test_lookup_under_fault(
     case: Case, make_sandbox: MakeSandbox, monkeypatch: pytest.MonkeyPatch, tally: Tally
 ) -> None:
     async with _client_for(case, make_sandbox, monkeypatch, RequestHistory(persist=False)) as (client, sb):
+        query = build_query(WELL_KNOWN["customer_id"])  # a person who exists
+        assert query is not None
         started = time.monotonic()
         with pytest.raises(E.ApiError) as caught:
-            await lookup_person(client, id=WELL_KNOWN["customer_id"])  # a person who exists
+            await look_up(client, query)
         _assert_clear(caught.value, case, time.monotonic() - started, sb)
     tally("fault matrix: lookups", "clear message within the timeout")
 

@@ -183,7 +183,7 @@ def sandbox_hosts(sandbox: Any) -> dict[Any, Any]:
 def services(qloop: QtAsyncLoop, sandbox: Any, secret_service: Any) -> Iterator[Any]:
     """Real ``Services`` (files under the test's CIO_DESKTOP_HOME, the real Secret Service) whose US/EU
     hosts are the test sandbox's two faces. Keys saved by the test are deleted at teardown."""
-    from cio_desktop.services import Services
+    from cio_desktop.operations.services import Services
 
     svc = Services(hosts=sandbox_hosts(sandbox))
     yield svc

@@ -24,10 +24,10 @@ from qasync import QEventLoop
 
 from cio_desktop.api.regions import Endpoints
 from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.operations.services import Services
 from cio_desktop.sandbox import SandboxOptions, run_in_thread
 from cio_desktop.sandbox.demo import WELL_KNOWN
 from cio_desktop.secrets import SecretStore
-from cio_desktop.services import Services
 from cio_desktop.ui import window_flows
 from cio_desktop.ui.dialogs.keyring_dialog import KeyringUnavailableDialog
 from cio_desktop.ui.dialogs.workspace_wizard import WorkspaceWizard

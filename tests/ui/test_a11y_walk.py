@@ -17,8 +17,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from cio_desktop.operations.services import Services
 from cio_desktop.sandbox.demo import WELL_KNOWN
-from cio_desktop.services import Services
 from cio_desktop.ui import window_flows
 from cio_desktop.ui.dialogs.keyring_dialog import KeyringUnavailableDialog
 from cio_desktop.ui.dialogs.workspace_wizard import WorkspaceWizard

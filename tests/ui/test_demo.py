@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from cio_desktop.services import DEMO_NAME, Services
+from cio_desktop.operations.services import DEMO_NAME, Services
 from cio_desktop.ui.main_window import PRACTICE_TEXT, MainWindow
 from tests.ui.conftest import QtAsyncLoop
 from tests.ui.test_main_window import close_window, open_window

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 
-from cio_desktop.event_calls import SPECS, CallType
 from cio_desktop.models import Workspace
+from cio_desktop.operations.send import SPECS, CallType
+from cio_desktop.operations.services import Services
 from cio_desktop.sandbox import ThreadedSandbox
 from cio_desktop.sandbox.demo import WELL_KNOWN
-from cio_desktop.services import Services
 from cio_desktop.ui.panels.event_panel import EventPanel
 from tests.ui.conftest import QtAsyncLoop
 from tests.ui.test_lookup_panel import connect_services

@@ -12,17 +12,16 @@ from PySide6.QtWidgets import QApplication
 
 from cio_desktop.api.exchange import Exchange
 from cio_desktop.api.history import RequestHistory
+from cio_desktop.operations.services import Services
 from cio_desktop.ui.panels.inspector_panel import InspectorPanel
 from tests.ui.conftest import QtAsyncLoop
 
 T0 = datetime(2026, 11, 26, 12, 0, 0).astimezone()
 
 
-class _Services:
-    """Only what the inspector uses: the request history."""
-
-    def __init__(self, history: RequestHistory) -> None:
-        self.history = history
+def _Services(history: RequestHistory) -> Services:
+    """The real application layer over a history of made-up records."""
+    return Services(history=history)
 
 
 def _exchange(
@@ -136,7 +135,7 @@ def test_export_har_writes_the_visible_calls_off_the_ui_thread(
 def test_har_and_curl_of_real_calls_hold_no_secret(
     qtbot, qloop: QtAsyncLoop, sandbox, tmp_path: Path
 ) -> None:
-    from cio_desktop.event_calls import CallType, default_draft, send_draft
+    from cio_desktop.operations.send import CallType, default_draft, send_draft
     from tests.ui.test_lookup_panel import connect_services
 
     services, workspace = qloop.run(connect_services(sandbox))

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.operations.services import CredentialState, Services
 from cio_desktop.secrets import SERVICE_NAME
-from cio_desktop.services import CredentialState, Services
 from cio_desktop.ui import window_flows
 from cio_desktop.ui.main_window import MainWindow
 from tests.ui.conftest import QtAsyncLoop, sandbox_hosts

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from cio_desktop.services import Services
+from cio_desktop.operations.services import Services
 from cio_desktop.ui.dialogs.workspace_wizard import WorkspaceWizard
 from cio_desktop.ui.errors_dialog import UnexpectedErrorDialog
 from cio_desktop.ui.main_window import MainWindow

@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QLabel, QWizard
 from pytestqt.qtbot import QtBot
 
 from cio_desktop.api.regions import Endpoints
-from cio_desktop.credential_check import KeyState
 from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.operations.key_check import KeyState
+from cio_desktop.operations.services import CredentialState, Services
 from cio_desktop.secrets import SERVICE_NAME
-from cio_desktop.services import CredentialState, Services
 from cio_desktop.ui.dialogs.keyring_dialog import KeyringUnavailableDialog
 from cio_desktop.ui.dialogs.workspace_wizard import WorkspaceWizard
 from cio_desktop.ui.tasks import run_dialog
@@ -205,8 +205,9 @@ def test_edit_keeps_saved_keys_and_reveals_only_on_request(
     run_test_step(qtbot, wizard)
     click(qtbot, wizard, FINISH)
     assert qloop.run(task) == WorkspaceWizard.DialogCode.Accepted
-    assert [ws.name for ws in services.workspaces.list()] == ["Acme (renamed)"]
-    assert keyring.get_password(SERVICE_NAME, f"{workspace.id}/app_api_key") == info.app_api_key
+    [saved] = services.workspaces.list()
+    assert (saved.name, saved.id) == ("Acme (renamed)", workspace.id)
+    assert keyring.get_password(SERVICE_NAME, f"{saved.secrets_id}/app_api_key") == info.app_api_key
 
 
 @pytest.mark.usefixtures("sandbox")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from cio_desktop.secrets import BackendState, BackendStatus
+from cio_desktop.operations.services import BackendState, BackendStatus
 
 WHY = {
     BackendState.MISSING: "This computer has no secure keyring service running.",

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from cio_desktop.credential_check import CheckReport, KeyCheck, KeyState
 from cio_desktop.models import Region, SecretKind
+from cio_desktop.operations.key_check import CheckReport, KeyCheck, KeyState
 from cio_desktop.ui.theme import set_tone
 from cio_desktop.ui.widgets.busy import BusyIndicator
 from cio_desktop.ui.widgets.error_banner import ErrorBanner

@@ -11,11 +11,10 @@ import asyncio
 
 from PySide6.QtWidgets import QWidget, QWizard
 
-from cio_desktop.credential_check import KeyState
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import SecretKind, Workspace
-from cio_desktop.secrets import BackendState
-from cio_desktop.services import API_KINDS, CredentialState, Services
+from cio_desktop.operations.key_check import KeyState
+from cio_desktop.operations.services import API_KINDS, BackendState, CredentialState, Services
 from cio_desktop.ui.dialogs.wizard_pages import IntroPage, KeysPage, TestPage
 from cio_desktop.ui.tasks import TaskKeeper, run_dialog
 
@@ -181,7 +180,7 @@ class WorkspaceWizard(QWizard):
 
         dialog = KeyringUnavailableDialog(status, self)
         if await run_dialog(dialog) == KeyringUnavailableDialog.DialogCode.Accepted:
-            self.services.secrets.use_session_only()
+            self.services.keep_keys_for_session()
             return True
         self.test.banner.show_message("The workspace was not saved.", level="warning", hint=status.message)
         return False

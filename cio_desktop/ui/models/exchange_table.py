@@ -5,6 +5,7 @@ Not responsible for fetching history (the panel subscribes to ``RequestHistory``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -94,6 +95,8 @@ class ExchangeTableModel(QAbstractTableModel):
         self._rows: list[Exchange] = []
         self._ids: set[str] = set()
         self.max_rows = max(1, max_rows)
+        # The workspace name shown for a record; the panel sets the layer's (current name after a rename).
+        self.workspace_label: Callable[[Exchange], str] = lambda exchange: exchange.workspace
 
     def set_exchanges(self, exchanges: list[Exchange]) -> None:
         """Replace every row (newest first)."""
@@ -126,7 +129,7 @@ class ExchangeTableModel(QAbstractTableModel):
         return list(self._rows)
 
     def workspaces(self) -> list[str]:
-        return sorted({e.workspace for e in self._rows if e.workspace})
+        return sorted({label for e in self._rows if (label := self.workspace_label(e))})
 
     def exchange_at(self, row: int) -> Exchange:
         return self._rows[row]
@@ -151,6 +154,8 @@ class ExchangeTableModel(QAbstractTableModel):
         column = index.column()
         if role == ExchangeRole:
             return exchange
+        if column == COL_WORKSPACE and role in (Qt.ItemDataRole.DisplayRole, SortRole):
+            return self.workspace_label(exchange)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(exchange, column)
         if role == SortRole:
@@ -230,7 +235,7 @@ class ExchangeFilterProxy(QSortFilterProxyModel):
         if not isinstance(model, ExchangeTableModel):
             return True
         exchange = model.exchange_at(source_row)
-        if self._workspace and exchange.workspace != self._workspace:
+        if self._workspace and model.workspace_label(exchange) != self._workspace:
             return False
         if self._status != StatusClass.ALL and status_class(exchange) != self._status:
             return False
@@ -240,7 +245,7 @@ class ExchangeFilterProxy(QSortFilterProxyModel):
                     exchange.method,
                     exchange.url,
                     exchange.operation,
-                    exchange.workspace,
+                    model.workspace_label(exchange),
                     status_text(exchange),
                     exchange.error or "",
                 )

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cio_desktop.event_calls import SPECS, CallType, check_body, default_draft, missing_fields, spec_for
 from cio_desktop.json_check import JsonCheck
-from cio_desktop.templates import EventDraft, EventTemplate, SentPayload
+from cio_desktop.operations.send import SPECS, CallType, check_body, default_draft, missing_fields, spec_for
+from cio_desktop.operations.templates import EventDraft, EventTemplate, SentPayload
 from cio_desktop.ui.panels.json_editor import JsonEditor
 from cio_desktop.ui.widgets.clear_button import add_clear_button
 

@@ -9,10 +9,8 @@ Reads ``services.history`` (live through ``subscribe``); never talks to the netw
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
@@ -30,10 +28,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from cio_desktop.api.exchange import Exchange
 from cio_desktop.models import Workspace
+from cio_desktop.operations.services import Services
 from cio_desktop.ui.models.exchange_table import (
     COL_PATH,
     ExchangeFilterProxy,
@@ -42,6 +40,7 @@ from cio_desktop.ui.models.exchange_table import (
 )
 from cio_desktop.ui.panels.inspector_details import ExchangeDetails
 from cio_desktop.ui.panels.inspector_filters import InspectorFilterBar
+from cio_desktop.ui.tasks import TaskKeeper, run_dialog
 from cio_desktop.ui.widgets.busy import BusyIndicator
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
 
@@ -62,15 +61,16 @@ class InspectorPanel(QWidget):
 
     panel_title = "Request inspector"
 
-    def __init__(self, services: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("inspectorPanel")
         self.setAccessibleName("Request inspector")
         self._services = services
         self._workspace: Workspace | None = None
-        self._export_task: asyncio.Task[None] | None = None
+        self.tasks = TaskKeeper()
 
         self.model = ExchangeTableModel(self, max_rows=int(getattr(services.history, "limit", 1000)))
+        self.model.workspace_label = services.history_label  # renamed workspaces keep their records
         self.proxy = ExchangeFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
@@ -206,7 +206,8 @@ class InspectorPanel(QWidget):
         self.reload()
 
     async def aclose(self) -> None:
-        """Nothing runs for long here; HAR writes finish on their own."""
+        """Close an open dialog and wait for a HAR write to end (it is short)."""
+        await self.tasks.cancel_all()
 
     # -- public API --------------------------------------------------------------------------------
 
@@ -241,13 +242,11 @@ class InspectorPanel(QWidget):
 
     def copy_curl(self) -> None:
         """Put the selected call on the clipboard as a curl command with placeholders for the keys."""
-        from cio_desktop.api.history import to_curl
-
         exchange = self.selected_exchange()
         if exchange is None:
             self.banner.show_message("Select a call in the table first.", level="info")
             return
-        QApplication.clipboard().setText(to_curl(exchange))
+        QApplication.clipboard().setText(self._services.curl_for(exchange))
         self.banner.show_message(
             "Copied as curl.",
             level="success",
@@ -258,13 +257,11 @@ class InspectorPanel(QWidget):
 
     async def export_har(self, path: Path) -> int:
         """Write the visible calls to ``path`` as HAR in a worker thread; returns how many were written."""
-        from cio_desktop.api.har import write_har
-
         records = self.visible_exchanges()
         self.banner.clear()
         self.busy.start(f"Saving {len(records)} calls to {path.name}…", cancellable=False)
         try:
-            count = await asyncio.to_thread(write_har, records, path)
+            count = await self._services.export_har(path, records)
         except OSError as exc:
             self.banner.show_error(
                 f"Could not save {path.name}.",
@@ -287,7 +284,7 @@ class InspectorPanel(QWidget):
         current = self.table.currentIndex()
         following = not current.isValid() or current.row() == 0  # on the newest call: keep following
         self.model.add_exchange(exchange)
-        self._ensure_workspace_item(exchange.workspace)
+        self._ensure_workspace_item(self._services.history_label(exchange))
         if following:
             self.select_row(0)
 
@@ -297,7 +294,7 @@ class InspectorPanel(QWidget):
 
     def _update_resend(self) -> None:
         """Resend is offered for a failed Track call that can be sent again exactly as it was."""
-        from cio_desktop.resend import resend_problem
+        from cio_desktop.operations.resend import resend_problem
 
         exchange = self.selected_exchange()
         failed = exchange is not None and (exchange.error is not None or not exchange.ok)
@@ -307,7 +304,6 @@ class InspectorPanel(QWidget):
         """Send the selected failed call again (same body, same event id); the banner says how it went.
         Returns the new record, or None when it failed (the banner says why)."""
         from cio_desktop.errors import CioDesktopError
-        from cio_desktop.resend import resend
 
         exchange = self.selected_exchange()
         if exchange is None:
@@ -315,9 +311,7 @@ class InspectorPanel(QWidget):
         self.banner.clear()
         self.busy.start(f"Resending {exchange.operation or exchange.method}…", cancellable=False)
         try:
-            workspace = await self._services.get_workspace(exchange.workspace)
-            client = await self._services.client_for(workspace)
-            result = await resend(client, exchange)
+            result = await self._services.resend(exchange)
         except CioDesktopError as exc:
             self.banner.show_error(exc)
             return None
@@ -330,39 +324,48 @@ class InspectorPanel(QWidget):
         self.status_message.emit("Resent the call")
         return result.exchange
 
-    @asyncSlot()  # type: ignore[untyped-decorator]  # qasync ships no type hints
-    async def _on_har_button_clicked(self) -> None:
+    def _on_har_button_clicked(self) -> None:
         if not self.visible_exchanges():
             self.banner.show_message("There are no calls to export with the current filters.", level="info")
             return
-        suggested = str(Path.home() / "cio-desktop.har")
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Export calls as HAR", suggested, "HAR files (*.har);;All files (*)"
-        )
-        if not name:
+        self.tasks.spawn(self._ask_and_export(), key="export")
+
+    async def _ask_and_export(self) -> None:
+        dialog = QFileDialog(self, "Export calls as HAR", str(Path.home() / "cio-desktop.har"))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilters(["HAR files (*.har)", "All files (*)"])
+        accepted = await run_dialog(dialog) == QFileDialog.DialogCode.Accepted
+        chosen = dialog.selectedFiles()
+        dialog.deleteLater()
+        if not accepted or not chosen:
             return
         with contextlib.suppress(OSError):  # export_har shows it in the banner
-            await self.export_har(Path(name))
+            await self.export_har(Path(chosen[0]))
 
-    @asyncSlot()  # type: ignore[untyped-decorator]  # qasync ships no type hints
-    async def _on_resend_button_clicked(self) -> None:
-        await self.resend_selected()
+    def _on_resend_button_clicked(self) -> None:
+        self.tasks.spawn(self.resend_selected(), key="resend")
 
-    @asyncSlot()  # type: ignore[untyped-decorator]  # qasync ships no type hints
-    async def _on_clear_button_clicked(self) -> None:
-        answer = QMessageBox.question(
-            self,
+    def _on_clear_button_clicked(self) -> None:
+        self.tasks.spawn(self._ask_and_clear(), key="clear")
+
+    async def _ask_and_clear(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             "Clear the request history?",
             "Forget every recorded call, here and in the history file? This cannot be undone.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            self,
         )
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        await run_dialog(box)
+        answer = box.standardButton(box.clickedButton())
+        box.deleteLater()
         if answer == QMessageBox.StandardButton.Yes:
             await self.clear_history()
 
     async def clear_history(self) -> None:
         """Forget every recorded call (memory and file, the file in a thread)."""
-        await self._services.history.aclear()
+        await self._services.clear_history()
         self.reload()
         self.banner.show_message("The request history was cleared.", level="success")
         self.status_message.emit("Request history cleared")

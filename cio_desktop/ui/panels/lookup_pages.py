@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cio_desktop.customer_profile import SeveralMatches
+from cio_desktop.operations.lookup import SeveralMatches
 
 
 class MessagePage(QWidget):

@@ -4,13 +4,12 @@ Signals:
     busy_changed(bool): a lookup started or finished.
     status_message(str): one line for the main window's status bar.
 
-A new search cancels the one in flight (latest wins). Fetching is ``cio_desktop.customer_profile``.
+A new search cancels the one in flight (latest wins). Fetching is ``cio_desktop.operations.lookup``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,15 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cio_desktop.customer_profile import (
-    CustomerProfile,
-    Match,
-    NoMatch,
-    Outcome,
-    SeveralMatches,
-    look_up,
-    more_activities,
-)
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.lookup_query import (
     IdentifierKind,
@@ -47,9 +37,20 @@ from cio_desktop.lookup_query import (
     no_match_message,
 )
 from cio_desktop.models import Workspace
-from cio_desktop.ui.models.tasks import LatestTask
+from cio_desktop.operations.lookup import (
+    CustomerProfile,
+    Match,
+    NoMatch,
+    Outcome,
+    SeveralMatches,
+    look_up,
+    more_activities,
+)
+from cio_desktop.operations.practice import demo_examples
+from cio_desktop.operations.services import Services
 from cio_desktop.ui.panels.lookup_pages import MatchesView, MessagePage
 from cio_desktop.ui.panels.lookup_profile_view import ProfileView
+from cio_desktop.ui.tasks import LatestTask
 from cio_desktop.ui.widgets.busy import BusyIndicator
 from cio_desktop.ui.widgets.clear_button import add_clear_button
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
@@ -71,7 +72,7 @@ class LookupPanel(QWidget):
 
     panel_title = "Customer lookup"
 
-    def __init__(self, services: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("lookupPanel")
         self.setAccessibleName("Customer lookup")
@@ -342,9 +343,7 @@ class LookupPanel(QWidget):
     def _show_empty_state(self) -> None:
         example_id = example_email = None
         if self._workspace is not None and self._workspace.demo:
-            with contextlib.suppress(ImportError):
-                from cio_desktop.sandbox.demo import WELL_KNOWN
-
-                example_id, example_email = WELL_KNOWN["customer_id"], WELL_KNOWN["email"]
+            examples = demo_examples()
+            example_id, example_email = examples.customer_id, examples.email
         self.empty_label.setText(empty_state_hint(example_id, example_email))
         self.stack.setCurrentIndex(PAGE_EMPTY)

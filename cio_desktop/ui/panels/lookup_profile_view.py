@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cio_desktop.customer_profile import ActivityPage, CustomerProfile, activity_label, activity_summary
 from cio_desktop.lookup_query import pretty_json
+from cio_desktop.operations.lookup import ActivityPage, CustomerProfile, activity_label, activity_summary
 from cio_desktop.text_safety import safe_line
 from cio_desktop.ui.panels.json_editor import JsonHighlighter
 from cio_desktop.ui.panels.lookup_tables import CopyableTable, cell

@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 from cio_desktop import paths
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import Workspace
-from cio_desktop.secrets import BackendState, BackendStatus
-from cio_desktop.services import Services
+from cio_desktop.operations.services import BackendState, BackendStatus, Services
 from cio_desktop.ui.tasks import TaskKeeper
 from cio_desktop.ui.theme import THEME_LABELS, THEMES, apply_theme, set_tone
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
@@ -182,6 +181,10 @@ class SettingsPanel(QWidget):
     # ---- panel contract -----------------------------------------------------------------------------
     def set_workspace(self, workspace: Workspace | None) -> None:
         """Settings are app-wide: nothing changes with the workspace."""
+
+    def focus_input(self) -> None:
+        """Ctrl+L: the first field."""
+        self.focusNextChild()
 
     def refresh(self) -> None:
         """Check the keyring again (F5)."""

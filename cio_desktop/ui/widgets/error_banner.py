@@ -1,6 +1,6 @@
 """ErrorBanner: an inline message next to what failed, in plain words, technical detail one click away.
 
-API (D2 reuses it)::
+API::
 
     banner = ErrorBanner(parent, name="lookupError")   # objectName prefix; hidden until used
     layout.addWidget(banner)

@@ -1,7 +1,7 @@
 """StatusDot: one credential's state as a coloured glyph plus words (never colour alone).
 
-States (``cio_desktop.services.CredentialState``): present (stored, not checked yet), verified (Customer.io
-accepted it), rejected (Customer.io refused it), missing (not stored).
+States (``operations.services.CredentialState``): present (stored, not checked yet), verified
+(Customer.io accepted it), rejected (Customer.io refused it), missing (not stored).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
-from cio_desktop.services import CredentialState
+from cio_desktop.operations.services import CredentialState
 from cio_desktop.ui.theme import set_tone
 
 GLYPHS = {

@@ -9,12 +9,12 @@ from collections.abc import Sequence
 import pytest
 
 from cio_desktop.api import transport
-from cio_desktop.credential_check import KeyState
 from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.operations.key_check import KeyState
+from cio_desktop.operations.services import Services
 from cio_desktop.sandbox import SandboxInfo, ThreadedSandbox
 from cio_desktop.sandbox.demo import WELL_KNOWN
 from cio_desktop.secrets import SecretStore
-from cio_desktop.services import Services
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from cio_desktop.api import ApiResult, AuthError, CioClient, NetworkSettings, RequestHistory
-from cio_desktop.client_cache import ClientCache
 from cio_desktop.models import Region, Workspace
+from cio_desktop.operations.client_cache import ClientCache
 from cio_desktop.sandbox import ThreadedSandbox
 from tests.api.conftest import credentials_for, workspace_for
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cio_desktop.templates import EventDraft, TemplateStore
+from cio_desktop.operations.templates import EventDraft, TemplateStore
 
 
 def _draft(name: str = "purchased") -> EventDraft:

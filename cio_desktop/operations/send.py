@@ -1,7 +1,8 @@
-"""The event panel's call types: what each needs, its starting JSON, checks, and how it is sent.
+"""Sending with the Track API (the event panel and ``cio-desktop send``): call types, checks, send, verify.
 
-Plain Python: the panel shows these specs; ``send_draft`` awaits the API client. Not responsible for
-templates on disk (``cio_desktop.templates``) or for the JSON syntax check (``cio_desktop.json_check``).
+Plain Python: the panel shows these specs; ``send`` / ``send_draft`` await the API client and
+``verify_arrival`` watches the person's activities. Not responsible for
+templates on disk (``operations.templates``) or for the JSON syntax check (``cio_desktop.json_check``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from cio_desktop.json_check import JsonCheck, JsonProblem, check_json
 from cio_desktop.lookup_query import build_query
-from cio_desktop.templates import EventDraft
+from cio_desktop.operations.templates import EventDraft
 
 if TYPE_CHECKING:
     from cio_desktop.api.client import CioClient
@@ -196,22 +197,66 @@ def person_ref(customer_id: str) -> tuple[str, IdType]:
     return query.value, query.kind.id_type
 
 
-async def send_draft(client: CioClient, draft: EventDraft, body: dict[str, Any]) -> ApiResult:
-    """Send ``draft`` (its JSON already parsed into ``body``) with the Track API; raises ``ApiError``."""
-    call_type = spec_for(draft.call_type).call_type
+# The activity type each call type shows up as in the person's activity log (what ``verify`` watches).
+ACTIVITY_TYPES = {CallType.PERSON_EVENT: "event", CallType.PAGE_VIEW: "page", CallType.SCREEN_VIEW: "screen"}
+
+
+async def send(
+    client: CioClient,
+    call_type: CallType,
+    data: dict[str, Any] | list[dict[str, Any]] | None,
+    *,
+    customer: str = "",
+    id_type: IdType = "id",
+    name: str = "",
+    anonymous_id: str | None = None,
+) -> ApiResult:
+    """Make one Track API call (both doors): ``data`` holds the attributes, the event data or, for a
+    batch, the list of operations. Raises ``ApiError``."""
     track = client.track
-    name = draft.event_name.strip()
     if call_type is CallType.BATCH:
-        return await track.batch(list(body.get("batch", [])))
+        return await track.batch(list(data) if isinstance(data, list) else [])
+    body = data if isinstance(data, dict) else None
     if call_type is CallType.ANONYMOUS_EVENT:
-        return await track.anonymous_event(
-            name, body or None, anonymous_id=draft.anonymous_id.strip() or None
-        )
-    value, id_type = person_ref(draft.customer_id)
+        return await track.anonymous_event(name, body or None, anonymous_id=anonymous_id or None)
     if call_type is CallType.IDENTIFY:
-        return await track.identify(value, body, id_type=id_type)
-    kind = {CallType.PAGE_VIEW: "page", CallType.SCREEN_VIEW: "screen"}.get(call_type, "event")
-    return await track.event(value, name, body or None, type=kind, id_type=id_type)
+        return await track.identify(customer, body or {}, id_type=id_type)
+    return await track.event(customer, name, body or None, type=ACTIVITY_TYPES[call_type], id_type=id_type)
+
+
+async def send_draft(client: CioClient, draft: EventDraft, body: dict[str, Any]) -> ApiResult:
+    """Send the event panel's ``draft`` (its JSON already parsed into ``body``); raises ``ApiError``."""
+    call_type = spec_for(draft.call_type).call_type
+    value, id_type = person_ref(draft.customer_id)
+    return await send(
+        client,
+        call_type,
+        list(body.get("batch", [])) if call_type is CallType.BATCH else body,
+        customer=value,
+        id_type=id_type,
+        name=draft.event_name.strip(),
+        anonymous_id=draft.anonymous_id.strip() or None,
+    )
+
+
+async def verify_arrival(
+    client: CioClient,
+    customer: str,
+    name: str,
+    *,
+    since: float,
+    timeout_s: float,
+    id_type: IdType = "id",
+    call_type: CallType | None = None,
+) -> dict[str, Any] | None:
+    """Wait until the sent event shows in the person's activities (App API key needed): the activity,
+    or None when it did not appear within ``timeout_s``."""
+    from cio_desktop.api.verify import wait_for_activity
+
+    types = (ACTIVITY_TYPES[call_type],) if call_type in ACTIVITY_TYPES else ("event", "page", "screen")
+    return await wait_for_activity(
+        client, customer, name, since=since, timeout_s=timeout_s, id_type=id_type, types=types
+    )
 
 
 def verify_target(draft: EventDraft) -> tuple[str, str] | None:

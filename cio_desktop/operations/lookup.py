@@ -1,8 +1,9 @@
-"""Fetch everything the lookup panel shows about one person: resolve the query, then load the profile.
+"""Look a person up: resolve the query, then load the profile (the lookup panel and ``cio-desktop lookup``).
 
 Plain asyncio over ``CioClient.app``; no Qt. An email that matches several people yields the list to
-choose from; nobody matching is an outcome, not an error. Other failures raise ``ApiError`` (the
-profile itself) or are kept per section (segments, activities, messages) so the rest still shows.
+choose from; nobody matching is an outcome, not an error; an id not found that has a cio_id's shape is
+tried as a cio_id. Other failures raise ``ApiError`` (the profile itself) or are kept per section
+(segments, activities, messages) so the rest still shows.
 """
 
 from __future__ import annotations
@@ -84,6 +85,22 @@ class CustomerProfile(CustomerRecord):
     raw: dict[str, Any] = field(default_factory=dict)
     problems: dict[str, CioDesktopError] = field(default_factory=dict)
 
+    def to_json_dict(self) -> dict[str, Any]:
+        """The profile for ``--json`` output; ``problems`` names the sections that could not be read."""
+        return {
+            "identifier": self.query.value,
+            "id_type": self.query.kind.id_type,
+            "identifiers": self.identifiers,
+            "attributes": self.attributes,
+            "unsubscribed": bool(self.customer.get("unsubscribed")),
+            "devices": self.devices,
+            "segments": self.segments,
+            "activities": self.activities.items,
+            "activities_next": self.activities.next,
+            "messages": self.messages,
+            "problems": {name: exc.message for name, exc in self.problems.items()},
+        }
+
     @property
     def display_name(self) -> str:
         """The best short name for the header: email, else id, else cio_id."""
@@ -132,7 +149,12 @@ async def resolve(client: CioClient, query: LookupQuery) -> LookupQuery | NoMatc
 
 
 async def look_up(
-    client: CioClient, query: LookupQuery, *, activity_type: str | None = None, try_cio_id: bool = False
+    client: CioClient,
+    query: LookupQuery,
+    *,
+    activity_type: str | None = None,
+    try_cio_id: bool = False,
+    activity_limit: int = ACTIVITY_PAGE_SIZE,
 ) -> Outcome:
     """Resolve ``query`` and load the whole profile. Raises ``ApiError`` if the person cannot be read.
 
@@ -184,7 +206,7 @@ async def look_up(
             app.activities(
                 resolved.value,
                 id_type=id_type,
-                limit=ACTIVITY_PAGE_SIZE,
+                limit=max(1, min(100, activity_limit)),
                 type=activity_type or None,
             ),
         ),

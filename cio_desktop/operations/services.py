@@ -1,9 +1,10 @@
-"""The object graph the GUI receives: stores, secrets, settings, request history, clients, demo sandbox.
+"""``Services``: the one way both doors reach the stores, the keyring, the request history and the clients.
 
-No Qt here. Everything the UI awaits is a coroutine; blocking store calls run in ``asyncio.to_thread``.
-Heavy modules (the stores and their file lock, httpx via the API client, keyring, the sandbox) are
-imported on first use, so building a ``Services`` before the first paint costs next to nothing.
-Not responsible for any widget or for the credential test logic itself (``cio_desktop.credential_check``).
+The GUI builds one at start-up; each CLI command builds one for its run (``Services.create``). No Qt here.
+Everything a door awaits is a coroutine; blocking store calls run in ``asyncio.to_thread``. Heavy modules
+(the stores and their file lock, httpx via the API client, keyring, the sandbox) are imported on first
+use, so building a ``Services`` before the first paint costs next to nothing. The workspace transactions
+live in ``workspace_changes``, the key test in ``key_check``, lookup in ``lookup``, sending in ``send``.
 """
 
 from __future__ import annotations
@@ -13,23 +14,59 @@ import contextlib
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from cio_desktop.client_cache import ClientCache
-from cio_desktop.credential_states import API_KINDS, CredentialState, CredentialTracker, verdict_for_exchange
-from cio_desktop.errors import CioDesktopError
-from cio_desktop.models import Region, SecretKind, Workspace, new_workspace_id
-from cio_desktop.practice import DEMO_NAME, PracticeWorkspace
+from cio_desktop.errors import CioDesktopError, WorkspaceError
+from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.operations import history as history_ops
+from cio_desktop.operations import workspace_changes
+from cio_desktop.operations.client_cache import ClientCache
+from cio_desktop.operations.credential_states import (
+    API_KINDS,
+    CredentialState,
+    CredentialTracker,
+    verdict_for_exchange,
+)
+from cio_desktop.operations.practice import DEMO_NAME, PracticeWorkspace
+from cio_desktop.operations.workspace_changes import RemoveResult, RepairReport
+from cio_desktop.secrets import BackendState, BackendStatus  # value types the doors show
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from cio_desktop.api import CioClient, Credentials
     from cio_desktop.api.exchange import Exchange
     from cio_desktop.api.history import RequestHistory
+    from cio_desktop.api.models import ApiResult
     from cio_desktop.api.regions import Endpoints
-    from cio_desktop.credential_check import CheckReport
-    from cio_desktop.secrets import BackendStatus, SecretStore
+    from cio_desktop.operations.key_check import CheckReport
+    from cio_desktop.secrets import SecretStore
     from cio_desktop.settings import AppSettings, SettingsStore
     from cio_desktop.workspaces import LoadReport, WorkspaceStore
 
-__all__ = ["API_KINDS", "DEMO_NAME", "CredentialState", "Services"]
+__all__ = [
+    "API_KINDS",
+    "DEMO_NAME",
+    "BackendState",
+    "BackendStatus",
+    "CredentialState",
+    "RemoveResult",
+    "RepairReport",
+    "Services",
+]
+
+KEYRING_TIMEOUT_ENV = "CIO_DESKTOP_KEYRING_TIMEOUT"
+DEFAULT_KEYRING_TIMEOUT_S = 10.0
+
+
+def keyring_timeout_from_env() -> float:
+    """``CIO_DESKTOP_KEYRING_TIMEOUT=SECONDS`` (default 10): how long a keyring call may take."""
+    import os
+
+    try:
+        timeout = float(os.environ.get(KEYRING_TIMEOUT_ENV, "") or DEFAULT_KEYRING_TIMEOUT_S)
+    except ValueError:
+        return DEFAULT_KEYRING_TIMEOUT_S
+    return timeout if timeout > 0 else DEFAULT_KEYRING_TIMEOUT_S
+
 
 Listener = Callable[[str], None]
 
@@ -50,9 +87,12 @@ class Services:
         settings_store: SettingsStore | None = None,
         history: RequestHistory | None = None,
         hosts: Mapping[Region, Endpoints] | None = None,
+        keyring_timeout: float = DEFAULT_KEYRING_TIMEOUT_S,
     ) -> None:
         self._workspaces = workspaces
         self._secrets = secrets
+        self._keyring_timeout = keyring_timeout
+        self._key_cache: dict[str, dict[SecretKind, str]] = {}  # keyring id -> keys, read once
         self._settings_store = settings_store
         self._settings: AppSettings | None = None
         self._history = history
@@ -67,8 +107,9 @@ class Services:
 
     @classmethod
     def create(cls) -> Services:
-        """The real object graph (default file locations under ``cio_desktop.paths``)."""
-        return cls()
+        """The real object graph (default file locations under ``cio_desktop.paths``; the keyring
+        timeout from ``CIO_DESKTOP_KEYRING_TIMEOUT``)."""
+        return cls(keyring_timeout=keyring_timeout_from_env())
 
     # ---- the stores, built on first use ----------------------------------------------------------
     @property
@@ -84,7 +125,7 @@ class Services:
         if self._secrets is None:
             from cio_desktop.secrets import SecretStore
 
-            self._secrets = SecretStore()
+            self._secrets = SecretStore(timeout=self._keyring_timeout)
         return self._secrets
 
     @property
@@ -141,15 +182,59 @@ class Services:
 
     def _on_exchange(self, exchange: Exchange) -> None:
         """Derive a credential's status from any call made with it (see ``credential_states``)."""
-        workspace = self._workspace_named(exchange.workspace)
+        workspace = self._workspace_of(exchange)
         if workspace is None or self.credentials_seen.is_testing(exchange.workspace):
             return  # unknown, or the wizard is testing keys that are not saved (yet)
         found = verdict_for_exchange(exchange, workspace, self.hosts)
         if found is not None:
             self.mark_credential(workspace, found[0], verified=found[1])
 
-    def _workspace_named(self, name: str) -> Workspace | None:
-        return next((ws for ws in self.known_workspaces() if ws.name == name), None)
+    def _workspace_of(self, exchange: Exchange) -> Workspace | None:
+        return next((ws for ws in self.known_workspaces() if history_ops.belongs_to(exchange, ws)), None)
+
+    def history_records(self, workspace_name: str | None = None) -> list[Exchange]:
+        """The recorded requests, oldest first; with a name, only that workspace's (kept together across
+        renames; a removed workspace's records are found by the name they were made under)."""
+        return history_ops.records_for(self.history.records(), workspace_name, self.known_workspaces())
+
+    def history_label(self, exchange: Exchange) -> str:
+        """The workspace name to show for a record (the current name after a rename)."""
+        return history_ops.workspace_label(exchange, self.known_workspaces())
+
+    def history_record(self, exchange_id: str) -> Exchange | None:
+        """One record by its id or a unique start of it."""
+        return self.history.get(exchange_id)
+
+    async def resend(self, exchange: Exchange) -> ApiResult:
+        """Send a recorded Track call again unchanged: the same event id, so never a duplicate
+        (``operations.resend``). ``ApiError`` or ``WorkspaceError`` in plain words."""
+        from cio_desktop.operations.resend import resend
+
+        workspace = self._workspace_of(exchange)
+        if workspace is None:
+            raise WorkspaceError(
+                "The workspace this call was made with no longer exists, so it cannot be resent."
+            )
+        return await resend(await self.client_for(workspace), exchange)
+
+    async def export_har(self, path: Path, records: list[Exchange]) -> int:
+        """Write ``records`` as a HAR 1.2 file (in a thread); returns how many. ``OSError`` if it cannot."""
+        from cio_desktop.api.har import write_har
+
+        return await asyncio.to_thread(write_har, records, path)
+
+    async def clear_history(self) -> int:
+        """Forget every recorded request; returns how many there were."""
+        count = len(self.history)
+        await self.history.aclear()
+        return count
+
+    @staticmethod
+    def curl_for(exchange: Exchange) -> str:
+        """The record as a curl command (secrets are placeholders: the record holds none)."""
+        from cio_desktop.api.curl import to_curl
+
+        return to_curl(exchange)
 
     # ---- settings ---------------------------------------------------------------------------------
     async def load_settings(self) -> AppSettings:
@@ -206,76 +291,134 @@ class Services:
         demo = self.practice.workspace
         return ([demo] if demo is not None else []) + saved
 
-    async def get_workspace(self, name: str) -> Workspace:
-        demo = self.practice.workspace
-        if demo is not None and name == demo.name:
-            return demo
-        return await asyncio.to_thread(self.workspaces.get, name)
+    @staticmethod
+    def workspace_json(workspace: Workspace) -> dict[str, object]:
+        """The workspace's settings as JSON (no secret, no keyring bookkeeping), for ``--json`` output."""
+        from cio_desktop.workspaces import to_json
+
+        data = to_json(workspace)
+        for internal in ("keyring_id", "stored_keys"):
+            data.pop(internal, None)
+        return data
+
+    def find_workspace(self, name: str) -> Workspace:
+        """The workspace called ``name`` (case-insensitive) as last read; ``WorkspaceError`` if none."""
+        from cio_desktop.errors import WorkspaceError
+
+        wanted = name.strip().casefold()
+        for workspace in self.known_workspaces():
+            if workspace.name.casefold() == wanted:
+                return workspace
+        raise WorkspaceError(f"There is no workspace called '{name}'.")
+
+    async def check_new_workspace(self, workspace: Workspace) -> Workspace:
+        """Validate a new entry without saving it (the CLI asks before reading keys)."""
+        return await asyncio.to_thread(self.workspaces.check_new, workspace)
 
     async def add_workspace(self, workspace: Workspace, secrets: Mapping[SecretKind, str]) -> Workspace:
-        """Save the workspace, then its secrets; if the keyring refuses, the workspace is removed again."""
-        added = await asyncio.to_thread(self.workspaces.add, workspace)
-        try:
-            for kind, value in secrets.items():
-                if value:
-                    await self.secrets.set(added.id, kind, value)
-        except BaseException:
-            with contextlib.suppress(CioDesktopError):
-                await asyncio.to_thread(self.workspaces.remove, added.name)
-            raise
-        self._known[added.id] = added
-        self._notify("workspaces")
+        """Add a workspace and its keys as one transaction (see ``workspace_changes.add``)."""
+        added = await workspace_changes.add(self.workspaces, self.secrets, workspace, secrets)
+        self._changed(added)
         return added
 
     async def update_workspace(
         self, workspace: Workspace, secrets: Mapping[SecretKind, str | None] | None = None
     ) -> Workspace:
-        """Save changed fields; ``secrets`` maps a kind to a new value (or None to delete it)."""
-        updated = await asyncio.to_thread(self.workspaces.update, workspace)
-        for kind, value in (secrets or {}).items():
-            if value:
-                await self.secrets.set(updated.id, kind, value)
-            else:
-                await self.secrets.delete(updated.id, kind)
+        """Save changed fields; ``secrets`` maps a kind to a new value (or None to delete it). One
+        transaction (see ``workspace_changes.update``); the client takes the new keys on next use."""
+        before = self._known.get(workspace.id)
+        updated = await workspace_changes.update(self.workspaces, self.secrets, workspace, secrets)
+        for kind in secrets or {}:
             self.credentials_seen.forget(updated.id, (kind,))
+        if before is not None:
+            self._key_cache.pop(before.secrets_id, None)
         # The cached client picks the change up on next use: new keys are swapped in, new fields rebuild it.
-        self._known[updated.id] = updated
-        self._notify("workspaces")
+        self._changed(updated)
         return updated
 
     async def rename_workspace(self, workspace: Workspace, new_name: str) -> Workspace:
-        """Rename; the secrets stay (they are keyed by the workspace id)."""
-        renamed = await asyncio.to_thread(self.workspaces.rename, workspace.name, new_name)
-        self._known[renamed.id] = renamed
+        """Rename (see ``workspace_changes.rename``); keys and history stay, both keyed by ids."""
+        renamed = await workspace_changes.rename(self.workspaces, workspace, new_name)
         if self.settings.last_workspace == workspace.name:
             await self.save_ui_state(last_workspace=renamed.name)
-        self._notify("workspaces")
+        self._changed(renamed)
         return renamed
 
     async def duplicate_workspace(self, workspace: Workspace, new_name: str) -> Workspace:
-        """A copy under ``new_name`` with a new id and copies of the stored secrets."""
-        secrets = await self.load_secrets(workspace)
-        copy = workspace.replace(name=new_name, demo=False, id=new_workspace_id())
-        return await self.add_workspace(copy, secrets)
+        """A copy under ``new_name`` with a new id and copies of the stored keys (one transaction)."""
+        keys = await self.load_secrets(workspace)
+        copy = await workspace_changes.duplicate(self.workspaces, self.secrets, workspace, new_name, keys)
+        self._changed(copy)
+        return copy
 
-    async def remove_workspace(self, workspace: Workspace) -> None:
-        """Remove the workspace and delete every secret stored for it."""
-        await asyncio.to_thread(self.workspaces.remove, workspace.name)
+    async def remove_workspace(self, workspace: Workspace) -> RemoveResult:
+        """Remove the workspace, then delete its keys (see ``workspace_changes.remove``)."""
+        result = await workspace_changes.remove(self.workspaces, self.secrets, workspace)
         await self._drop_client(workspace.id)
-        await self.secrets.delete_all(workspace.id)
+        self._key_cache.pop(result.workspace.secrets_id, None)
         self._known.pop(workspace.id, None)
         self.credentials_seen.forget(workspace.id)
         self._notify("workspaces")
+        return result
+
+    async def key_presence(
+        self, workspaces: list[Workspace]
+    ) -> tuple[dict[str, dict[SecretKind, bool]] | None, str | None]:
+        """Which keys each workspace has (never the values), or ``None`` and the reason when the keyring
+        cannot tell."""
+        if not workspaces:
+            return {}, None
+        status = await self.secrets.status()
+        if not status.secure:
+            return None, status.message
+        try:
+            found = {w.id: await self.secrets.present(self._current(w).secrets_id) for w in workspaces}
+        except CioDesktopError as exc:
+            return None, exc.message
+        return found, None
+
+    async def repair_keyring(self) -> RepairReport:
+        """Delete keyring items no workspace names and report workspaces missing marked keys (start-up)."""
+        return await workspace_changes.repair(self.workspaces, self.secrets)
+
+    def _current(self, workspace: Workspace) -> Workspace:
+        """``workspace`` with the keyring fields as last saved: a door may hold a copy from before its keys
+        moved to a new keyring id (``workspace_changes.update``)."""
+        known = self._known.get(workspace.id)
+        if known is None:
+            return workspace
+        return workspace.replace(keyring_id=known.keyring_id, stored_keys=known.stored_keys)
+
+    def _changed(self, workspace: Workspace) -> None:
+        self._known[workspace.id] = workspace
+        self._notify("workspaces")
 
     # ---- secrets and credential states --------------------------------------------------------------
+    def keep_keys_for_session(self) -> None:
+        """The user's explicit choice when no secure keyring works: keys in memory for this run only."""
+        self.secrets.use_session_only()
+
+    @property
+    def settings_problem(self) -> str | None:
+        """What was wrong with the settings file when it was read (it was moved aside), if anything."""
+        return self.settings_store.problem
+
     async def keyring_status(self) -> BackendStatus:
         return await self.secrets.status()
 
     async def load_secrets(self, workspace: Workspace) -> dict[SecretKind, str]:
-        """The API keys stored for the workspace (the demo's live in memory only)."""
+        """The API keys stored for the workspace (the demo's live in memory only).
+
+        Read from the keyring once per keyring id and kept in memory: a change of keys writes them under a
+        new keyring id (``workspace_changes.update``), so a cached set never goes stale."""
         if workspace.demo:
             return dict(self.practice.secrets) if self.practice.owns(workspace) else {}
-        return await self.secrets.stored(workspace.id, API_KINDS)
+        workspace = self._current(workspace)
+        cached = self._key_cache.get(workspace.secrets_id)
+        if cached is None:
+            cached = await self.secrets.stored(workspace.secrets_id, API_KINDS)
+            self._key_cache[workspace.secrets_id] = cached
+        return dict(cached)
 
     async def credentials(self, workspace: Workspace) -> Credentials:
         from cio_desktop.api.models import Credentials
@@ -287,7 +430,7 @@ class Services:
         if workspace.demo:
             present = {kind: kind in self.practice.secrets for kind in API_KINDS}
         else:
-            stored = await self.secrets.present(workspace.id)
+            stored = await self.secrets.present(self._current(workspace).secrets_id)
             present = {kind: bool(stored.get(kind)) for kind in API_KINDS}
         return {
             kind: self.credentials_seen.state(workspace.id, kind, present=present[kind]) for kind in API_KINDS
@@ -304,6 +447,8 @@ class Services:
         from cio_desktop.api.models import NetworkSettings
 
         network = NetworkSettings.from_app_settings(self.settings)
+        if not workspace.demo:
+            workspace = self._current(workspace)
         return await self.clients.get(workspace, await self.credentials(workspace), network, self.history)
 
     def _on_region_detected(self, workspace: Workspace) -> None:
@@ -315,15 +460,17 @@ class Services:
         task.add_done_callback(self._background.discard)
 
     async def _store_detected(self, workspace: Workspace) -> None:
+        """Store only what the client found (region, Customer.io id) on the entry as saved now."""
         with contextlib.suppress(CioDesktopError):
-            saved = await asyncio.to_thread(self.workspaces.update, workspace)
-            self._known[saved.id] = saved
-            self._notify("workspaces")
+            current = await asyncio.to_thread(self.workspaces.get_by_id, workspace.id)
+            found = current.replace(region=workspace.region, workspace_id=workspace.workspace_id)
+            saved = await workspace_changes.update(self.workspaces, self.secrets, found)
+            self._changed(saved)
 
     async def check_credentials(self, workspace: Workspace, secrets: Mapping[SecretKind, str]) -> CheckReport:
         """Test the keys (the wizard's Test step); calls land in the history like any other call."""
         from cio_desktop.api.models import Credentials, NetworkSettings
-        from cio_desktop.credential_check import check_credentials
+        from cio_desktop.operations.key_check import check_credentials
 
         with self.credentials_seen.testing(workspace.name):
             return await check_credentials(
@@ -333,6 +480,20 @@ class Services:
                 settings=NetworkSettings.from_app_settings(self.settings),
                 hosts=self.hosts,
             )
+
+    async def test_saved_keys(self, workspace: Workspace) -> CheckReport:
+        """Test a saved workspace's keys (``workspace test``); a region or Customer.io id the test found
+        is saved on the workspace."""
+        report = await self.check_credentials(workspace, await self.load_secrets(workspace))
+        found = report.workspace
+        if not workspace.demo and (found.region, found.workspace_id) != (
+            workspace.region,
+            workspace.workspace_id,
+        ):
+            current = await asyncio.to_thread(self.workspaces.get_by_id, workspace.id)
+            changed = current.replace(region=found.region, workspace_id=found.workspace_id)
+            self._changed(await workspace_changes.update(self.workspaces, self.secrets, changed))
+        return report
 
     async def _drop_client(self, workspace_id: str) -> None:
         await self.clients.drop(workspace_id)
@@ -353,7 +514,10 @@ class Services:
 
     # ---- shutdown ---------------------------------------------------------------------------------
     async def aclose(self) -> None:
-        """Close every client and stop the demo sandbox. Safe to call twice."""
+        """Let a detected region finish saving (at most a second), close every client and stop the demo
+        sandbox. Safe to call twice."""
+        if self._background:
+            await asyncio.wait(list(self._background), timeout=1.0)
         for task in list(self._background):
             task.cancel()
         await self.clients.aclose()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from cio_desktop.api.client import CioClient
-from cio_desktop.customer_profile import (
+from cio_desktop.lookup_query import IdentifierKind, LookupQuery, build_query
+from cio_desktop.operations.lookup import (
     CustomerProfile,
     NoMatch,
     SeveralMatches,
@@ -12,7 +13,6 @@ from cio_desktop.customer_profile import (
     look_up,
     more_activities,
 )
-from cio_desktop.lookup_query import IdentifierKind, LookupQuery, build_query
 from cio_desktop.sandbox.demo import WELL_KNOWN
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from cio_desktop.api.client import CioClient
 from cio_desktop.api.verify import wait_for_activity
-from cio_desktop.event_calls import (
+from cio_desktop.operations.send import (
     SPECS,
     CallType,
     check_body,
@@ -19,8 +19,8 @@ from cio_desktop.event_calls import (
     send_draft,
     verify_target,
 )
+from cio_desktop.operations.templates import EventDraft
 from cio_desktop.sandbox.demo import WELL_KNOWN
-from cio_desktop.templates import EventDraft
 
 
 def test_every_default_draft_is_ready_to_send() -> None:

@@ -12,8 +12,8 @@ import pytest
 from cio_desktop.api import AuthError
 from cio_desktop.api.regions import Endpoints
 from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.operations.services import DEMO_NAME, CredentialState, Services
 from cio_desktop.secrets import SERVICE_NAME
-from cio_desktop.services import DEMO_NAME, CredentialState, Services
 
 TRACK, APP = SecretKind.TRACK_API_KEY, SecretKind.APP_API_KEY
 
@@ -97,8 +97,11 @@ async def test_demo_starts_a_sandbox_process_and_keeps_keys_in_memory(services: 
     assert await services.ensure_demo() is demo, "started once"
     assert (await services.list_workspaces())[0] == demo
     assert services.workspaces.list() == [], "the practice workspace is never saved"
-    result = await (await services.client_for(demo)).app.workspaces()
+    client = await services.client_for(demo)
+    result = await client.app.workspaces()
     assert result.status == 200
+    await client.pipelines.identify(user_id="practice-cdp", traits={"plan": "pro"})  # the Pipelines face
+    assert (await client.app.attributes("practice-cdp")).status == 200
     assert set((await services.credential_states(demo)).values()) <= {
         CredentialState.VERIFIED,
         CredentialState.PRESENT,
@@ -134,3 +137,39 @@ async def test_testing_other_keys_does_not_change_the_saved_keys_status(
     report = await services.check_credentials(workspace, {APP: "a-wrong-key"})
     assert report.app.state.value == "rejected"
     assert (await services.credential_states(workspace))[APP] is CredentialState.VERIFIED
+
+
+async def test_renaming_keeps_the_history_together(services: Services, sandbox: Any) -> None:
+    workspace = await _add(services, sandbox)
+    await services.load_history()
+    await (await services.client_for(workspace)).app.workspaces()
+    renamed = await services.rename_workspace(workspace, "Acme prod")
+    await (await services.client_for(renamed)).app.workspaces()
+    records = services.history_records("acme PROD")
+    assert len(records) >= 2
+    assert {r.workspace for r in records} >= {"Acme", "Acme prod"}, "recorded under each name at the time"
+    assert {services.history_label(r) for r in records} == {"Acme prod"}
+    old_name = services.history_records("Acme")
+    assert [r.workspace for r in old_name] == ["Acme"], "a name no workspace has finds what was made under it"
+
+
+async def test_keys_are_read_once_and_follow_a_change(services: Services, sandbox: Any) -> None:
+    workspace = await _add(services, sandbox)
+    first = await services.load_secrets(workspace)
+    reads = 0
+    original = services.secrets.get
+
+    async def counting(workspace_id: str, kind: SecretKind) -> str | None:
+        nonlocal reads
+        reads += 1
+        return await original(workspace_id, kind)
+
+    services.secrets.get = counting  # type: ignore[method-assign]  # count the real keyring's reads
+    for _ in range(3):
+        assert await services.load_secrets(workspace) == first
+        await services.client_for(workspace)
+    assert reads == 0, "kept in memory after the first read"
+    await services.update_workspace(workspace, {APP: "a-new-app-key"})
+    assert (await services.load_secrets(workspace))[APP] == "a-new-app-key", "a change is seen at once"
+    client = await services.client_for(workspace)
+    assert client.credentials.app_api_key == "a-new-app-key"

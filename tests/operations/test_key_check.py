@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from cio_desktop.api import Credentials
-from cio_desktop.credential_check import KeyState, check_credentials
 from cio_desktop.models import Region, Workspace
+from cio_desktop.operations.key_check import KeyState, check_credentials
 from cio_desktop.sandbox import ThreadedSandbox
 
 

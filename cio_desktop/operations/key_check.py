@@ -1,7 +1,8 @@
 """Test a workspace's keys against Customer.io: which key works, and which region the workspace is in.
 
-Used by the add-workspace wizard's Test step (through ``Services.check_credentials``). Plain asyncio, no
-Qt; every call goes through the API client, so it is recorded (redacted) in the request history.
+The one key test: the add-workspace wizard's Test step (``Services.check_credentials``, keys not saved
+yet) and ``cio-desktop workspace test`` (``Services.test_saved_keys``) render the same ``CheckReport``.
+Plain asyncio, no Qt; every call goes through the API client, so it is recorded (redacted) in the history.
 """
 
 from __future__ import annotations
@@ -60,6 +61,12 @@ class CheckReport:
         """False when neither key could be checked (network down, proxy, Customer.io outage)."""
         given = [c for c in (self.track, self.app) if c.state is not KeyState.NOT_GIVEN]
         return not given or any(c.state is not KeyState.NOT_CHECKED for c in given)
+
+    @property
+    def all_given_work(self) -> bool:
+        """True when at least one key was given and every given key works (the CLI's exit status 0)."""
+        given = [c for c in self.checks() if c.state is not KeyState.NOT_GIVEN]
+        return bool(given) and all(c.state is KeyState.WORKS for c in given)
 
     def checks(self) -> tuple[KeyCheck, KeyCheck]:
         return (self.track, self.app)
@@ -128,8 +135,10 @@ async def _check_track(client: CioClient, workspace: Workspace, credentials: Cre
         return KeyCheck(kind, KeyState.REJECTED, exc.message, exc.detail)
     except ApiError as exc:
         return KeyCheck(kind, KeyState.NOT_CHECKED, f"Not tested. {exc.message}", exc.detail)
-    where = f" (workspace in the {info.region.value.upper()} data centre)"
-    return KeyCheck(kind, KeyState.WORKS, f"The Site ID and Track API key work{where}.")
+    where = f"region {info.region.value.upper()}"
+    if info.workspace_id is not None:
+        where += f", workspace id {info.workspace_id}"
+    return KeyCheck(kind, KeyState.WORKS, f"The Site ID and Track API key work ({where}).")
 
 
 async def _check_app(client: CioClient, credentials: Credentials) -> tuple[KeyCheck, bool | None]:

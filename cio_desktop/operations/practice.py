@@ -6,6 +6,7 @@ Its keys live in memory only (never in the keyring or a file); it is never saved
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cio_desktop.models import Region, SecretKind, Workspace
@@ -42,12 +43,15 @@ class PracticeWorkspace:
                 SecretKind.TRACK_API_KEY: info.track_api_key,
                 SecretKind.APP_API_KEY: info.app_api_key,
             }
+            if info.pipelines_write_key:  # a sandbox of this version serves Pipelines too
+                self.secrets[SecretKind.PIPELINES_KEY] = info.pipelines_write_key
             self.workspace = Workspace(
                 name=DEMO_NAME,
                 region=Region(info.region) if info.region in ("us", "eu") else Region.US,
                 site_id=info.site_id,
                 track_url=info.track_url,
                 app_url=info.app_url,
+                pipelines_url=info.pipelines_url or None,
                 ca_file=info.ca_file,
                 workspace_id=info.workspace_id,
                 demo=True,
@@ -59,3 +63,18 @@ class PracticeWorkspace:
         process, self.process = self.process, None
         if process is not None:
             await process.stop()
+
+
+@dataclass(frozen=True, slots=True)
+class DemoExamples:
+    """People the practice data is known to hold, for the hints the panels show in the practice workspace."""
+
+    customer_id: str
+    email: str
+
+
+def demo_examples() -> DemoExamples:
+    """The practice data's well-known person (the sandbox's demo data; no server needed)."""
+    from cio_desktop.sandbox.demo import WELL_KNOWN
+
+    return DemoExamples(customer_id=WELL_KNOWN["customer_id"], email=WELL_KNOWN["email"])
