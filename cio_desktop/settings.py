@@ -17,6 +17,7 @@ from cio_desktop import paths
 from cio_desktop.errors import ConfigError
 from cio_desktop.jsonfile import FileLock, move_aside, read_json, write_json_atomic
 from cio_desktop.text_safety import unsafe_characters
+from cio_desktop.time_display import DISPLAY_ZONES, DisplayZone
 
 SCHEMA_VERSION = 1
 FILE_NAME = "settings.json"
@@ -33,6 +34,7 @@ class AppSettings:
     timeout_s: float = 30.0
     connect_timeout_s: float = 10.0
     theme: Theme = "system"
+    time_zone: DisplayZone = "local"  # times shown in the computer's zone (named) or in UTC
     history_limit: int = 1000
     last_workspace: str | None = None
     ui_state: dict[str, str] = field(default_factory=dict)
@@ -76,6 +78,12 @@ def _check_theme(value: object) -> Theme:
     return value  # narrowed by the membership test above
 
 
+def _check_time_zone(value: object) -> DisplayZone:
+    if value not in DISPLAY_ZONES:
+        raise ValueError("must be local or utc")
+    return value  # narrowed by the membership test above
+
+
 def _check_history_limit(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1_000_000:
         raise ValueError("must be a whole number between 0 and 1000000")
@@ -96,6 +104,7 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "timeout_s": _positive,
     "connect_timeout_s": _positive,
     "theme": _check_theme,
+    "time_zone": _check_time_zone,
     "history_limit": _check_history_limit,
     "last_workspace": _opt_str,
     "ui_state": _check_ui_state,

@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"cio-desktop {__version__}")
     parser.add_argument(
-        "--demo", action="store_true", help="open straight into the demo workspace (practice data)"
+        "--demo", action="store_true", help="open straight into the practice workspace (fictional data)"
     )
     parser.add_argument(
         "--exit-when-ready",

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from cio_desktop.sandbox.process import SandboxProcess
 
 DEMO_NAME = "Practice workspace — fictional data"
+# One identity for every practice session: "Recently sent" and templates are filed by workspace id, so a
+# fresh random id per start would hide what the user sent before a restart (issue 12).
+PRACTICE_ID = "practice"
 
 
 class PracticeWorkspace:
@@ -55,6 +58,7 @@ class PracticeWorkspace:
                 ca_file=info.ca_file,
                 workspace_id=info.workspace_id,
                 demo=True,
+                id=PRACTICE_ID,
             )
             return self.workspace
 
