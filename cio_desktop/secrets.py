@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from cio_desktop.errors import SecretStoreError
+from cio_desktop.errors import SESSION_ONLY_HINT, SecretStoreError
 from cio_desktop.models import LONG_SECRET_KINDS, MAX_SECRET_PARTS, WORKSPACE_KEY_KINDS, SecretKind
 
 SERVICE_NAME = "cio-desktop"
 PROBE_USERNAME = "probe/backend-check"
-SESSION_ONLY_HINT = "You can keep secrets for this session only (they are forgotten when the app closes)."
 
 # Backends that keep secrets encrypted by the operating system. Matched by class name along the MRO
 # (no import needed, subclasses count). Everything else is treated as not secure.
@@ -99,6 +98,11 @@ def classify_backend(backend: object) -> tuple[BackendState, str]:
 
 
 _RESOLVE_LOCK = threading.Lock()  # keyring's first-time detection is not thread-safe
+# One keyring call at a time in this process: the Secret Service backend opens a D-Bus session per call,
+# and parallel ones now and then fail (ItemNotFoundException, 2 in 400 reads; "failed to answer" in 3 of
+# 40 ``workspace list`` runs). Serialised, they cannot race each other.
+_CALL_LOCK = threading.Lock()
+READ_ATTEMPTS = 3  # a read that still fails for a reason other than keyring's own errors is tried again
 
 
 def _resolve_backend() -> Any:
@@ -192,7 +196,9 @@ class SecretStore:
         if self._session_only:
             return self._memory.get((workspace_id, name))
         backend = await self._secure_backend()
-        value: str | None = await self._call_mapped(backend, lambda: backend.get_password(SERVICE_NAME, user))
+        value: str | None = await self._call_mapped(
+            backend, lambda: backend.get_password(SERVICE_NAME, user), attempts=READ_ATTEMPTS
+        )
         return value
 
     async def stored(
@@ -262,8 +268,9 @@ class SecretStore:
 
         ``None`` when the backend cannot list its items: only the Secret Service (and memory) can.
         """
+        keys = {kind.value for kind in WORKSPACE_KEY_KINDS}  # a sign-in is not a workspace key
         if self._session_only:
-            return frozenset(workspace_id for workspace_id, _kind in self._memory)
+            return frozenset(owner for owner, name in self._memory if name in keys)
         backend = await self._secure_backend()
         if not hasattr(backend, "get_preferred_collection") or not hasattr(backend, "_query"):
             return None
@@ -273,14 +280,13 @@ class SecretStore:
             from contextlib import closing
 
             username_key = backend.schemes[backend.scheme]["username"]
-            kinds = {kind.value for kind in WORKSPACE_KEY_KINDS}  # a sign-in is not a workspace key
             collection = backend.get_preferred_collection()
             found: list[str] = []
             with closing(collection.connection):
                 for item in collection.search_items(backend._query(SERVICE_NAME)):
                     username = str(item.get_attributes().get(username_key, ""))
                     owner, _sep, kind = username.partition("/")
-                    if kind not in kinds or owner == "probe":  # only workspace keys, never anything else
+                    if kind not in keys or owner == "probe":  # only workspace keys, never anything else
                         continue
                     if time.time() - item.get_created() >= settled_s:
                         found.append(owner)
@@ -320,19 +326,34 @@ class SecretStore:
             raise SecretStoreError(f"{message} {SESSION_ONLY_HINT}", detail=f"backend state: {state}")
         return backend
 
-    async def _call_mapped(self, backend: Any, func: Callable[[], T]) -> T:
+    async def _call_mapped(self, backend: Any, func: Callable[[], T], *, attempts: int = 1) -> T:
         try:
-            return await self._call(backend, func)
+            return await self._call(backend, func, attempts=attempts)
         except _Unavailable as exc:
             raise SecretStoreError(exc.message, detail=exc.detail) from None
 
-    async def _call(self, backend: Any, func: Callable[[], T]) -> T:
-        """Run one keyring call off the loop with the timeout; map keyring's errors to plain words."""
+    async def _call(self, backend: Any, func: Callable[[], T], *, attempts: int = 1) -> T:
+        """Run one keyring call off the loop with the timeout, one call at a time in the process; map
+        keyring's errors to plain words. With ``attempts`` > 1 (reads only: they change nothing), a
+        backend failure that is not one of keyring's own errors is retried inside the same thread."""
         import keyring.errors  # lazy
 
         name = _backend_name(backend)
+
+        def serialised() -> T:
+            with _CALL_LOCK:
+                for attempt in range(1, attempts + 1):
+                    try:
+                        return func()
+                    except keyring.errors.KeyringError:
+                        raise  # locked, missing, refused: trying again will not help
+                    except Exception:
+                        if attempt == attempts:
+                            raise
+                raise AssertionError("unreachable")  # the loop returns or raises
+
         try:
-            return await asyncio.wait_for(_run_in_daemon_thread(func), timeout=self._timeout)
+            return await asyncio.wait_for(_run_in_daemon_thread(serialised), timeout=self._timeout)
         except TimeoutError:
             raise _Unavailable(
                 BackendState.LOCKED,

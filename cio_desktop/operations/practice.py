@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from cio_desktop.sandbox.process import SandboxProcess
 
 DEMO_NAME = "Practice workspace — fictional data"
+# One identity for every practice session: "Recently sent" and templates are filed by workspace id, so a
+# fresh random id per start would hide what the user sent before a restart (issue 12).
+PRACTICE_ID = "practice"
 
 
 class PracticeWorkspace:
@@ -43,15 +46,19 @@ class PracticeWorkspace:
                 SecretKind.TRACK_API_KEY: info.track_api_key,
                 SecretKind.APP_API_KEY: info.app_api_key,
             }
+            if info.pipelines_write_key:  # a sandbox of this version serves Pipelines too
+                self.secrets[SecretKind.PIPELINES_KEY] = info.pipelines_write_key
             self.workspace = Workspace(
                 name=DEMO_NAME,
                 region=Region(info.region) if info.region in ("us", "eu") else Region.US,
                 site_id=info.site_id,
                 track_url=info.track_url,
                 app_url=info.app_url,
+                pipelines_url=info.pipelines_url or None,
                 ca_file=info.ca_file,
                 workspace_id=info.workspace_id,
                 demo=True,
+                id=PRACTICE_ID,
             )
             return self.workspace
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cio_desktop import jsonfile, paths
+from cio_desktop.time_display import format_moment
 
 FILE_NAME = "event_templates.json"
 SCHEMA_VERSION = 1
@@ -27,6 +28,9 @@ class EventDraft:
     customer_id: str = ""
     event_name: str = ""
     anonymous_id: str = ""
+    api: str = "track"  # "track" or "pipelines": which API ``call_type`` belongs to
+    group_id: str = ""  # Pipelines group
+    previous_id: str = ""  # Pipelines alias
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> EventDraft:
@@ -37,6 +41,9 @@ class EventDraft:
             customer_id=str(raw.get("customer_id", "")),
             event_name=str(raw.get("event_name", "")),
             anonymous_id=str(raw.get("anonymous_id", "")),
+            api="pipelines" if raw.get("api") == "pipelines" else "track",
+            group_id=str(raw.get("group_id", "")),
+            previous_id=str(raw.get("previous_id", "")),
         )
 
 
@@ -57,9 +64,10 @@ class SentPayload:
 
     def label(self) -> str:
         """One line for the history drop-down: ``12:03:04 · Person event · signed_up``."""
-        local = self.sent_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        local = format_moment(self.sent_at)
         what = self.draft.event_name or self.draft.customer_id or self.draft.anonymous_id
-        return f"{local} · {self.draft.call_type}" + (f" · {what}" if what else "")
+        kind = f"pipelines {self.draft.call_type}" if self.draft.api == "pipelines" else self.draft.call_type
+        return f"{local} · {kind}" + (f" · {what}" if what else "")
 
 
 @dataclass(slots=True)

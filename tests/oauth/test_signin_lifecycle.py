@@ -58,3 +58,15 @@ async def test_removing_the_workspace_deletes_its_sign_in(services: Services) ->
     await services.remove_workspace(ws)
     assert await tokens.load(oauth_owner(ws.id)) is None
     assert await services.secrets.get_item(oauth_owner(ws.id), "oauth_access_token.2") is None
+
+
+async def test_session_only_repair_keeps_sign_ins(tmp_path: Path) -> None:
+    """Keys kept for this session only: the start-up repair must not take a sign-in for an orphan either."""
+    svc = Services(
+        workspaces=WorkspaceStore(tmp_path / "workspaces.json"), secrets=SecretStore(session_only=True)
+    )
+    await svc.load_workspaces()
+    await TokenStore(svc.secrets).save(ACCOUNT_OWNER, RECORD, "account-access", "account-refresh")
+    await workspace_changes.repair(svc.workspaces, svc.secrets, settled_s=0.0)
+    assert await TokenStore(svc.secrets).load(ACCOUNT_OWNER) is not None
+    await svc.aclose()

@@ -36,10 +36,12 @@ class WorkspaceWizard(QWizard):
         self.setWindowTitle("Edit workspace" if workspace else "Add a workspace")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.intro = IntroPage(self)
+        # The intro page exists only when adding: a page built as the wizard's child but never added stays a
+        # visible child of the dialog and paints its text over the form (issue 12, the edit path).
+        self.intro: IntroPage | None = IntroPage(self) if workspace is None else None
         self.keys = KeysPage(self)
         self.test = TestPage(self)
-        if workspace is None:
+        if self.intro is not None:
             self.addPage(self.intro)
         self.addPage(self.keys)
         self.addPage(self.test)
@@ -79,6 +81,7 @@ class WorkspaceWizard(QWizard):
         for kind, field in (
             (SecretKind.TRACK_API_KEY, self.keys.track_field),
             (SecretKind.APP_API_KEY, self.keys.app_field),
+            (SecretKind.PIPELINES_KEY, self.keys.pipelines_field),
         ):
             saved = with_secret.get(kind, CredentialState.MISSING) is not CredentialState.MISSING
             self.keys.has_saved[kind] = saved
@@ -132,6 +135,7 @@ class WorkspaceWizard(QWizard):
         typed = {
             SecretKind.TRACK_API_KEY: self.keys.track_field.value(),
             SecretKind.APP_API_KEY: self.keys.app_field.value(),
+            SecretKind.PIPELINES_KEY: self.keys.pipelines_field.value(),
         }
         return {kind: value for kind, value in typed.items() if value}
 
@@ -226,7 +230,11 @@ class WorkspaceWizard(QWizard):
     async def _reveal_saved(self, kind: SecretKind) -> None:
         assert self.editing is not None
         value = (await self.services.load_secrets(self.editing)).get(kind)
-        field = self.keys.track_field if kind is SecretKind.TRACK_API_KEY else self.keys.app_field
+        field = {
+            SecretKind.TRACK_API_KEY: self.keys.track_field,
+            SecretKind.APP_API_KEY: self.keys.app_field,
+            SecretKind.PIPELINES_KEY: self.keys.pipelines_field,
+        }[kind]
         if value:
             field.reveal(value)
 
