@@ -20,6 +20,21 @@ from cio_desktop.sandbox import ThreadedSandbox
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _reap(proc: subprocess.Popen[str]) -> None:
+    """A sign-in process that is still waiting after a failed check is stopped, not left behind."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+def _sign_out(*argv: str) -> None:
+    logout = subprocess.run(
+        [sys.executable, "-m", "cio_desktop", *argv],
+        capture_output=True, text=True, timeout=60, cwd=ROOT, env=dict(os.environ),
+    )  # fmt: skip
+    assert logout.returncode == 0, logout.stderr
+
+
 @pytest.mark.slow
 def test_account_login_no_browser_with_a_pasted_address(
     oauth_sandbox: ThreadedSandbox, secret_service: Any
@@ -54,17 +69,11 @@ def test_account_login_no_browser_with_a_pasted_address(
         proc.stdin.flush()
         out, err = proc.communicate(timeout=120)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        _reap(proc)
     assert proc.returncode == 0, err
     assert "state differs" in err  # the wrong address was refused, and the flow went on
     assert "Signed in to your Customer.io account" in out
-    logout = subprocess.run(
-        [sys.executable, "-m", "cio_desktop", "account", "logout"],
-        capture_output=True, text=True, timeout=60, cwd=ROOT, env=dict(os.environ),
-    )  # fmt: skip
-    assert logout.returncode == 0, logout.stderr
+    _sign_out("account", "logout")
 
 
 @pytest.mark.slow
@@ -100,13 +109,7 @@ def test_login_with_a_device_code(oauth_sandbox: ThreadedSandbox, secret_service
             assert approved.status_code == 200
         out, err = proc.communicate(timeout=120)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        _reap(proc)
     assert proc.returncode == 0, err
     assert "Signed in 'Kiosk'" in out
-    logout = subprocess.run(
-        [sys.executable, "-m", "cio_desktop", "logout", "Kiosk"],
-        capture_output=True, text=True, timeout=60, cwd=ROOT, env=dict(os.environ),
-    )  # fmt: skip
-    assert logout.returncode == 0, logout.stderr
+    _sign_out("logout", "Kiosk")
