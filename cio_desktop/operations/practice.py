@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from cio_desktop.sandbox.process import SandboxProcess
 
 DEMO_NAME = "Practice workspace — fictional data"
+# One new fictional activity about this often, so the live activity stream is alive in the practice workspace.
+PRACTICE_TRICKLE_S = 4.0
 
 
 class PracticeWorkspace:
@@ -34,9 +36,10 @@ class PracticeWorkspace:
         async with self._lock:
             if self.workspace is not None:
                 return self.workspace
+            from cio_desktop.sandbox.options import SandboxOptions
             from cio_desktop.sandbox.process import start_sandbox_process
 
-            process = await start_sandbox_process()
+            process = await start_sandbox_process(SandboxOptions(trickle=PRACTICE_TRICKLE_S))
             info = process.info
             self.process = process
             self.secrets = {

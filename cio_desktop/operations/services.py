@@ -36,7 +36,9 @@ if TYPE_CHECKING:
     from cio_desktop.api.exchange import Exchange
     from cio_desktop.api.history import RequestHistory
     from cio_desktop.api.regions import Endpoints
+    from cio_desktop.operations.activity_stream import ActivityStream, StreamStatus
     from cio_desktop.operations.key_check import CheckReport
+    from cio_desktop.operations.usage import UsageReport
     from cio_desktop.secrets import SecretStore
     from cio_desktop.settings import AppSettings, SettingsStore
     from cio_desktop.workspaces import LoadReport, WorkspaceStore
@@ -215,6 +217,13 @@ class Services:
         count = len(self.history)
         await self.history.aclear()
         return count
+
+    def usage_report(self, *, days: int = 14) -> UsageReport:
+        """Calls, errors, 401s and 429s per workspace and day over the history, the slowest calls and
+        plain-words notes (``operations.usage``); grouped by workspace id, shown under current names."""
+        from cio_desktop.operations.usage import summarize
+
+        return summarize(self.history.records(), days=days, label=self.history_label)
 
     @staticmethod
     def curl_for(exchange: Exchange) -> str:
@@ -481,6 +490,18 @@ class Services:
             changed = current.replace(region=found.region, workspace_id=found.workspace_id)
             self._changed(await workspace_changes.update(self.workspaces, self.secrets, changed))
         return report
+
+    async def activity_stream(
+        self,
+        workspace: Workspace,
+        on_items: Callable[[list[dict[str, object]]], None],
+        on_status: Callable[[StreamStatus], None],
+    ) -> ActivityStream:
+        """A live activity stream over the workspace's App API (not started: call ``resume``)."""
+        from cio_desktop.operations.activity_stream import ActivityStream
+
+        client = await self.client_for(workspace)
+        return ActivityStream(client.app, on_items, on_status)
 
     async def _drop_client(self, workspace_id: str) -> None:
         await self.clients.drop(workspace_id)

@@ -32,6 +32,8 @@ class SandboxOptions:
     (``None`` turns it off). ``wrong_region`` decides how the other region's face answers: ``"redirect"``
     (307 to the right face, the documented behaviour) or ``"401"``. ``clock`` fixes "now" (unix seconds)
     for the demo data; by default the demo data is anchored at the start of the current UTC day.
+    ``trickle`` (seconds) records one realistic activity about that often (``None``: off), so a live
+    activity stream has something to show (the practice workspace turns it on).
     """
 
     host: str = "127.0.0.1"
@@ -46,6 +48,7 @@ class SandboxOptions:
     rate_limit: float | None = 10.0
     people: int = 300
     clock: int | None = None
+    trickle: float | None = None
 
     def replace(self, **changes: Any) -> SandboxOptions:
         """A copy with ``changes`` applied."""
