@@ -33,6 +33,7 @@ class AppSettings:
     connect_timeout_s: float = 10.0
     theme: Theme = "system"
     history_limit: int = 1000
+    key_age_days: int = 90  # a stored key older than this gets a "replace me" badge
     last_workspace: str | None = None
     ui_state: dict[str, str] = field(default_factory=dict)
 
@@ -79,6 +80,12 @@ def _check_history_limit(value: object) -> int:
     return value
 
 
+def _check_key_age_days(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 3650:
+        raise ValueError("must be a whole number of days between 1 and 3650")
+    return value
+
+
 def _check_ui_state(value: object) -> dict[str, str]:
     if not isinstance(value, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
@@ -94,6 +101,7 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "connect_timeout_s": _positive,
     "theme": _check_theme,
     "history_limit": _check_history_limit,
+    "key_age_days": _check_key_age_days,
     "last_workspace": _opt_str,
     "ui_state": _check_ui_state,
 }

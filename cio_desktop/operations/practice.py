@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.operations.workspace_changes import today
 
 if TYPE_CHECKING:
     from cio_desktop.sandbox.process import SandboxProcess
@@ -26,6 +27,7 @@ class PracticeWorkspace:
         self._lock = asyncio.Lock()
         self.workspace: Workspace | None = None
         self.secrets: dict[SecretKind, str] = {}
+        self.second_keys: dict[SecretKind, str] = {}  # the sandbox accepts these too: practise replacing
         self.process: SandboxProcess | None = None
 
     def owns(self, workspace: Workspace) -> bool:
@@ -46,6 +48,9 @@ class PracticeWorkspace:
                 SecretKind.TRACK_API_KEY: info.track_api_key,
                 SecretKind.APP_API_KEY: info.app_api_key,
             }
+            from cio_desktop.sandbox.demo import second_key
+
+            self.second_keys = {kind: second_key(value) for kind, value in self.secrets.items()}
             self.workspace = Workspace(
                 name=DEMO_NAME,
                 region=Region(info.region) if info.region in ("us", "eu") else Region.US,
@@ -55,6 +60,7 @@ class PracticeWorkspace:
                 ca_file=info.ca_file,
                 workspace_id=info.workspace_id,
                 demo=True,
+                key_dates=practice_key_dates(),
             )
             return self.workspace
 
@@ -63,6 +69,17 @@ class PracticeWorkspace:
         process, self.process = self.process, None
         if process is not None:
             await process.stop()
+
+
+def practice_key_dates() -> dict[SecretKind, str]:
+    """The practice keys' pretend ages: the App key is 120 days old, so key hygiene has a key to replace."""
+    from datetime import date, timedelta
+
+    now = date.fromisoformat(today())
+    return {
+        SecretKind.TRACK_API_KEY: (now - timedelta(days=20)).isoformat(),
+        SecretKind.APP_API_KEY: (now - timedelta(days=120)).isoformat(),
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,15 @@ def credentials(seed: int) -> dict[str, Any]:
     }
 
 
+def second_key(key: str) -> str:
+    """The workspace's second key of the same kind (as a real workspace can have several): the sandbox
+    accepts it too, so replacing a key can be practised. Derived from the first, so nothing is stored."""
+    import hashlib
+
+    digest = hashlib.sha256(f"second-key:{key}".encode()).hexdigest()
+    return f"{key.split('_')[0]}_{digest[:32]}" if key.startswith("sbx_") else digest[: len(key)]
+
+
 def anchor_time(clock: int | None) -> int:
     now = int(time.time()) if clock is None else int(clock)
     return now - now % DAY if clock is None else now
