@@ -75,6 +75,8 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
     add("workspace", "&Rename…", "renameWorkspaceAction", for_current(flows.rename_workspace, "rename"), "F2")
     add("workspace", "&Duplicate…", "duplicateWorkspaceAction", for_current(flows.duplicate_workspace, "dup"))
     add("workspace", "Re&move…", "removeWorkspaceAction", for_current(flows.remove_workspace, "remove"))
+    menus["workspace"].addSeparator()
+    add("workspace", "&Keys and their age…", "showKeysAction", window.show_keys, "Ctrl+K")
 
     for index, (key, title) in enumerate(_panels()):
         add(

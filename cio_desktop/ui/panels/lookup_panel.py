@@ -199,6 +199,12 @@ class LookupPanel(QWidget):
             f"Refreshing {query.value}…", self._run_lookup, query, try_cio_id=fallback, refresh=True
         )
 
+    def search_for(self, text: str) -> asyncio.Task[None] | None:
+        """Search for ``text`` as if typed (the live activity's "Open this person")."""
+        self.kind_combo.setCurrentIndex(0)
+        self.query_edit.setText(text)
+        return self.start_search()
+
     def focus_input(self) -> None:
         """Put the keyboard focus in the search field, text selected (Ctrl+L)."""
         self._focus_query()
