@@ -52,6 +52,7 @@ class ReplaceKeyDialog(QDialog):
         self.field.changed.connect(self._on_field_changed)
         self.second_button = QPushButton("Use the practice workspace's second key", self)
         self.second_button.setObjectName("replaceKeyUseSecond")
+        self.second_button.setAccessibleName("Use the practice workspace's second key")
         self.second_button.setToolTip(
             "The practice server accepts a second, fictional key: fill it in to try the whole flow"
         )
@@ -66,11 +67,13 @@ class ReplaceKeyDialog(QDialog):
             "&Test and replace", QDialogButtonBox.ButtonRole.ActionRole
         )
         self.replace_button.setObjectName("replaceKeyButton")
+        self.replace_button.setAccessibleName("Test and replace")
         self.replace_button.setEnabled(False)
         self.replace_button.setDefault(True)
         self.replace_button.clicked.connect(self._on_replace_button_clicked)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.close_button.setObjectName("replaceKeyClose")
+        self.close_button.setAccessibleName("Close")
         self.buttons.rejected.connect(self.reject)
         column = QVBoxLayout(self)
         column.addWidget(intro)

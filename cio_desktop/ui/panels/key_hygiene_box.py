@@ -76,6 +76,7 @@ class KeyHygieneBox(QGroupBox):
             result = QLabel(self)
             replace = QPushButton("Replace…", self)
             replace.setObjectName(f"replace_{kind.value}_button")
+            replace.setAccessibleName(f"Replace… the {kind.value.replace('_', ' ')}")
             replace.clicked.connect(functools.partial(self.open_replace, kind))
             for index, widget in enumerate((name, age, result, replace)):
                 self.grid.addWidget(widget, row, index)
@@ -93,6 +94,7 @@ class KeyHygieneBox(QGroupBox):
         days_label.setBuddy(self.days_spin)
         self.test_button = QPushButton("T&est the keys", self)
         self.test_button.setObjectName("keyHygieneTestButton")
+        self.test_button.setAccessibleName("Test the keys (ask Customer.io whether they work)")
         self.test_button.clicked.connect(self.test_keys)
         bottom = QHBoxLayout()
         bottom.addWidget(days_label)

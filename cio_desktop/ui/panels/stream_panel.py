@@ -107,6 +107,7 @@ class StreamPanel(QWidget):
         self.detail_title.setObjectName("streamDetailTitle")
         self.lookup_button = QPushButton("Open this person in &Customer lookup", self)
         self.lookup_button.setObjectName("streamLookupButton")
+        self.lookup_button.setAccessibleName("Open this person in Customer lookup")
         self.lookup_button.setEnabled(False)
         self.lookup_button.clicked.connect(self._on_lookup_button_clicked)
         self.json_view = QPlainTextEdit(self)
@@ -168,6 +169,7 @@ class StreamPanel(QWidget):
         self.person_edit.textChanged.connect(self._apply_filters)
         self.pause_button = QPushButton("&Pause", self)
         self.pause_button.setObjectName("streamPauseButton")
+        self.pause_button.setAccessibleName("Pause (stop checking for new activity)")
         self.pause_button.setCheckable(True)
         self.pause_button.setToolTip(
             "Stop checking for new activity (it also stops on its own on other tabs)"
@@ -284,6 +286,9 @@ class StreamPanel(QWidget):
     def _on_pause_button_toggled(self, paused: bool) -> None:
         self.user_paused = paused
         self.pause_button.setText("Resu&me" if paused else "&Pause")
+        self.pause_button.setAccessibleName(
+            "Resume (check for new activity again)" if paused else "Pause (stop checking for new activity)"
+        )
         self._update_running()
 
     # ---- stream callbacks -------------------------------------------------------------------------
