@@ -99,6 +99,11 @@ def classify_backend(backend: object) -> tuple[BackendState, str]:
 
 
 _RESOLVE_LOCK = threading.Lock()  # keyring's first-time detection is not thread-safe
+# One keyring call at a time in this process: the Secret Service backend opens a D-Bus session per call,
+# and parallel ones now and then fail (ItemNotFoundException, 2 in 400 reads; "failed to answer" in 3 of
+# 40 ``workspace list`` runs). Serialised, they cannot race each other.
+_CALL_LOCK = threading.Lock()
+READ_ATTEMPTS = 3  # a read that still fails for a reason other than keyring's own errors is tried again
 
 
 def _resolve_backend() -> Any:
@@ -188,7 +193,9 @@ class SecretStore:
             return self._memory.get((workspace_id, SecretKind(kind)))
         backend = await self._secure_backend()
         user = _username(workspace_id, kind)
-        value: str | None = await self._call_mapped(backend, lambda: backend.get_password(SERVICE_NAME, user))
+        value: str | None = await self._call_mapped(
+            backend, lambda: backend.get_password(SERVICE_NAME, user), attempts=READ_ATTEMPTS
+        )
         return value
 
     async def stored(
@@ -303,19 +310,34 @@ class SecretStore:
             raise SecretStoreError(f"{message} {SESSION_ONLY_HINT}", detail=f"backend state: {state}")
         return backend
 
-    async def _call_mapped(self, backend: Any, func: Callable[[], T]) -> T:
+    async def _call_mapped(self, backend: Any, func: Callable[[], T], *, attempts: int = 1) -> T:
         try:
-            return await self._call(backend, func)
+            return await self._call(backend, func, attempts=attempts)
         except _Unavailable as exc:
             raise SecretStoreError(exc.message, detail=exc.detail) from None
 
-    async def _call(self, backend: Any, func: Callable[[], T]) -> T:
-        """Run one keyring call off the loop with the timeout; map keyring's errors to plain words."""
+    async def _call(self, backend: Any, func: Callable[[], T], *, attempts: int = 1) -> T:
+        """Run one keyring call off the loop with the timeout, one call at a time in the process; map
+        keyring's errors to plain words. With ``attempts`` > 1 (reads only: they change nothing), a
+        backend failure that is not one of keyring's own errors is retried inside the same thread."""
         import keyring.errors  # lazy
 
         name = _backend_name(backend)
+
+        def serialised() -> T:
+            with _CALL_LOCK:
+                for attempt in range(1, attempts + 1):
+                    try:
+                        return func()
+                    except keyring.errors.KeyringError:
+                        raise  # locked, missing, refused: trying again will not help
+                    except Exception:
+                        if attempt == attempts:
+                            raise
+                raise AssertionError("unreachable")  # the loop returns or raises
+
         try:
-            return await asyncio.wait_for(_run_in_daemon_thread(func), timeout=self._timeout)
+            return await asyncio.wait_for(_run_in_daemon_thread(serialised), timeout=self._timeout)
         except TimeoutError:
             raise _Unavailable(
                 BackendState.LOCKED,

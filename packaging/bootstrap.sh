@@ -46,6 +46,9 @@ fi
 "$venv/bin/python" -m pip install -q --upgrade pip
 if [[ "$mode" == "--dev" ]]; then
   "$venv/bin/python" -m pip install -q -e "$here[test,packaging]"
+  # Customer.io's official Pipelines client installs its own `customerio` package, which would replace
+  # the Track client's: it gets a folder of its own, put on sys.path only by the test that runs it.
+  "$venv/bin/python" -m pip install -q --upgrade --target "$venv/cdp-client" "customerio-cdp-analytics>=1.1"
 else
   "$venv/bin/python" -m pip install -q -e "$here"
 fi

@@ -48,15 +48,21 @@ class PracticeWorkspace:
                 SecretKind.TRACK_API_KEY: info.track_api_key,
                 SecretKind.APP_API_KEY: info.app_api_key,
             }
+            if info.pipelines_write_key:  # a sandbox of this version serves Pipelines too
+                self.secrets[SecretKind.PIPELINES_KEY] = info.pipelines_write_key
             from cio_desktop.sandbox.demo import second_key
 
-            self.second_keys = {kind: second_key(value) for kind, value in self.secrets.items()}
+            self.second_keys = {
+                kind: second_key(self.secrets[kind])
+                for kind in (SecretKind.TRACK_API_KEY, SecretKind.APP_API_KEY)
+            }
             self.workspace = Workspace(
                 name=DEMO_NAME,
                 region=Region(info.region) if info.region in ("us", "eu") else Region.US,
                 site_id=info.site_id,
                 track_url=info.track_url,
                 app_url=info.app_url,
+                pipelines_url=info.pipelines_url or None,
                 ca_file=info.ca_file,
                 workspace_id=info.workspace_id,
                 demo=True,

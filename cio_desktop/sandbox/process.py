@@ -40,6 +40,8 @@ def sandbox_command(options: SandboxOptions) -> list[str]:
     args += ["--rate-limit", str(options.rate_limit or 0), "--people", str(options.people)]
     if options.trickle:
         args += ["--trickle", f"{options.trickle:g}"]
+    if options.key_seed is not None:
+        args += ["--key-seed", str(options.key_seed)]
     if options.tls:
         args.append("--tls")
     if options.state_dir:

@@ -80,8 +80,11 @@ async def test_demo_starts_a_sandbox_process_and_keeps_keys_in_memory(services: 
     assert await services.ensure_demo() is demo, "started once"
     assert (await services.list_workspaces())[0] == demo
     assert services.workspaces.list() == [], "the practice workspace is never saved"
-    result = await (await services.client_for(demo)).app.workspaces()
+    client = await services.client_for(demo)
+    result = await client.app.workspaces()
     assert result.status == 200
+    await client.pipelines.identify(user_id="practice-cdp", traits={"plan": "pro"})  # the Pipelines face
+    assert (await client.app.attributes("practice-cdp")).status == 200
     assert set((await services.credential_states(demo)).values()) <= {
         CredentialState.VERIFIED,
         CredentialState.PRESENT,

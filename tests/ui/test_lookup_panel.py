@@ -23,6 +23,7 @@ from cio_desktop.ui.panels.lookup_panel import (
     LookupPanel,
 )
 from tests.ui.conftest import QtAsyncLoop
+from tests.ui.lookup_helpers import open_lookup, search
 
 
 async def connect_services(
@@ -45,22 +46,11 @@ async def connect_services(
 @pytest.fixture
 def lookup(qtbot, qloop: QtAsyncLoop, sandbox: ThreadedSandbox) -> Iterator[LookupPanel]:
     services, workspace = qloop.run(connect_services(sandbox))
-    panel = LookupPanel(services)
-    qtbot.addWidget(panel)
-    panel.resize(1100, 750)
-    panel.set_workspace(workspace)
-    yield panel
-    panel.cancel()
-    qloop.run(services.aclose())
+    with open_lookup(qtbot, qloop, services, workspace) as panel:
+        yield panel
 
 
-def _search(qtbot, qloop: QtAsyncLoop, panel: LookupPanel, text: str) -> None:
-    panel.query_edit.clear()
-    qtbot.keyClicks(panel.query_edit, text)
-    qtbot.keyClick(panel.query_edit, Qt.Key.Key_Return)
-    task = panel.search_task
-    assert task is not None
-    qloop.run(task, timeout=15)
+_search = search
 
 
 def test_empty_state_explains_what_to_type(lookup: LookupPanel) -> None:
