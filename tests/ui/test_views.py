@@ -160,3 +160,46 @@ def test_key_box_shows_ages_badges_and_replaces_a_key(
     dialog.accept()
     qtbot.waitUntil(lambda: "1 key is older" in box.summary.text(), timeout=5000)
     assert "today" in box.rows[SecretKind.APP_API_KEY][1].text()
+
+
+def test_a_persons_timeline_zooms_hovers_and_shows_json(
+    qtbot: QtBot, qloop: QtAsyncLoop, keep_widget: Any, connected: tuple[Services, Workspace]
+) -> None:
+    from cio_desktop.operations.timeline import MarkKind
+    from cio_desktop.ui.panels.lookup_panel import LookupPanel
+
+    services, workspace = connected
+    panel: LookupPanel = keep_widget(LookupPanel(services))
+    panel.resize(1100, 800)
+    panel.set_workspace(workspace)
+    panel.show()
+    task = panel.search_for("demo-ada")
+    assert task is not None
+    qloop.run(task, timeout=15)
+    view = panel.profile_view
+    view.tabs.setCurrentIndex(view.tab_index("Timeline"))
+    timeline = view.timeline
+    kinds = {m.kind for m in timeline.marks}
+    assert {MarkKind.EVENT, MarkKind.SENT, MarkKind.DELIVERED} <= kinds
+    canvas = timeline.canvas
+    assert canvas.shown
+    assert f"of {len(timeline.marks)} marks" in timeline.count_label.text()
+
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Minus)  # zoom out one step
+    wider = timeline.zoom_combo.currentIndex()
+    qtbot.keyClick(canvas, Qt.Key.Key_Plus)
+    assert timeline.zoom_combo.currentIndex() == wider - 1
+    timeline.zoom_combo.setCurrentIndex(4)  # a year
+    assert len(canvas.shown) == len(timeline.marks)
+    qtbot.keyClick(canvas, Qt.Key.Key_Left)
+    chosen = canvas.shown[canvas.current]
+    assert timeline.current_label.text() == chosen.describe()
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert '"id"' in timeline.json_view.toPlainText()
+
+    last = canvas.shown[-1]
+    point = canvas._centre(last)
+    assert canvas.mark_at(point) >= 0  # what hover and click find under the mouse
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=point.toPoint())
+    assert timeline.json_view.toPlainText() != ""

@@ -30,6 +30,7 @@ from cio_desktop.lookup_query import pretty_json
 from cio_desktop.operations.lookup import ActivityPage, CustomerProfile, activity_label, activity_summary
 from cio_desktop.ui.panels.json_editor import JsonHighlighter
 from cio_desktop.ui.panels.lookup_tables import CopyableTable, cell
+from cio_desktop.ui.panels.timeline_view import TimelineView
 from cio_desktop.ui.widgets.clear_button import add_clear_button
 
 ACTIVITY_TYPES = (
@@ -155,6 +156,8 @@ class ProfileView(QWidget):
         QWidget.setTabOrder(self.activity_type_combo, self.load_more_button)
         QWidget.setTabOrder(self.load_more_button, self.activities_table)
         self._add_tab("Messages", self.messages_table)
+        self.timeline = TimelineView(self)  # activities and messages on a time axis
+        self.tabs.addTab(self.timeline, "Timeline")
         self._add_tab("Raw JSON", self.raw_view)
 
         layout = QVBoxLayout(self)
@@ -216,6 +219,7 @@ class ProfileView(QWidget):
             ]
         )
         self.raw_view.setPlainText(pretty_json(profile.raw))
+        self.timeline.set_person(profile.activities.items, profile.messages)
         counts = {
             "Attributes": len(attributes),
             "Segments": len(profile.segments),
@@ -249,6 +253,8 @@ class ProfileView(QWidget):
             self.activities_note.setText(
                 f"{shown} shown, newest first" + ("" if has_more else " (that is all)")
             )
+        if append and self.profile is not None:  # older activities loaded: the timeline gets them too
+            self.timeline.set_person(self.profile.activities.items, self.profile.messages)
 
     def activity_type(self) -> str:
         return str(self.activity_type_combo.currentData() or "")
