@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFontDatabase, QHideEvent, QShowEvent
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -40,7 +39,7 @@ from cio_desktop.models import Workspace
 from cio_desktop.operations.activity_rows import TYPE_WORDS, ActivityRow, row_for, time_text
 from cio_desktop.operations.activity_stream import ActivityStream, StreamStatus
 from cio_desktop.operations.services import Services
-from cio_desktop.ui.panels.json_editor import JsonHighlighter
+from cio_desktop.ui.panels.json_editor import json_viewer
 from cio_desktop.ui.tasks import TaskKeeper
 from cio_desktop.ui.theme import set_tone
 from cio_desktop.ui.widgets.clear_button import add_clear_button
@@ -110,13 +109,7 @@ class StreamPanel(QWidget):
         self.lookup_button.setAccessibleName("Open this person in Customer lookup")
         self.lookup_button.setEnabled(False)
         self.lookup_button.clicked.connect(self._on_lookup_button_clicked)
-        self.json_view = QPlainTextEdit(self)
-        self.json_view.setObjectName("streamJson")
-        self.json_view.setAccessibleName("The chosen activity as JSON")
-        self.json_view.setReadOnly(True)
-        self.json_view.setTabChangesFocus(True)
-        self.json_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self._highlighter = JsonHighlighter(self.json_view.document())
+        self.json_view = json_viewer(self, "streamJson", "The chosen activity as JSON")
         details = QWidget(self)
         detail_column = QVBoxLayout(details)
         detail_column.setContentsMargins(0, 0, 0, 0)

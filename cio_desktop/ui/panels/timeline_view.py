@@ -16,8 +16,6 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QFocusEvent,
-    QFontDatabase,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -30,7 +28,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QSizePolicy,
     QToolTip,
     QVBoxLayout,
@@ -38,8 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from cio_desktop.operations.timeline import ZOOMS, Mark, MarkKind, in_window, marks_for, window, zoom_for
-from cio_desktop.ui.panels.json_editor import JsonHighlighter
+from cio_desktop.ui.panels.json_editor import json_viewer
 from cio_desktop.ui.theme import semantic
+from cio_desktop.ui.widgets.focus_painted import FocusPaintedWidget
 
 ROWS = list(MarkKind)
 TONES = {
@@ -77,7 +75,7 @@ def _shape(kind: MarkKind, centre: QPointF, r: float) -> QPainterPath:
     return path
 
 
-class TimelineCanvas(QWidget):
+class TimelineCanvas(FocusPaintedWidget):
     """The drawing. ``marks`` are all of them; ``shown`` those inside the zoom's window.
 
     Signals:
@@ -248,14 +246,6 @@ class TimelineCanvas(QWidget):
             self.mark_chosen.emit(self.shown[index])
         super().mousePressEvent(event)
 
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        super().focusInEvent(event)
-        self.update()
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        self.update()
-
     def _announce(self) -> None:
         words = self.shown[self.current].describe() if 0 <= self.current < len(self.shown) else ""
         self.setAccessibleDescription(words)
@@ -290,16 +280,10 @@ class TimelineView(QWidget):
         self.current_label.setObjectName("timelineCurrent")
         self.current_label.setWordWrap(True)
         self.canvas.current_changed.connect(self.current_label.setText)
-        self.json_view = QPlainTextEdit(self)
-        self.json_view.setObjectName("timelineJson")
-        self.json_view.setAccessibleName("The chosen mark as JSON")
-        self.json_view.setReadOnly(True)
-        self.json_view.setTabChangesFocus(True)
-        self.json_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.json_view = json_viewer(self, "timelineJson", "The chosen mark as JSON")
         self.json_view.setPlaceholderText(
             "Click a mark (or choose one with Left/Right and press Enter) to see its JSON."
         )
-        self._highlighter = JsonHighlighter(self.json_view.document())
         column = QVBoxLayout(self)
         column.addLayout(head)
         column.addWidget(self.canvas, 3)

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from cio_desktop.operations.usage import DayUsage
 from cio_desktop.ui.theme import semantic
+from cio_desktop.ui.widgets.focus_painted import FocusPaintedWidget
 
 # (label, tone) bottom to top.
 PARTS = (
@@ -52,7 +53,7 @@ def _nice_max(value: int) -> int:
     return value
 
 
-class UsageChart(QWidget):
+class UsageChart(FocusPaintedWidget):
     """Bars per day for one workspace (or all). ``set_days`` fills it.
 
     Signals:
@@ -199,14 +200,6 @@ class UsageChart(QWidget):
             self._announce()
             self.update()
         super().mousePressEvent(event)
-
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        super().focusInEvent(event)
-        self.update()
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        self.update()
 
     def _announce(self) -> None:
         self.setAccessibleDescription(self.day_text)
