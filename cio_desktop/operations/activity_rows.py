@@ -87,9 +87,7 @@ def _summary(item: Mapping[str, Any]) -> str:
         return ", ".join(f"{k}: {_value(v)}" for k, v in data.items()) or "an attribute changed"
     if kind.endswith("_email") or item.get("delivery_type"):
         parts = [w for w in ("opened", "clicked") if data.get(w)]
-        return "later " + " and ".join(parts) if parts else "not opened yet"
-    if kind == "page":
-        return str(item.get("url") or item.get("name") or "")
+        return " and ".join(parts).capitalize() if parts else "Not opened (yet)"
     return ", ".join(f"{k}: {_value(v)}" for k, v in data.items() if v not in (None, ""))
 
 

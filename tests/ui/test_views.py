@@ -157,6 +157,7 @@ def test_key_box_shows_ages_badges_and_replaces_a_key(
     qtbot.mouseClick(dialog.replace_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.outcome is not None and dialog.outcome.replaced, timeout=10000)
     assert dialog.field.value() == ""  # nothing of the key stays in the window
+    assert "now the one in use" in dialog.result_label.text()
     dialog.accept()
     qtbot.waitUntil(lambda: "1 key is older" in box.summary.text(), timeout=5000)
     assert "today" in box.rows[SecretKind.APP_API_KEY][1].text()

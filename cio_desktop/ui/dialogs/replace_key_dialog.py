@@ -110,12 +110,12 @@ class ReplaceKeyDialog(QDialog):
         finally:
             self.busy.stop()
         self.outcome = outcome
-        self._say(outcome.message, "ok" if outcome.replaced else "error")
         if outcome.replaced:
             self.field.set_value("")  # the key is in the keyring now; nothing of it stays in the window
             self.close_button.setFocus()
         else:
             self.replace_button.setEnabled(True)
+        self._say(outcome.message, "ok" if outcome.replaced else "error")  # after: an edit clears it
         return outcome
 
     def _say(self, text: str, tone: str) -> None:

@@ -91,8 +91,11 @@ class StreamPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        for index in range(len(COLUMNS) - 1):
+        for index in (0, 2):  # time and type: as wide as their text
             header.setSectionResizeMode(index, QHeaderView.ResizeMode.ResizeToContents)
+        for index, width in ((1, 200), (3, 200)):  # person and name: long URLs must not hide the summary
+            header.setSectionResizeMode(index, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(index, width)
         header.setStretchLastSection(True)
         self.table.currentCellChanged.connect(self._on_table_current_changed)
 
@@ -130,6 +133,8 @@ class StreamPanel(QWidget):
         self.splitter.addWidget(details)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([300, 160])  # the table first: the JSON is for the chosen row
+        self.json_view.setMinimumHeight(80)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)

@@ -57,7 +57,7 @@ class IntroNote(QFrame):
         self.dismiss_button.setFocus()
 
     def _restyle(self) -> None:
-        tones = semantic(self)
+        tones = semantic()  # the app's theme: this frame's own palette follows its style sheet
         self.setStyleSheet(
             f"#{self.objectName()} {{ background: {tones.info_bg}; border: 1px solid {tones.info}; "
             f"border-radius: 4px; }} #{self.objectName()} QLabel {{ color: {tones.info}; }}"
