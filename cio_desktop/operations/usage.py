@@ -39,6 +39,11 @@ class UsageReport:
     slowest: list[Exchange] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
+    scoped_notes: list[tuple[str, str]] = field(default_factory=list)  # (workspace key, note)
+
+    def notes_for(self, key: str | None) -> list[str]:
+        """The notes about one workspace (all of them for ``None`` or "")."""
+        return [text for owner, text in self.scoped_notes if not key or owner == key]
 
     @property
     def workspaces(self) -> list[str]:
@@ -120,11 +125,13 @@ def summarize(
         for name, by_day in counts.items()
     }
     recent.sort(key=lambda e: e.total_ms, reverse=True)
+    scoped = _notes(rejected, limited, per_workspace, now, labels)
     return UsageReport(
         days=per_workspace,
         slowest=recent[:slowest],
-        notes=_notes(rejected, limited, per_workspace, now, labels),
+        notes=[text for _key, text in scoped],
         labels=labels,
+        scoped_notes=scoped,
     )
 
 
@@ -134,28 +141,38 @@ def _notes(
     per_workspace: dict[str, list[DayUsage]],
     now: datetime,
     labels: dict[str, str],
-) -> list[str]:
-    notes: list[str] = []
+) -> list[tuple[str, str]]:
+    """(workspace key, note) pairs, in the order they are shown."""
+    notes: list[tuple[str, str]] = []
     for (workspace, api), calls in sorted(rejected.items()):
         first = min(e.started_at for e in calls).astimezone(now.tzinfo)
         label = _API_LABELS.get(api, api or "API")
         plural = "call" if len(calls) == 1 else "calls"
         notes.append(
-            f"{len(calls)} {plural} to the {label} of “{labels[workspace]}” rejected with 401 since "
-            f"{_since(first, now)}: a key may have been rotated or revoked. Test the workspace's keys."
+            (
+                workspace,
+                f"{len(calls)} {plural} to the {label} of “{labels[workspace]}” rejected with 401 since "
+                f"{_since(first, now)}: a key may have been rotated or revoked. Test the workspace's keys.",
+            )
         )
     for workspace, calls in sorted(limited.items()):
         plural = "call was" if len(calls) == 1 else "calls were"
         notes.append(
-            f"{len(calls)} {plural} slowed down by Customer.io's rate limit (429) in “{labels[workspace]}”: "
-            "the App API allows 10 requests a second per key."
+            (
+                workspace,
+                f"{len(calls)} {plural} slowed down by Customer.io's rate limit (429) in "
+                f"“{labels[workspace]}”: the App API allows 10 requests a second per key.",
+            )
         )
     for workspace, rows in sorted(per_workspace.items()):
         today = rows[-1] if rows else None
         if today and today.calls >= 10 and today.errors / today.calls >= 0.25:
             share = round(100 * today.errors / today.calls)
             notes.append(
-                f"{share}% of today's {today.calls} calls in “{labels[workspace]}” failed: "
-                "open the inspector to see why."
+                (
+                    workspace,
+                    f"{share}% of today's {today.calls} calls in “{labels[workspace]}” failed: "
+                    "open the inspector to see why.",
+                )
             )
     return notes

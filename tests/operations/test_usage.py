@@ -71,3 +71,12 @@ def _with_id(exchange: Exchange, workspace_id: str) -> Exchange:
     import dataclasses
 
     return dataclasses.replace(exchange, workspace_id=workspace_id)
+
+
+def test_notes_can_be_read_per_workspace() -> None:
+    calls = [_with_id(_call(1, status=401), "w1"), _with_id(_call(2, ws="Beta", status=429), "w2")]
+    report = summarize(calls, now=NOW)
+    assert len(report.notes) == 2
+    assert report.notes_for("w1") == [report.notes[0]]
+    assert "429" in report.notes_for("w2")[0]
+    assert report.notes_for(None) == report.notes

@@ -112,7 +112,7 @@ class TimelineCanvas(FocusPaintedWidget):
 
     # ---- geometry ---------------------------------------------------------------------------------
     def _label_width(self) -> int:
-        return max(self.fontMetrics().horizontalAdvance(k.value) for k in ROWS) + 16
+        return max(self.fontMetrics().horizontalAdvance(k.value) for k in ROWS) + 22 + 12  # shape + gap
 
     def _row_y(self, kind: MarkKind) -> float:
         height = self.height() - self.fontMetrics().height() - 16

@@ -103,7 +103,7 @@ class UsagePanel(QWidget):
         for index in range(5):
             header.setSectionResizeMode(index, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        slow_title = QLabel("Slowest calls (last 14 days)", self)
+        slow_title = QLabel("Slowest calls (all workspaces, last 14 days)", self)
         slow_title.setObjectName("usageSlowestTitle")
         slow_title.setBuddy(self.slowest)
 
@@ -167,7 +167,6 @@ class UsagePanel(QWidget):
         self.scope_combo.setCurrentIndex(max(0, index))
         self.scope_combo.blockSignals(False)
         self._show_scope()
-        self._show_notes()
         self._show_slowest()
 
     def chosen_days(self) -> list[DayUsage]:
@@ -199,20 +198,26 @@ class UsagePanel(QWidget):
             self.totals_label.setText(
                 "No calls in the last 14 days. Look someone up or send a test event first."
             )
+        elif not errors:
+            self.totals_label.setText(f"Last {DAYS} days: {calls} calls, none failed.")
         else:
             self.totals_label.setText(
                 f"Last {DAYS} days: {calls} calls, {errors} failed ({e401} × 401 key rejected, "
                 f"{e429} × 429 rate limited)."
             )
         self.day_label.setText(self.chart.day_text)
+        self._show_notes()
 
     def _show_notes(self) -> None:
-        notes = self.report.notes
+        notes = self.report.notes_for(self.scope_combo.currentData())
         if notes:
             self.notes_label.setText("\n".join(f"⚠ {note}" for note in notes))
             set_tone(self.notes_label, "warning", "font-weight: bold;")
         else:
-            self.notes_label.setText("Nothing looks wrong: no rejected keys, rate limits or failing days.")
+            where = "" if not self.scope_combo.currentData() else f" in “{self.scope_combo.currentText()}”"
+            self.notes_label.setText(
+                f"Nothing looks wrong{where}: no rejected keys, rate limits or failing days."
+            )
             set_tone(self.notes_label, "ok")
 
     def _show_slowest(self) -> None:
