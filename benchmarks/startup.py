@@ -13,15 +13,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
-BARE_WINDOW = (
-    "from PySide6.QtCore import QTimer\n"
-    "from PySide6.QtWidgets import QApplication, QMainWindow\n"
-    "app = QApplication([])\n"
-    "w = QMainWindow(); w.resize(1100, 720); w.show()\n"
-    "QTimer.singleShot(0, app.quit)\n"
-    "app.exec()\n"
-)
+# The bare window is the same script the bundle benchmark bundles (benchmarks/bundle.py).
+BARE_WINDOW = [sys.executable, str(Path(__file__).with_name("minimal_window.py"))]
 
 
 def _time_command(cmd: list[str], env: dict[str, str], runs: int) -> list[float]:
@@ -40,9 +35,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as home:
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CIO_DESKTOP_HOME=home)
         # Warm the file cache once for both.
-        _time_command([sys.executable, "-c", BARE_WINDOW], env, 1)
+        _time_command(BARE_WINDOW, env, 1)
         _time_command([sys.executable, "-m", "cio_desktop", "--exit-when-ready"], env, 1)
-        floor = _time_command([sys.executable, "-c", BARE_WINDOW], env, args.runs)
+        floor = _time_command(BARE_WINDOW, env, args.runs)
         app = _time_command([sys.executable, "-m", "cio_desktop", "--exit-when-ready"], env, args.runs)
     floor_ms, app_ms = statistics.median(floor), statistics.median(app)
     print(f"bare PySide6 window   median {floor_ms:7.1f} ms  (runs: {args.runs})")

@@ -215,6 +215,8 @@ def run_gui(*, demo: bool = False, exit_when_ready: bool = False) -> int:
     from PySide6.QtWidgets import QApplication
 
     from cio_desktop.operations.services import Services
+    from cio_desktop.resources import APP_ID
+    from cio_desktop.ui.app_icon import app_icon
     from cio_desktop.ui.main_window import MainWindow
     from cio_desktop.ui.theme import apply_theme
 
@@ -222,7 +224,8 @@ def run_gui(*, demo: bool = False, exit_when_ready: bool = False) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("cio-desktop")
     app.setApplicationDisplayName("cio-desktop")
-    app.setDesktopFileName("cio-desktop")
+    app.setDesktopFileName(APP_ID)  # matches the installed .desktop file (window-to-launcher match)
+    app.setWindowIcon(app_icon())
     services = Services.create()
     theme, ui_state = peek_window_settings()
     apply_theme(app, theme)
@@ -235,3 +238,10 @@ def run_gui(*, demo: bool = False, exit_when_ready: bool = False) -> int:
         return app.exec()
     finally:
         runtime.close_loop()
+
+
+def run_qt_probe() -> int:
+    """The Qt half of ``cio-desktop self-test`` (run in a child process): prints one JSON line."""
+    from cio_desktop.ui.qt_probe import main
+
+    return main()

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from cio_desktop.time_display import format_moment
+
 if TYPE_CHECKING:
     from cio_desktop.api.paths import IdType
 
@@ -127,8 +129,8 @@ def as_timestamp(name: str, value: object) -> datetime | None:
 
 
 def format_datetime(moment: datetime) -> str:
-    """A date a person reads easily, in local time: ``2026-11-26 12:03:04``."""
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    """A date a person reads easily, always with its zone: ``2026-11-26 12:03:04 CET`` (see time_display)."""
+    return format_moment(moment)
 
 
 def display_value(value: Any) -> str:
@@ -155,11 +157,11 @@ def empty_state_hint(example_id: str | None = None, example_email: str | None = 
         "Type who you are looking for and press Enter:",
         "  • an email address (for example ana@example.com)",
         "  • your own customer ID (the id your app sends to Customer.io)",
-        "  • a cio_id, starting with cio_ (Customer.io's internal id)",
+        "  • a cio_id, Customer.io's own id: type cio_ in front of it (cio_a3000001 for a3000001)",
     ]
     if example_id or example_email:
         shown = " or ".join(v for v in (example_id, example_email) if v)
-        lines.append(f"In the demo workspace, try {shown}.")
+        lines.append(f"In the practice workspace, try {shown}.")
     return "\n".join(lines)
 
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from cio_desktop import paths
 from cio_desktop.errors import ConfigError
 from cio_desktop.jsonfile import FileLock, move_aside, read_json, write_json_atomic
+from cio_desktop.time_display import DISPLAY_ZONES, DisplayZone
 
 SCHEMA_VERSION = 1
 FILE_NAME = "settings.json"
@@ -32,6 +33,7 @@ class AppSettings:
     timeout_s: float = 30.0
     connect_timeout_s: float = 10.0
     theme: Theme = "system"
+    time_zone: DisplayZone = "local"  # times shown in the computer's zone (named) or in UTC
     history_limit: int = 1000
     key_age_days: int = 90  # a stored key older than this gets a "replace me" badge
     last_workspace: str | None = None
@@ -74,6 +76,12 @@ def _check_theme(value: object) -> Theme:
     return value  # narrowed by the membership test above
 
 
+def _check_time_zone(value: object) -> DisplayZone:
+    if value not in DISPLAY_ZONES:
+        raise ValueError("must be local or utc")
+    return value  # narrowed by the membership test above
+
+
 def _check_history_limit(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1_000_000:
         raise ValueError("must be a whole number between 0 and 1000000")
@@ -100,6 +108,7 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "timeout_s": _positive,
     "connect_timeout_s": _positive,
     "theme": _check_theme,
+    "time_zone": _check_time_zone,
     "history_limit": _check_history_limit,
     "key_age_days": _check_key_age_days,
     "last_workspace": _opt_str,

@@ -20,6 +20,7 @@ from cio_desktop.cli import (
     history_cmd,
     lookup_cmd,
     sandbox_cmd,
+    selftest_cmd,
     send_cmd,
     workspace_cmd,
 )
@@ -33,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"cio-desktop {__version__}")
     parser.add_argument(
-        "--demo", action="store_true", help="open straight into the demo workspace (practice data)"
+        "--demo", action="store_true", help="open straight into the practice workspace (fictional data)"
     )
     parser.add_argument(
         "--exit-when-ready",
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     lookup_cmd.register(sub)
     send_cmd.register(sub)
     history_cmd.register(sub)
+    selftest_cmd.register(sub)
     return parser
 
 

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from cio_desktop.sandbox.process import SandboxProcess
 
 DEMO_NAME = "Practice workspace — fictional data"
+# One identity for every practice session: "Recently sent" and templates are filed by workspace id, so a
+# fresh random id per start would hide what the user sent before a restart (issue 12).
+PRACTICE_ID = "practice"
 # One new fictional activity about this often, so the live activity stream is alive in the practice workspace.
 PRACTICE_TRICKLE_S = 4.0
 
@@ -66,6 +69,7 @@ class PracticeWorkspace:
                 ca_file=info.ca_file,
                 workspace_id=info.workspace_id,
                 demo=True,
+                id=PRACTICE_ID,
                 key_dates=practice_key_dates(),
             )
             return self.workspace

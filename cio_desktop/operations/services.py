@@ -28,6 +28,7 @@ from cio_desktop.operations.credential_states import (
 from cio_desktop.operations.practice import DEMO_NAME, PracticeWorkspace
 from cio_desktop.operations.workspace_changes import RemoveResult, RepairReport
 from cio_desktop.secrets import BackendState, BackendStatus  # value types the doors show
+from cio_desktop.time_display import set_display_zone
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -105,6 +106,7 @@ class Services:
         self.credentials_seen = CredentialTracker()
         self.clients = ClientCache(hosts=lambda: self.hosts, on_region_detected=self._on_region_detected)
         self.practice = PracticeWorkspace()
+        self._ui_state_lock = asyncio.Lock()
         self._unsubscribe_history: Callable[[], None] | None = None
 
     @classmethod
@@ -233,16 +235,38 @@ class Services:
 
         return to_curl(exchange)
 
+    @staticmethod
+    def curl_with_exports(exchange: Exchange) -> str:
+        """The curl command after ``export CIO_…='••••••••'`` lines to fill in (values masked)."""
+        from cio_desktop.api.curl import to_curl_with_exports
+
+        return to_curl_with_exports(exchange)
+
+    async def curl_with_keys(self, exchange: Exchange) -> str:
+        """The curl command with the real keys of the record's workspace (the user's deliberate choice).
+        Raises ``CioDesktopError`` when that workspace is gone or its keys cannot be read."""
+        from cio_desktop.api.curl import to_curl
+
+        workspace = next((w for w in self.known_workspaces() if history_ops.belongs_to(exchange, w)), None)
+        if workspace is None:
+            raise CioDesktopError(
+                f"The workspace “{exchange.workspace}” is not configured any more, so its keys are unknown."
+            )
+        credentials = await self.credentials(workspace)
+        return to_curl(exchange, secrets=credentials, site_id=workspace.site_id)
+
     # ---- settings ---------------------------------------------------------------------------------
     async def load_settings(self) -> AppSettings:
         """Read settings in a thread (a broken file is moved aside and defaults are used)."""
         self.settings = await asyncio.to_thread(self.settings_store.load)
+        set_display_zone(self.settings.time_zone)
         return self.settings
 
     async def save_settings(self, settings: AppSettings) -> AppSettings:
         """Validate and save; clients are rebuilt with the new network settings on next use."""
         await asyncio.to_thread(self.settings_store.save, settings)
         self.settings = await asyncio.to_thread(self.settings_store.load)
+        set_display_zone(self.settings.time_zone)
         if self._history is not None:
             self._history.set_limit(self.settings.history_limit)
         self._notify("settings")
@@ -250,7 +274,12 @@ class Services:
 
     async def save_ui_state(self, **values: str | None) -> None:
         """Merge window state (``None`` removes a key) and ``last_workspace`` into the settings file
-        (no write when nothing changed)."""
+        (no write when nothing changed). One at a time: two overlapping merges would each start from the
+        same old state and the later write would drop the earlier one's keys."""
+        async with self._ui_state_lock:
+            await self._save_ui_state(values)
+
+    async def _save_ui_state(self, values: dict[str, str | None]) -> None:
         state = dict(self.settings.ui_state)
         last = self.settings.last_workspace
         for key, value in values.items():

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cio_desktop import jsonfile, paths
+from cio_desktop.time_display import format_moment
 
 FILE_NAME = "event_templates.json"
 SCHEMA_VERSION = 1
@@ -57,7 +58,7 @@ class SentPayload:
 
     def label(self) -> str:
         """One line for the history drop-down: ``12:03:04 · Person event · signed_up``."""
-        local = self.sent_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        local = format_moment(self.sent_at)
         what = self.draft.event_name or self.draft.customer_id or self.draft.anonymous_id
         return f"{local} · {self.draft.call_type}" + (f" · {what}" if what else "")
 

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from cio_desktop.person_activity import side_of
+from cio_desktop.time_display import format_moment
+
 
 class MarkKind(enum.Enum):
     """What a mark stands for; the value is the row's label (rows are drawn in this order)."""
@@ -52,13 +55,19 @@ class Mark:
     title: str
     detail: str
     raw: Mapping[str, Any]
+    type: str = ""  # the activity type it stands for (``opened_email`` for a message's open)
 
     def describe(self) -> str:
-        """The words a hover or the keyboard shows: 'Opened · “Welcome” · 1 Dec 2026 14:03'."""
-        local = self.when.astimezone()
-        stamp = f"{local.day} {local.strftime('%b %Y %H:%M')}"
-        parts = [self.kind.value if self.kind is not MarkKind.EVENT else "Event", self.title, stamp]
-        return " · ".join(p for p in parts if p) + (f"\n{self.detail}" if self.detail else "")
+        """The words a hover or the keyboard shows: 'Opened · “Welcome” · 2026-12-01 14:03:00 CET', then
+        whose doing it was (``person_activity.side_of``) and the detail."""
+        parts = [
+            self.kind.value if self.kind is not MarkKind.EVENT else "Event",
+            self.title,
+            format_moment(self.when),
+        ]
+        who = side_of(self.type).value if self.type else ""
+        second = " — ".join(p for p in (who, self.detail) if p)
+        return " · ".join(p for p in parts if p) + (f"\n{second}" if second else "")
 
 
 def _moment(value: Any) -> datetime | None:
@@ -106,11 +115,8 @@ def marks_for(activities: Iterable[Mapping[str, Any]], messages: Iterable[Mappin
         for verb, kind in _VERBS.items():
             when = _moment(metrics.get(verb))
             if when is not None:
-                marks.append(
-                    Mark(
-                        when, kind, f"“{subject}”", f"{channel} to {message.get('recipient') or '?'}", message
-                    )
-                )
+                to = f"{channel} to {message.get('recipient') or '?'}"
+                marks.append(Mark(when, kind, f"“{subject}”", to, message, f"{verb}_{channel}"))
     for activity in activities:
         when = _moment(activity.get("timestamp"))
         if when is None:
@@ -120,7 +126,7 @@ def marks_for(activities: Iterable[Mapping[str, Any]], messages: Iterable[Mappin
         kind_text = str(activity.get("type") or "")
         kind = kind_of_activity(kind_text)
         title = str(activity.get("name") or kind_text.replace("_", " "))
-        marks.append(Mark(when, kind, title, _data_line(activity.get("data")), activity))
+        marks.append(Mark(when, kind, title, _data_line(activity.get("data")), activity, kind_text))
     marks.sort(key=lambda m: m.when)
     return marks
 

@@ -38,6 +38,7 @@ from cio_desktop.ui.welcome import WelcomePage
 from cio_desktop.ui.widgets.busy import BusyIndicator
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
 from cio_desktop.ui.widgets.focus_ring import install_focus_ring
+from cio_desktop.window_fit import fit_size, format_size, parse_size
 
 log = logging.getLogger(__name__)
 
@@ -209,20 +210,36 @@ class MainWindow(QMainWindow):
         """Size, splitter and current panel from the settings' ``ui_state`` (before the window is shown)."""
         if state.get("geometry"):
             self.restoreGeometry(QByteArray.fromBase64(state["geometry"].encode("ascii")))
+        saved = parse_size(state.get("size", ""))
+        if saved is not None and not self.isMaximized():
+            self.fit_to_screen(saved)
         if state.get("splitter"):
             self.splitter.restoreState(QByteArray.fromBase64(state["splitter"].encode("ascii")))
         tab = state.get("panel", "")
         if tab.isdigit() and int(tab) < self.tabs.count():
             self.tabs.setCurrentIndex(int(tab))
 
+    def fit_to_screen(self, saved: tuple[int, int]) -> None:
+        """Open at the saved size where it fits the screen, shrunk where it does not (Qt's geometry blob
+        alone falls back to the default size when the screen changed), and wholly on that screen."""
+        room = (self.screen() or QApplication.primaryScreen()).availableGeometry()
+        frame = self.frameGeometry().size() - self.size()  # the window manager's title bar and borders
+        available = (room.width() - frame.width(), room.height() - frame.height())
+        width, height = fit_size(saved, available, (self.minimumWidth(), self.minimumHeight()))
+        self.resize(width, height)
+        x = min(max(self.x(), room.left()), room.right() - width - frame.width())
+        y = min(max(self.y(), room.top()), room.bottom() - height - frame.height())
+        self.move(max(x, room.left()), max(y, room.top()))
+
     def ui_state(self) -> dict[str, str | None]:
-        """What ``restore_state`` reads back (plus the last real workspace; the practice one is not kept)."""
+        """What ``restore_state`` reads back, plus the last workspace (the practice one too: it reopens)."""
         state: dict[str, str | None] = {
             "geometry": bytes(self.saveGeometry().toBase64().data()).decode("ascii"),
+            "size": format_size((self.width(), self.height())),
             "splitter": bytes(self.splitter.saveState().toBase64().data()).decode("ascii"),
             "panel": str(self.tabs.currentIndex()),
         }
-        if self._workspace is not None and not self._workspace.demo:
+        if self._workspace is not None:
             state["last_workspace"] = self._workspace.name
         return state
 
@@ -256,6 +273,13 @@ class MainWindow(QMainWindow):
             panel.status_message.connect(functools.partial(self._on_panel_status_message, key))
             self._drop_colliding_shortcuts(widget)
             panel.set_workspace(self._workspace)
+        from cio_desktop.ui.panels.event_panel import EventPanel
+        from cio_desktop.ui.panels.lookup_panel import LookupPanel
+
+        lookup, event = self.panels.get("lookup"), self.panels.get("event")
+        if isinstance(event, EventPanel) and isinstance(lookup, LookupPanel):
+            # A send to the person shown in the lookup refreshes their activities there by itself.
+            event.person_changed.connect(lookup.reload_if_showing)
         self.tabs.setCurrentIndex(current)
         stream = self.panels["stream"]
         if hasattr(stream, "lookup_requested"):  # a row's "Open this person in Customer lookup"
@@ -327,7 +351,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.tabs if workspace is not None else self.welcome)
         if not self._busy_panels and not self.busy.is_busy:
             self.set_status("Ready" if workspace is not None else "No workspace selected")
-        if workspace is not None and not demo and self.services.settings.last_workspace != workspace.name:
+        if workspace is not None and self.services.settings.last_workspace != workspace.name:
             self.tasks.spawn(self.services.save_ui_state(last_workspace=workspace.name), key="save-last")
 
     def _on_services_changed(self, topic: str) -> None:
@@ -337,6 +361,11 @@ class MainWindow(QMainWindow):
             self.tasks.spawn(window_flows.refresh_workspaces(self), key="refresh-workspaces")
         elif topic == "credentials":
             self.tasks.spawn(window_flows.refresh_states(self), key="refresh-states")
+        elif topic == "settings":  # e.g. times now in UTC: show what is on screen again
+            for panel in self.panels.values():
+                redisplay = getattr(panel, "redisplay", None)
+                if callable(redisplay):
+                    redisplay()
 
     # ---- shut-down ----------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

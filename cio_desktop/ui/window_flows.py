@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from cio_desktop.errors import CioDesktopError, SecretStoreError
 from cio_desktop.models import Workspace
+from cio_desktop.operations.services import DEMO_NAME
 from cio_desktop.ui.errors_dialog import build_report
 from cio_desktop.ui.tasks import next_idle, run_dialog
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from cio_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+PRACTICE_KEY, PRACTICE_OPEN = "practice", "open"  # ui_state entry: reopen the practice workspace at start
 
 
 async def start(window: MainWindow, *, demo: bool = False, stop_when_ready: bool = False) -> None:
@@ -50,6 +52,9 @@ async def start(window: MainWindow, *, demo: bool = False, stop_when_ready: bool
     window.load_panels()
     if demo:
         await open_demo(window)
+    elif services.settings.ui_state.get(PRACTICE_KEY) == PRACTICE_OPEN:
+        # It was open when the app last closed: a returning user finds it where they left it.
+        await open_demo(window, select=services.settings.last_workspace or DEMO_NAME)
     # Ask the keyring once first: when it is locked or missing, every per-workspace question would
     # wait for its timeout in turn.
     if not any(not ws.demo for ws in workspaces) or await check_keyring(window):
@@ -99,8 +104,8 @@ async def check_keyring(window: MainWindow) -> bool:
     return False
 
 
-async def open_demo(window: MainWindow) -> None:
-    """Start the practice server (once) and select the practice workspace."""
+async def open_demo(window: MainWindow, select: str | None = None) -> None:
+    """Start the practice server (once), remember it is open, and select it (or the workspace ``select``)."""
     task = asyncio.current_task()
     assert task is not None
     window.busy.start("Starting the practice workspace…")
@@ -119,8 +124,10 @@ async def open_demo(window: MainWindow) -> None:
     finally:
         window.busy.cancel_requested.disconnect(cancel)
         window.busy.stop()
-    await refresh_workspaces(window, select=workspace.name)
+    await refresh_workspaces(window, select=select or workspace.name)
     window.set_status("Practice workspace ready: fictional data on this computer.")
+    with contextlib.suppress(OSError, CioDesktopError):  # only a convenience for the next start
+        await window.services.save_ui_state(**{PRACTICE_KEY: PRACTICE_OPEN})
 
 
 async def add_workspace(window: MainWindow) -> Workspace | None:

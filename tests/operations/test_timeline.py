@@ -49,6 +49,9 @@ def test_each_kind_is_its_own_mark_and_a_message_gives_up_to_four() -> None:
     clicked = next(m for m in marks if m.kind is MarkKind.CLICKED)
     assert clicked.raw["id"] == "m1"
     assert clicked.describe().startswith("Clicked · “Welcome” · ")
+    assert "Their own actions — email to ada@example.com" in clicked.describe()  # side_of: their doing
+    sent = next(m for m in marks if m.kind is MarkKind.SENT)
+    assert "Messages sent to them" in sent.describe()
 
 
 def test_activity_types_map_to_marks() -> None:

@@ -211,7 +211,6 @@ def test_the_edit_workspace_wizard(
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 1, fixed on branch newcomer")
 def test_the_edit_workspace_wizard_pages_do_not_overlap(
     qtbot: QtBot, qloop: QtAsyncLoop, services: Services, sandbox: Any
 ) -> None:

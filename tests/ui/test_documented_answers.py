@@ -50,9 +50,10 @@ def test_the_example_person_fills_every_tab(qtbot, qloop: QtAsyncLoop, lookup: L
     assert _column(view.segments_table, 0) == ["Paying customers", "VIP"]
     assert _column(view.devices_table, 0) == ["my_android_device_id"]
     assert view.activities_table.rowCount() == 6
-    types = _column(view.activities_table, 1)
+    assert _column(view.activities_table, 1)[:4] == ["Sent to them", "Profile", "They did", "They did"]
+    types = _column(view.activities_table, 2)
     assert types[:4] == ["Email sent", "Attribute changed", "Page view", "Event"]
-    details = _column(view.activities_table, 3)
+    details = _column(view.activities_table, 4)
     assert details[1] == "plan: (empty) → premium, seats: 5 → 7"
     assert details[2] == "https://example.com/docs"
     assert "delivered:" in details[0]

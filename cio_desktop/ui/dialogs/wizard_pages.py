@@ -204,6 +204,8 @@ class TestPage(QWizardPage):
         self.retest_button.setObjectName("retestButton")
         self.retest_button.setAccessibleName("Test again (the keys)")
         self.retest_button.clicked.connect(self.retest_requested)
+        # While a test runs, Cancel is the only action: "Test again" beside it read as a second choice.
+        self.busy.busy_changed.connect(self.retest_button.setHidden)
         layout = QVBoxLayout(self)
         layout.addWidget(self.busy)
         for label in self.result_labels.values():

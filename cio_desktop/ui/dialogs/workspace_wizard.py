@@ -36,10 +36,12 @@ class WorkspaceWizard(QWizard):
         self.setWindowTitle("Edit workspace" if workspace else "Add a workspace")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.intro = IntroPage(self)
+        # The intro page exists only when adding: a page built as the wizard's child but never added stays a
+        # visible child of the dialog and paints its text over the form (issue 12, the edit path).
+        self.intro: IntroPage | None = IntroPage(self) if workspace is None else None
         self.keys = KeysPage(self)
         self.test = TestPage(self)
-        if workspace is None:
+        if self.intro is not None:
             self.addPage(self.intro)
         self.addPage(self.keys)
         self.addPage(self.test)

@@ -20,6 +20,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from cio_desktop.api.exchange import Exchange
+from cio_desktop.exchange_words import retry_key, tries_note
+from cio_desktop.time_display import format_clock
 from cio_desktop.ui.theme import semantic
 
 COLUMNS = ("Time", "Workspace", "What", "Method", "Path", "Status", "Duration")
@@ -83,8 +85,8 @@ def status_phrase(exchange: Exchange) -> str:
 def status_text(exchange: Exchange) -> str:
     """``200``, or "No answer" when none came (the reason is in the tooltip and the details)."""
     if exchange.status is not None:
-        return str(exchange.status)
-    return "No answer"
+        return f"{exchange.status}{tries_note(exchange)}"
+    return f"No answer{tries_note(exchange)}"
 
 
 class ExchangeTableModel(QAbstractTableModel):
@@ -94,6 +96,7 @@ class ExchangeTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Exchange] = []
         self._ids: set[str] = set()
+        self._retried: set[str] = set()  # ids of attempts that a later attempt of the same call followed
         self.max_rows = max(1, max_rows)
         # The workspace name shown for a record; the panel sets the layer's (current name after a rename).
         self.workspace_label: Callable[[Exchange], str] = lambda exchange: exchange.workspace
@@ -103,7 +106,26 @@ class ExchangeTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = sorted(exchanges, key=lambda e: e.started_at, reverse=True)
         self._ids = {e.id for e in self._rows}
+        self._retried = set()
+        for position, exchange in enumerate(self._rows):
+            self._mark_retried(exchange, position + 1)
         self.endResetModel()
+
+    def _mark_retried(self, exchange: Exchange, start: int) -> int:
+        """Remember the attempt (at row ``start`` or older) that ``exchange``, a retry, followed; its row."""
+        if exchange.attempt <= 1:
+            return -1
+        key = retry_key(exchange)
+        for row in range(start, len(self._rows)):
+            earlier = self._rows[row]
+            if earlier.attempt == exchange.attempt - 1 and retry_key(earlier) == key:
+                self._retried.add(earlier.id)
+                return row
+        return -1
+
+    def is_retried(self, row: int) -> bool:
+        """True when a later attempt of the same call exists (the proxy can fold this row into it)."""
+        return self._rows[row].id in self._retried
 
     def add_exchange(self, exchange: Exchange) -> None:
         """Insert one new exchange at the top (a known id replaces its row)."""
@@ -113,15 +135,19 @@ class ExchangeTableModel(QAbstractTableModel):
                     self._rows[row] = exchange
                     self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
                     return
+        followed = self._mark_retried(exchange, 0)
         self.beginInsertRows(QModelIndex(), 0, 0)
         self._rows.insert(0, exchange)
         self._ids.add(exchange.id)
         self.endInsertRows()
+        if followed >= 0:  # the earlier try moved down one row; the proxy re-filters it (folds it in)
+            self.dataChanged.emit(self.index(followed + 1, 0), self.index(followed + 1, len(COLUMNS) - 1))
         if len(self._rows) > self.max_rows:  # the history forgets its oldest records too
             first = self.max_rows
             self.beginRemoveRows(QModelIndex(), first, len(self._rows) - 1)
             for dropped in self._rows[first:]:
                 self._ids.discard(dropped.id)
+                self._retried.discard(dropped.id)
             del self._rows[first:]
             self.endRemoveRows()
 
@@ -181,7 +207,7 @@ class ExchangeTableModel(QAbstractTableModel):
     @staticmethod
     def _display(exchange: Exchange, column: int) -> str:
         if column == COL_TIME:
-            return exchange.started_at.astimezone().strftime("%H:%M:%S")
+            return format_clock(exchange.started_at)
         if column == COL_WORKSPACE:
             return exchange.workspace
         if column == COL_WHAT:
@@ -213,7 +239,14 @@ class ExchangeFilterProxy(QSortFilterProxyModel):
         self._workspace: str | None = None
         self._status = StatusClass.ALL
         self._text = ""
+        self._group_retries = True
         self.setSortRole(SortRole)
+
+    def set_group_retries(self, group: bool) -> None:
+        """Show one row per call (its last attempt, "No answer (4 tries)") or every attempt."""
+        self.beginFilterChange()
+        self._group_retries = group
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_workspace(self, name: str | None) -> None:
         self.beginFilterChange()
@@ -235,6 +268,8 @@ class ExchangeFilterProxy(QSortFilterProxyModel):
         if not isinstance(model, ExchangeTableModel):
             return True
         exchange = model.exchange_at(source_row)
+        if self._group_retries and model.is_retried(source_row):
+            return False
         if self._workspace and model.workspace_label(exchange) != self._workspace:
             return False
         if self._status != StatusClass.ALL and status_class(exchange) != self._status:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -34,6 +34,7 @@ from cio_desktop.operations.send import (
 )
 from cio_desktop.operations.services import Services
 from cio_desktop.operations.templates import EventDraft, TemplateStore, WorkspaceTemplates
+from cio_desktop.time_display import format_clock
 from cio_desktop.ui.panels.event_form import EventForm
 from cio_desktop.ui.panels.event_result_view import NOT_SEEN_TIPS, EventResultView
 from cio_desktop.ui.tasks import LatestTask, TaskKeeper, run_dialog
@@ -49,10 +50,13 @@ class EventPanel(QWidget):
     Signals:
         busy_changed(bool)
         status_message(str)
+        person_changed(object, str, str): a call to the person (workspace, value, id_type) was accepted or
+            its arrival seen, so a view showing that person can reload their activities.
     """
 
     busy_changed = Signal(bool)
     status_message = Signal(str)
+    person_changed = Signal(object, str, str)
 
     panel_title = "Event test"
 
@@ -224,6 +228,8 @@ class EventPanel(QWidget):
                 else _no_verify_reason(draft)
             )
             self.status_message.emit(f"Sent: HTTP {result.status}")
+            if draft.customer_id.strip():
+                self.person_changed.emit(workspace, *person_ref(draft.customer_id))
             self._spawn_store(self._store.record_sent, workspace.id, draft)
         finally:
             if self.tasks.alive:
@@ -272,10 +278,14 @@ class EventPanel(QWidget):
             self.status_message.emit("Event not seen yet")
             return
         stamp = found.get("timestamp")
-        moment = datetime.fromtimestamp(float(stamp)) if isinstance(stamp, int | float) else datetime.now()
+        moment = datetime.now(UTC)
+        if isinstance(stamp, int | float):
+            moment = datetime.fromtimestamp(float(stamp), UTC)
         self.arrived_at = moment
-        self.result.stop_countdown(f"✔ Arrived at {moment.strftime('%H:%M:%S')}", ok=True)
-        self.status_message.emit(f"Event arrived at {moment.strftime('%H:%M:%S')}")
+        self.result.stop_countdown(f"✔ Arrived at {format_clock(moment)}", ok=True)
+        self.status_message.emit(f"Event arrived at {format_clock(moment)}")
+        if self._workspace is not None:
+            self.person_changed.emit(self._workspace, *person_ref(customer_id))
 
     def _show_failure(self, exc: CioDesktopError) -> None:
         exchange_id = getattr(exc, "exchange_id", None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -79,6 +79,8 @@ class EventResultView(QWidget):
         self.response_view = QPlainTextEdit(self)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setObjectName("eventResultSplitter")
+        splitter.setChildrenCollapsible(False)
+        self.panes = splitter
         for view, name, title in (
             (self.request_view, "eventRequestView", "Request sent (keys hidden)"),
             (self.response_view, "eventResponseView", "Response"),
@@ -94,7 +96,11 @@ class EventResultView(QWidget):
             column = QVBoxLayout(box)
             column.setContentsMargins(0, 0, 0, 0)
             caption = QLabel(title, box)
+            caption.setObjectName(f"{name}Title")
             caption.setBuddy(view)
+            font = caption.font()
+            font.setBold(True)  # two titles side by side read as two, not as one run-on line
+            caption.setFont(font)
             column.addWidget(caption)
             column.addWidget(view, 1)
             splitter.addWidget(box)
@@ -129,6 +135,18 @@ class EventResultView(QWidget):
         layout.addWidget(self.outcome_label)
         layout.addWidget(splitter, 1)
         layout.addLayout(verify_row)
+
+    def readable_width(self) -> int:
+        """The narrowest a request/response pane may get: about 40 characters of the monospace font."""
+        return self.request_view.fontMetrics().horizontalAdvance("M" * 40)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Side by side when both panes get a readable width, else one above the other (small windows)."""
+        wide = event.size().width() >= 2 * self.readable_width() + self.panes.handleWidth()
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.panes.orientation() != orientation:
+            self.panes.setOrientation(orientation)
+        super().resizeEvent(event)
 
     # -- outcome -----------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ Reads ``services.history`` (live through ``subscribe``); never talks to the netw
 from __future__ import annotations
 
 import contextlib
+import itertools
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -21,19 +22,23 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from cio_desktop.api.exchange import Exchange
+from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import Workspace
 from cio_desktop.operations.services import Services
 from cio_desktop.ui.models.exchange_table import (
     COL_PATH,
+    COL_WORKSPACE,
     ExchangeFilterProxy,
     ExchangeRole,
     ExchangeTableModel,
@@ -41,8 +46,23 @@ from cio_desktop.ui.models.exchange_table import (
 from cio_desktop.ui.panels.inspector_details import ExchangeDetails
 from cio_desktop.ui.panels.inspector_filters import InspectorFilterBar
 from cio_desktop.ui.tasks import TaskKeeper, run_dialog
+from cio_desktop.ui.theme import set_tone
 from cio_desktop.ui.widgets.busy import BusyIndicator
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
+
+PLACEHOLDER_NOTE = (
+    "In curl copies, $CIO_SITE_ID, $CIO_TRACK_API_KEY and $CIO_APP_API_KEY stand for your keys "
+    "(the ▾ menu also copies export lines to fill in)."
+)
+
+
+class _FittingColumn(QVBoxLayout):
+    """A column that never asks for its height-for-width. The main window puts each panel in a scroll area,
+    and a scroll area gives a height-for-width widget its *preferred* height: word-wrapped notices made the
+    inspector taller than a 1024×640 window, its details and buttons below the fold (issue 12)."""
+
+    def hasHeightForWidth(self) -> bool:
+        return False
 
 
 class InspectorPanel(QWidget):
@@ -110,11 +130,32 @@ class InspectorPanel(QWidget):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([600, 400])
 
-        layout = QVBoxLayout(self)
+        layout = _FittingColumn(self)
         layout.addWidget(self.banner)
+        # The actions sit above the table: a notice or a small window can never push them out of view.
+        layout.addLayout(self._actions_layout)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.busy)
-        layout.addLayout(self._actions_layout)
+
+        # Tab follows reading order: the actions row now sits above the filters and the table.
+        order = [
+            self.curl_button,
+            self.har_button,
+            self.clear_button,
+            self.workspace_combo,
+            self.status_combo,
+            self.search_edit,
+            self.filters.retries_check,
+            self.table,
+            self.details.tabBar(),
+            self.details.summary_scroll,
+            self.details.request_headers,
+            self.details.request_body,
+            self.details.response_headers,
+            self.details.response_body,
+        ]
+        for before, after in itertools.pairwise(order):
+            QWidget.setTabOrder(before, after)
 
         self.exchange_recorded.connect(self._on_history_exchange_recorded)
         self.history_cleared.connect(self.reload)
@@ -143,6 +184,9 @@ class InspectorPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_PATH, QHeaderView.ResizeMode.Stretch)
+        # A long workspace name is elided rather than squeezing the path to "/…" in a small window.
+        header.setSectionResizeMode(COL_WORKSPACE, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(COL_WORKSPACE, self.table.fontMetrics().horizontalAdvance("M" * 12))
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)
@@ -150,20 +194,49 @@ class InspectorPanel(QWidget):
         self.proxy.layoutChanged.connect(self._update_count)
 
     def _build_actions(self) -> None:
-        self.curl_button = QPushButton("Copy as curl", self)
+        self.curl_button = QToolButton(self)
+        self.curl_button.setText("Copy as curl")
         self.curl_button.setObjectName("inspectorCopyCurlButton")
         self.curl_button.setAccessibleName("Copy as curl (the selected call)")
         self.curl_button.setToolTip(
             "Copies a command line that repeats this call. Keys are left out: set CIO_SITE_ID, "
-            "CIO_TRACK_API_KEY or CIO_APP_API_KEY in your shell first. (Ctrl+Shift+C)"
+            "CIO_TRACK_API_KEY or CIO_APP_API_KEY in your shell first. (Ctrl+Shift+C)\n"
+            "The arrow offers the same with export lines, or with the real keys."
         )
+        self.curl_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.curl_button.clicked.connect(self.copy_curl)
+        curl_menu = QMenu(self.curl_button)
+        curl_menu.setObjectName("inspectorCurlMenu")
+        self.curl_actions = {
+            "placeholders": curl_menu.addAction("Copy with $CIO_… placeholders", self.copy_curl),
+            "exports": curl_menu.addAction(
+                "Copy with export lines (keys masked, fill them in)", self.copy_curl_with_exports
+            ),
+            "secret": curl_menu.addAction("Copy with the real keys…", self._on_copy_with_secret),
+        }
+        self.curl_button.setMenu(curl_menu)
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, self.copy_curl)
-        self.har_button = QPushButton("Export HAR…", self)
+        self.har_button = QToolButton(self)
+        self.har_button.setText("Export HAR…")
         self.har_button.setObjectName("inspectorExportHarButton")
         self.har_button.setAccessibleName("Export HAR file of the calls shown")
-        self.har_button.setToolTip("Saves the calls shown above as a HAR file (keys and tokens removed)")
+        self.har_button.setToolTip(
+            "Saves the calls shown above as a HAR file (keys and tokens removed); the arrow offers the "
+            "selected call alone"
+        )
+        self.har_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.har_button.clicked.connect(self._on_har_button_clicked)
+        har_menu = QMenu(self.har_button)
+        har_menu.setObjectName("inspectorHarMenu")
+        self.har_actions = {
+            "shown": har_menu.addAction("All calls shown…", self._on_har_button_clicked),
+            "selected": har_menu.addAction("The selected call…", self._on_har_selected_clicked),
+        }
+        self.har_button.setMenu(har_menu)
+        self.placeholder_note = QLabel(PLACEHOLDER_NOTE, self)
+        self.placeholder_note.setObjectName("inspectorCurlNote")
+        self.placeholder_note.setWordWrap(True)
+        set_tone(self.placeholder_note, "muted")
         self.clear_button = QPushButton("Clear history", self)
         self.clear_button.setObjectName("inspectorClearButton")
         self.clear_button.setAccessibleName("Clear history (forget every recorded call)")
@@ -171,7 +244,8 @@ class InspectorPanel(QWidget):
         self._actions_layout = QHBoxLayout()
         self._actions_layout.addWidget(self.curl_button)
         self._actions_layout.addWidget(self.har_button)
-        self._actions_layout.addStretch(1)
+        self._actions_layout.addWidget(self.placeholder_note, 1)
+        self._actions_layout.addWidget(self.count_label)  # "N of M calls", beside what acts on them
         self._actions_layout.addWidget(self.clear_button)
 
     # -- panel contract ----------------------------------------------------------------------------
@@ -231,24 +305,67 @@ class InspectorPanel(QWidget):
         if index.isValid():
             self.table.setCurrentIndex(index)
 
-    def copy_curl(self) -> None:
-        """Put the selected call on the clipboard as a curl command with placeholders for the keys."""
+    def _selected_or_say(self) -> Exchange | None:
+        """The selected call, or None after asking the user to select one."""
         exchange = self.selected_exchange()
         if exchange is None:
             self.banner.show_message("Select a call in the table first.", level="info")
-            return
-        QApplication.clipboard().setText(self._services.curl_for(exchange))
-        self.banner.show_message(
-            "Copied as curl.",
-            level="success",
-            hint="The keys are not in it: set CIO_SITE_ID and CIO_TRACK_API_KEY (Track calls) or "
-            "CIO_APP_API_KEY (App calls) in your terminal before running it.",
-        )
-        self.status_message.emit("Copied the call as a curl command")
+        return exchange
 
-    async def export_har(self, path: Path) -> int:
-        """Write the visible calls to ``path`` as HAR in a worker thread; returns how many were written."""
-        records = self.visible_exchanges()
+    def _copied(self, text: str, message: str, hint: str, status: str, *, level: str = "success") -> None:
+        QApplication.clipboard().setText(text)
+        self.banner.show_message(message, level=level, hint=hint)
+        self.status_message.emit(status)
+
+    def copy_curl(self) -> None:
+        """Put the selected call on the clipboard as a curl command with placeholders for the keys."""
+        if (exchange := self._selected_or_say()) is not None:
+            self._copied(
+                self._services.curl_for(exchange),
+                "Copied as curl.",
+                "The keys are not in it: set CIO_SITE_ID and CIO_TRACK_API_KEY (Track calls) or "
+                "CIO_APP_API_KEY (App calls) in your terminal before running it.",
+                "Copied the call as a curl command",
+            )
+
+    def copy_curl_with_exports(self) -> None:
+        """The curl command after ``export CIO_…='••••••••'`` lines to fill in (values masked)."""
+        if (exchange := self._selected_or_say()) is not None:
+            self._copied(
+                self._services.curl_with_exports(exchange),
+                "Copied as curl, with export lines.",
+                "In the terminal, replace each •••••••• with your key before pressing Enter.",
+                "Copied the call as curl with export lines",
+            )
+
+    async def copy_curl_with_secret(self) -> bool:
+        """The curl command with the workspace's real keys (the user's deliberate choice); False when the
+        keys could not be read (the banner says why)."""
+        exchange = self._selected_or_say()
+        if exchange is None:
+            return False
+        try:
+            text = await self._services.curl_with_keys(exchange)
+        except CioDesktopError as exc:
+            self.banner.show_error(exc, hint="Use “Copy with export lines” and fill the keys in yourself.")
+            return False
+        self._copied(
+            text,
+            "Copied as curl WITH the real keys.",
+            "Anyone who sees this text can use your workspace: paste it only into your own terminal, "
+            "and copy something else afterwards to clear the clipboard.",
+            "Copied the call as curl with the real keys",
+            level="warning",
+        )
+        return True
+
+    def _on_copy_with_secret(self) -> None:
+        self.tasks.spawn(self.copy_curl_with_secret(), key="curl-keys")
+
+    async def export_har(self, path: Path, records: list[Exchange] | None = None) -> int:
+        """Write ``records`` (default: the visible calls) to ``path`` as HAR in a worker thread; returns how
+        many were written."""
+        records = self.visible_exchanges() if records is None else records
         self.banner.clear()
         self.busy.start(f"Saving {len(records)} calls to {path.name}…", cancellable=False)
         try:
@@ -262,7 +379,7 @@ class InspectorPanel(QWidget):
             raise
         finally:
             self.busy.stop()
-        self.banner.show_message(f"Saved {count} calls to {path}.", level="success")
+        self.banner.show_message(f"Saved {count} call{'' if count == 1 else 's'} to {path}.", level="success")
         self.status_message.emit(f"Exported {count} calls as HAR")
         return count
 
@@ -286,10 +403,15 @@ class InspectorPanel(QWidget):
         if not self.visible_exchanges():
             self.banner.show_message("There are no calls to export with the current filters.", level="info")
             return
-        self.tasks.spawn(self._ask_and_export(), key="export")
+        self.tasks.spawn(self._ask_and_export(None), key="export")
 
-    async def _ask_and_export(self) -> None:
-        dialog = QFileDialog(self, "Export calls as HAR", str(Path.home() / "cio-desktop.har"))
+    def _on_har_selected_clicked(self) -> None:
+        if (exchange := self._selected_or_say()) is not None:
+            self.tasks.spawn(self._ask_and_export([exchange]), key="export")
+
+    async def _ask_and_export(self, records: list[Exchange] | None) -> None:
+        title = "Export calls as HAR" if records is None else "Export the selected call as HAR"
+        dialog = QFileDialog(self, title, str(Path.home() / "cio-desktop.har"))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilters(["HAR files (*.har)", "All files (*)"])
         accepted = await run_dialog(dialog) == QFileDialog.DialogCode.Accepted
@@ -298,7 +420,7 @@ class InspectorPanel(QWidget):
         if not accepted or not chosen:
             return
         with contextlib.suppress(OSError):  # export_har shows it in the banner
-            await self.export_har(Path(chosen[0]))
+            await self.export_har(Path(chosen[0]), records)
 
     def _on_clear_button_clicked(self) -> None:
         self.tasks.spawn(self._ask_and_clear(), key="clear")

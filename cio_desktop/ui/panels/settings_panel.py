@@ -6,6 +6,8 @@ Follows the panel contract in ``cio_desktop/ui/main_window.py``. Saving validate
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,6 +30,7 @@ from cio_desktop import paths
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import Workspace
 from cio_desktop.operations.services import BackendState, BackendStatus, Services
+from cio_desktop.time_display import zone_name
 from cio_desktop.ui.panels.key_hygiene_box import KeyHygieneBox
 from cio_desktop.ui.tasks import TaskKeeper
 from cio_desktop.ui.theme import THEME_LABELS, THEMES, apply_theme, set_tone
@@ -115,6 +118,13 @@ class SettingsPanel(QWidget):
             self.theme_combo.addItem(THEME_LABELS[theme], theme)
         self.theme_combo.setToolTip("Applies at once; Save settings keeps it for the next start")
         self.theme_combo.activated.connect(self._on_theme_combo_activated)
+        self.zone_combo = QComboBox(self)
+        self.zone_combo.setObjectName("timeZoneCombo")
+        self.zone_combo.setAccessibleName("Show times in")
+        here = zone_name(datetime.now().astimezone())
+        self.zone_combo.addItem(f"This computer's time zone ({here})", "local")
+        self.zone_combo.addItem("UTC (as Customer.io stores them)", "utc")
+        self.zone_combo.setMaximumWidth(320)
         self.history_spin = QSpinBox(self)
         self.history_spin.setObjectName("historyLimitSpin")
         self.history_spin.setAccessibleName("Keep the last (number of requests kept in the inspector)")
@@ -125,6 +135,7 @@ class SettingsPanel(QWidget):
         app_box = QGroupBox("Appearance and history", self)
         app_form = QFormLayout(app_box)
         app_form.addRow("&Theme:", self.theme_combo)
+        app_form.addRow("Show times &in:", self.zone_combo)
         app_form.addRow("&Keep the last:", self.history_spin)
 
         self.save_button = QPushButton("Save settings", self)
@@ -208,6 +219,7 @@ class SettingsPanel(QWidget):
         self.connect_spin.setValue(settings.connect_timeout_s)
         self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(settings.theme)))
         self.history_spin.setValue(settings.history_limit)
+        self.zone_combo.setCurrentIndex(max(0, self.zone_combo.findData(settings.time_zone)))
         for key, label in self.path_labels.items():
             label.setText(str(getattr(paths, f"{'log' if key == 'logs' else key}_dir")()))
 
@@ -238,6 +250,7 @@ class SettingsPanel(QWidget):
             timeout_s=float(self.timeout_spin.value()),
             connect_timeout_s=float(self.connect_spin.value()),
             theme=theme,
+            time_zone=str(self.zone_combo.currentData()),
             history_limit=int(self.history_spin.value()),
         )
         self.busy_changed.emit(True)

@@ -15,7 +15,7 @@ might carry data). Signals: ``dismissed()`` when the user closes it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -31,6 +31,7 @@ from cio_desktop.errors import CioDesktopError
 from cio_desktop.ui.theme import follow_theme, semantic
 
 LEVEL_ICONS = {"error": "✖", "warning": "⚠", "info": "ℹ", "success": "✔"}  # glyphs, not letters
+SUCCESS_DISMISS_MS = 6000  # long enough to read "Copied as curl." and its hint
 
 
 def describe_exception(exc: BaseException) -> tuple[str, str]:
@@ -91,6 +92,11 @@ class ErrorBanner(QFrame):
         self.details_edit.setReadOnly(True)
         self.details_edit.setMaximumHeight(120)
         self.details_edit.hide()
+        # A success notice goes away by itself; errors, warnings and info wait for the user.
+        self.auto_dismiss_ms = SUCCESS_DISMISS_MS
+        self._dismiss_timer = QTimer(self)
+        self._dismiss_timer.setSingleShot(True)
+        self._dismiss_timer.timeout.connect(self.clear)
 
         top = QHBoxLayout()
         top.addWidget(self.icon_label, 0, Qt.AlignmentFlag.AlignTop)
@@ -98,11 +104,12 @@ class ErrorBanner(QFrame):
         text.addWidget(self.message_label)
         text.addWidget(self.hint_label)
         top.addLayout(text, 1)
+        # Dismiss sits beside the text, so a short notice takes one line of height, not two (small windows).
+        top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.details_button)
         buttons.addWidget(self.copy_button)
-        buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addLayout(top)
@@ -128,6 +135,7 @@ class ErrorBanner(QFrame):
 
     def clear(self) -> None:
         """Hide the banner and forget its text."""
+        self._dismiss_timer.stop()
         self.message_label.clear()
         self.hint_label.clear()
         self.details_edit.clear()
@@ -159,6 +167,10 @@ class ErrorBanner(QFrame):
         self.setAccessibleDescription(f"{message} {hint}".strip())
         self._restyle()
         self.show()
+        if self._level == "success" and not detail:
+            self._dismiss_timer.start(self.auto_dismiss_ms)
+        else:
+            self._dismiss_timer.stop()
 
     def _restyle(self) -> None:
         colours = semantic()
