@@ -97,6 +97,7 @@ class UsagePanel(QWidget):
         self.slowest.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.slowest.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.slowest.setTabKeyNavigation(False)
+        self.slowest.setMinimumHeight(70)  # a 1024×640 window: the chart and notes come first
         self.slowest.verticalHeader().hide()
         self.slowest.setAlternatingRowColors(True)
         header = self.slowest.horizontalHeader()

@@ -68,13 +68,13 @@ class UsageChart(FocusPaintedWidget):
         self.setAccessibleName("Calls per day (Left and Right choose a day)")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
-        self.setMinimumHeight(170)
+        self.setMinimumHeight(120)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.days: list[DayUsage] = []
         self.current = -1
 
     def sizeHint(self) -> QSize:
-        return QSize(600, 240)
+        return QSize(600, 140)  # grows with the window (a 1024×640 one must fit without scrolling)
 
     def set_days(self, days: Sequence[DayUsage]) -> None:
         self.days = list(days)
