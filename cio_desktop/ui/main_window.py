@@ -57,6 +57,9 @@ PANEL_SHORTCUTS = (
     ("Ctrl+Shift+F", "Event test: tidy up the JSON"),
     ("Ctrl+F", "Request inspector: search"),
     ("Ctrl+Shift+C", "Request inspector: copy as curl"),
+    ("Alt+P", "Live activity: pause or resume"),
+    ("+", "Customer lookup, Timeline: zoom in (- zooms out; Left/Right choose a mark, Enter shows it)"),
+    ("Left", "Usage chart: the day before (Right: the day after)"),
 )
 
 

@@ -72,7 +72,11 @@ def test_the_stream_fills_filters_pauses_and_links_to_lookup(
     assert panel.pace_label.text().startswith("Paused")
     qtbot.mouseClick(panel.pause_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.stream.running, timeout=5000)
-    panel.hide()  # another tab, or the window minimised
+    panel.setWindowState(Qt.WindowState.WindowMinimized)  # the window minimised (it is the window here)
+    qtbot.waitUntil(lambda: not panel.stream.running, timeout=5000)
+    panel.setWindowState(Qt.WindowState.WindowNoState)
+    qtbot.waitUntil(lambda: panel.stream.running, timeout=5000)
+    panel.hide()  # another tab
     qtbot.waitUntil(lambda: not panel.stream.running, timeout=5000)
     requests = panel.stream.requests
     panel.show()
