@@ -86,7 +86,15 @@ async def edit_dialog_shots(
 
 async def panel_shots(window: MainWindow, out: Path, prefix: str) -> None:
     """Every panel of the window as it is now; the inspector with a success notice showing."""
-    for index, name in ((0, "lookup"), (1, "event-test"), (2, "inspector"), (3, "settings")):
+    shots = (
+        (0, "lookup"),
+        (1, "event-test"),
+        (2, "inspector"),
+        (3, "settings"),
+        (4, "live-activity"),
+        (5, "usage"),
+    )
+    for index, name in shots:
         window.tabs.setCurrentIndex(index)
         await settle()
         if name == "inspector":

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -134,7 +135,10 @@ class StreamPanel(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([300, 160])  # the table first: the JSON is for the chosen row
-        self.json_view.setMinimumHeight(80)
+        # Both take the room there is (small windows, 200%): their preferred heights must not make it scroll.
+        for view, least in ((self.table, 90), (self.json_view, 60)):
+            view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+            view.setMinimumHeight(least)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)

@@ -94,7 +94,7 @@ class TimelineCanvas(FocusPaintedWidget):
         self.setAccessibleName("Timeline (Left and Right choose a mark, Enter shows it, + and - zoom)")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
-        self.setMinimumHeight(len(ROWS) * 26 + 40)
+        self.setMinimumHeight(len(ROWS) * 14 + 28)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.start = datetime.now().astimezone() - timedelta(days=7)
         self.end = datetime.now().astimezone()
@@ -102,7 +102,7 @@ class TimelineCanvas(FocusPaintedWidget):
         self.current = -1
 
     def sizeHint(self) -> QSize:
-        return QSize(700, len(ROWS) * 30 + 50)
+        return QSize(700, len(ROWS) * 14 + 28)  # grows with the window; a 1024×640 one must fit
 
     def set_window(self, start: datetime, end: datetime, shown: Sequence[Mark]) -> None:
         self.start, self.end, self.shown = start, end, list(shown)
@@ -278,9 +278,14 @@ class TimelineView(QWidget):
         self.canvas.mark_chosen.connect(self.show_mark)
         self.current_label = QLabel(self)
         self.current_label.setObjectName("timelineCurrent")
-        self.current_label.setWordWrap(True)
+        # Two lines at most (what, then whose and the detail): no word wrap, so the page has a fixed
+        # preferred height and the lookup fits small windows at 200% without scrolling.
+        self.current_label.setMinimumHeight(self.current_label.fontMetrics().lineSpacing() * 2)
         self.canvas.current_changed.connect(self.current_label.setText)
         self.json_view = json_viewer(self, "timelineJson", "The chosen mark as JSON")
+        # The JSON takes the room left over: its preferred height must not make the lookup scroll.
+        self.json_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.json_view.setMinimumHeight(40)
         self.json_view.setPlaceholderText(
             "Click a mark (or choose one with Left/Right and press Enter) to see its JSON."
         )

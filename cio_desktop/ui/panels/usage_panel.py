@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -98,6 +99,9 @@ class UsagePanel(QWidget):
         self.slowest.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.slowest.setTabKeyNavigation(False)
         self.slowest.setMinimumHeight(70)  # a 1024×640 window: the chart and notes come first
+        self.slowest.setSizePolicy(
+            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored
+        )  # takes what is left
         self.slowest.verticalHeader().hide()
         self.slowest.setAlternatingRowColors(True)
         header = self.slowest.horizontalHeader()
