@@ -30,9 +30,10 @@ def setup_logging() -> None:
     """
     import atexit
     import queue
-    from logging.handlers import QueueHandler, QueueListener, RotatingFileHandler
+    from logging.handlers import QueueHandler, QueueListener
 
     from cio_desktop.paths import log_dir
+    from cio_desktop.private_files import PrivateRotatingFileHandler
 
     class BackgroundLogHandler(QueueHandler):
         """Hands records to a writer thread; ``flush`` waits for it, ``close`` stops it (idempotent)."""
@@ -60,7 +61,7 @@ def setup_logging() -> None:
     root = logging.getLogger("cio_desktop")
     if any(getattr(h, "cio_desktop_handler", False) for h in root.handlers):
         return
-    file_handler = RotatingFileHandler(
+    file_handler = PrivateRotatingFileHandler(
         log_dir() / "cio-desktop.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
     )
     file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -84,7 +85,7 @@ def peek_window_settings() -> tuple[str, dict[str, str]]:
 
     try:
         data = json.loads((config_dir() / "settings.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # the full load moves a broken file aside and says so
         return "system", {}
     if not isinstance(data, dict):
         return "system", {}

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from cio_desktop.json_check import MAX_DEPTH, clip_depth
 from cio_desktop.time_display import format_moment
 
 if TYPE_CHECKING:
@@ -143,12 +144,20 @@ def display_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return str(value)
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    except RecursionError:
+        return json.dumps(clip_depth(value, MAX_DEPTH), ensure_ascii=False, sort_keys=True)
 
 
 def pretty_json(value: Any) -> str:
     """Indented JSON for the raw view (non-JSON values fall back to ``str``)."""
-    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+    try:
+        return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+    except RecursionError:  # deeper than the encoder can walk: show the first MAX_DEPTH levels
+        return json.dumps(
+            clip_depth(value, MAX_DEPTH), ensure_ascii=False, indent=2, sort_keys=True, default=str
+        )
 
 
 def empty_state_hint(example_id: str | None = None, example_email: str | None = None) -> str:

@@ -33,7 +33,13 @@ def _dir(kind: str) -> Path:
             "logs": platformdirs.user_log_path,
         }
         path = getters[kind](_APP, appauthor=False)
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from cio_desktop.private_files import private_dir, tighten
+
+    private_dir(path)
+    if override is not None:
+        tighten(override, 0o700)  # CIO_DESKTOP_HOME holds every folder: private too
+    elif path.parent.name == _APP:  # e.g. ~/.local/state/cio-desktop/log: the app's own folder too
+        tighten(path.parent, 0o700)
     return path
 
 

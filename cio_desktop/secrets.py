@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from cio_desktop.errors import SecretStoreError
+from cio_desktop.errors import SESSION_ONLY_HINT, SecretStoreError
 from cio_desktop.models import SecretKind
 
 SERVICE_NAME = "cio-desktop"
 PROBE_USERNAME = "probe/backend-check"
-SESSION_ONLY_HINT = "You can keep secrets for this session only (they are forgotten when the app closes)."
 
 # Backends that keep secrets encrypted by the operating system. Matched by class name along the MRO
 # (no import needed, subclasses count). Everything else is treated as not secure.

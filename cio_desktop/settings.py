@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from cio_desktop import paths
 from cio_desktop.errors import ConfigError
 from cio_desktop.jsonfile import FileLock, move_aside, read_json, write_json_atomic
+from cio_desktop.text_safety import unsafe_characters
 from cio_desktop.time_display import DISPLAY_ZONES, DisplayZone
 
 SCHEMA_VERSION = 1
@@ -62,6 +63,8 @@ def _check_proxy(value: object) -> str | None:
     proxy = _opt_str(value)
     if proxy is None:
         return None
+    if unsafe_characters(proxy):
+        raise ValueError("must not contain control or invisible characters")
     parts = urlsplit(proxy)
     if parts.scheme not in ("http", "https", "socks5", "socks5h") or not parts.hostname:
         raise ValueError("must be an address such as http://proxy.example.com:3128")

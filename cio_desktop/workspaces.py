@@ -18,6 +18,7 @@ from cio_desktop import paths
 from cio_desktop.errors import ConfigError, WorkspaceError
 from cio_desktop.jsonfile import FileLock, ReadResult, move_aside, read_json, write_json_atomic
 from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.text_safety import unsafe_characters
 
 SCHEMA_VERSION = 1
 FILE_NAME = "workspaces.json"
@@ -56,6 +57,13 @@ def check_url(label: str, url: str) -> str:
     """``url`` if it is an acceptable endpoint override, else ``WorkspaceError`` in plain words (which
     never quote a user name or password pasted into the address)."""
     url = url.strip()
+    unsafe = unsafe_characters(url)
+    if unsafe:
+        # urlsplit silently drops tabs and line breaks; a CR/LF could also forge lines where it is shown.
+        raise WorkspaceError(
+            f"The {label} contains control or invisible characters ({', '.join(unsafe)}); "
+            "type the address again."
+        )
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
@@ -88,8 +96,12 @@ def validate(workspace: Workspace) -> Workspace:
         raise WorkspaceError("A workspace needs a name.")
     if len(name) > MAX_NAME_LENGTH:
         raise WorkspaceError(f"A workspace name can be at most {MAX_NAME_LENGTH} characters long.")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
-        raise WorkspaceError("A workspace name cannot contain control characters such as line breaks.")
+    unsafe = unsafe_characters(name)
+    if unsafe:
+        raise WorkspaceError(
+            "A workspace name cannot contain control characters, text-direction overrides or broken "
+            f"characters (found {', '.join(unsafe)})."
+        )
     try:
         region = Region(workspace.region)
     except ValueError as exc:

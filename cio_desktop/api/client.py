@@ -236,6 +236,20 @@ class CioClient:
         return self.workspace.region
 
     # ---- the sender used by track/app -------------------------------------------------------------
+    async def call(
+        self,
+        api: str,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        idempotent: bool,
+        operation: str,
+    ) -> ApiResult:
+        """One call with this workspace's credentials and region (what ``track``/``app`` use); for
+        replaying a recorded request (``cio_desktop.operations.resend``)."""
+        return await self._send(api, method, path, body=body, idempotent=idempotent, operation=operation)
+
     async def _send(
         self,
         api: str,

@@ -19,6 +19,7 @@ from pathlib import Path
 from cio_desktop.api.curl import to_curl
 from cio_desktop.api.exchange import Exchange
 from cio_desktop.api.har import to_har
+from cio_desktop.private_files import FILE_MODE, SymlinkRefusedError, open_private, private_dir, read_private
 
 __all__ = ["RequestHistory", "default_history_path", "to_curl", "to_har"]
 
@@ -51,6 +52,8 @@ class RequestHistory:
         self._file_lock = threading.Lock()
         self._lines_on_disk = 0
         self.persist_error: str | None = None
+        #: Lines of the file that the last load (or compaction) could not use and left out.
+        self.skipped_lines = 0
 
     @property
     def path(self) -> Path:
@@ -125,6 +128,8 @@ class RequestHistory:
     def _safe_append(self, exchange: Exchange) -> None:
         try:
             self._append(exchange)
+        except SymlinkRefusedError as exc:
+            self.persist_error = f"The request history was not saved: {exc.strerror}."
         except OSError as exc:  # disk full, permissions, lock timeout (filelock.Timeout is an OSError)
             self.persist_error = f"The request history could not be saved ({type(exc).__name__})."
         else:
@@ -158,6 +163,9 @@ class RequestHistory:
         try:
             with self._file_lock, self._lock():
                 loaded = list(self._read())
+        except SymlinkRefusedError as exc:
+            self.persist_error = f"The saved request history was not read: {exc.strerror}."
+            return 0
         except OSError as exc:
             self.persist_error = f"The saved request history could not be read ({type(exc).__name__})."
             return 0
@@ -171,29 +179,35 @@ class RequestHistory:
     def _lock(self) -> contextlib.AbstractContextManager[object]:
         from filelock import FileLock
 
-        return FileLock(str(self.path) + ".lock", timeout=10)
+        private_dir(self.path.parent)
+        return FileLock(str(self.path) + ".lock", timeout=10, mode=FILE_MODE)
 
     def _read(self) -> Iterable[Exchange]:
+        """Parse the file line by line; a line that is not a good record is skipped and counted in
+        ``skipped_lines`` (bad bytes, not JSON, nested too deep, not an object, a field of the wrong type)."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            raw = read_private(self.path)
         except FileNotFoundError:
             self._lines_on_disk = 0
+            self.skipped_lines = 0
             return []
-        lines = [line for line in text.splitlines() if line.strip()]
+        lines = [line for line in raw.split(b"\n") if line.strip()]
         self._lines_on_disk = len(lines)
         out: list[Exchange] = []
+        skipped = 0
         for line in lines:
-            try:
-                out.append(Exchange.from_json_dict(json.loads(line)))
-            except (ValueError, TypeError, KeyError):
-                continue  # a torn or hand-edited line: skip it, keep the rest
+            record = _parse_line(line)
+            if record is None:
+                skipped += 1  # a torn or hand-edited line: skip it, keep the rest
+            else:
+                out.append(record)
+        self.skipped_lines = skipped
         return out
 
     def _append(self, exchange: Exchange) -> None:
         line = json.dumps(exchange.to_json_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
         with self._file_lock, self._lock():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            fd = open_private(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
             try:
                 os.write(fd, line.encode("utf-8"))
             finally:
@@ -206,9 +220,19 @@ class RequestHistory:
         """Rewrite the file with only the newest ``limit`` records (caller holds the locks)."""
         records = sorted(self._read(), key=lambda e: e.started_at)[-self._limit :]
         tmp = self.path.with_suffix(".jsonl.tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
+        tmp.unlink(missing_ok=True)  # a leftover of a killed compaction (or a planted link): start fresh
+        fd = open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
             for record in records:
                 fh.write(json.dumps(record.to_json_dict(), ensure_ascii=False, separators=(",", ":")) + "\n")
-        os.chmod(tmp, 0o600)
         os.replace(tmp, self.path)
         self._lines_on_disk = len(records)
+
+
+def _parse_line(line: bytes) -> Exchange | None:
+    """One history line as a record, or None when it is not one. Never raises: a hostile line (bad
+    UTF-8, nesting deep enough to hit the recursion limit, any JSON of the wrong shape) is just skipped."""
+    try:
+        return Exchange.from_json_dict(json.loads(line.decode("utf-8")))
+    except (ValueError, TypeError, KeyError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None

@@ -55,11 +55,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cio-desktop`` command; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    from cio_desktop.json_check import has_lone_surrogate
+
+    for name, value in vars(args).items():
+        if isinstance(value, str) and has_lone_surrogate(value):
+            # Python turns bytes that are not UTF-8 into lone surrogates; they would crash later.
+            parser.error(f"the value of {name.replace('_', '-')} holds bytes that are not UTF-8 text")
     func = getattr(args, "func", None)
     if func is None:
         from cio_desktop.app import run_gui  # lazy: Qt loads only for the GUI
 
         return run_gui(demo=args.demo, exit_when_ready=args.exit_when_ready)
+    from cio_desktop.text_safety import SafeStream
+
+    # Every line a command prints may quote a server or a file: control characters never reach the
+    # terminal raw (ESC, OSC, CR, C1, bidi overrides; lone surrogates from non-UTF-8 arguments).
+    real_out, real_err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(real_out), SafeStream(real_err)
     try:
         code: int = func(args)
         sys.stdout.flush()  # inside the try: a closed pipe surfaces here, not at interpreter exit
@@ -74,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
     except Exception as exc:  # a bug: say so in one line, keep the (data-free) details in a report
         return _report_unexpected(exc)
+    finally:
+        sys.stdout, sys.stderr = real_out, real_err
     return code
 
 

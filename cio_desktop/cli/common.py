@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from cio_desktop.errors import CioDesktopError
+from cio_desktop.errors import CioDesktopError, for_command_line
 
 if TYPE_CHECKING:
     import argparse
@@ -24,14 +24,14 @@ PROG = "cio-desktop"
 
 def fail(message: str) -> int:
     """Print ``cio-desktop: <message>`` on one line of stderr and return exit code 1."""
-    one_line = " ".join(str(message).split())
+    one_line = " ".join(for_command_line(str(message)).split())
     print(f"{PROG}: {one_line}", file=sys.stderr)
     return 1
 
 
 def warn(message: str) -> None:
     """Print ``cio-desktop: warning: <message>`` on stderr (the command goes on)."""
-    one_line = " ".join(str(message).split())
+    one_line = " ".join(for_command_line(str(message)).split())
     print(f"{PROG}: warning: {one_line}", file=sys.stderr)
 
 
@@ -55,18 +55,36 @@ async def open_services(*, network: bool = False) -> AsyncIterator[Services]:
     stderr), settings and history loaded when ``network`` calls will be made; closed at the end (a region
     detected on the way is saved first)."""
     from cio_desktop.operations.services import Services
+    from cio_desktop.text_safety import SafeStream
 
     services = Services.create()
+    for stream in (sys.stdout, sys.stderr):  # nothing printed can show a key of a client used here
+        if isinstance(stream, SafeStream):
+            stream.add_redactor(services.clients.redact)
     report = await services.load_workspaces()
     if report.problem:
         warn(report.problem)
     try:
         if network:
             await services.load_settings()
+            if services.settings_problem:  # a broken settings file was moved aside: say so
+                warn(services.settings_problem)
             await services.load_history()
+            _history_notes(services)
         yield services
     finally:
         await services.aclose()
+        if network:
+            _history_notes(services, skipped=False)
+
+
+def _history_notes(services: Services, *, skipped: bool = True) -> None:
+    """Warn when the history could not be read or saved, and how many damaged lines were skipped."""
+    history = services.history
+    if history.persist_error:
+        warn(history.persist_error)
+    if skipped and history.skipped_lines:
+        warn(f"{history.skipped_lines} damaged line(s) of {history.path} were skipped.")
 
 
 def run_async(coro: Coroutine[Any, Any, T]) -> T:

@@ -1,4 +1,4 @@
-"""``cio-desktop history list|show ID|export --har FILE|clear``: the redacted request history.
+"""``cio-desktop history list|show ID|export --har FILE|resend ID|clear``: the redacted request history.
 
 The same history the app shows (``<data dir>/history.jsonl``); secrets were removed when each request
 was recorded, so everything printed or exported here is safe to share. Records are read through
@@ -36,6 +36,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     export.add_argument("--har", required=True, metavar="FILE", help="the file to write")
     export.add_argument("--workspace", metavar="NAME", help="only this workspace's requests")
     export.set_defaults(func=_export)
+    resend = actions.add_parser(
+        "resend", help="send a recorded Track call again, unchanged (the same event id: never a duplicate)"
+    )
+    resend.add_argument("id", metavar="ID")
+    resend.set_defaults(func=_resend)
     clear = actions.add_parser("clear", help="forget every recorded request")
     clear.set_defaults(func=_clear)
 
@@ -44,9 +49,7 @@ def _with_services(work: Callable[[Services], Awaitable[int]]) -> int:
     from cio_desktop.cli.common import open_services, run_async
 
     async def run() -> int:
-        async with open_services() as services:
-            await services.load_settings()
-            await services.load_history()
+        async with open_services(network=True) as services:  # settings and history, problems said
             return await work(services)
 
     return run_async(run())
@@ -142,6 +145,29 @@ async def _export_records(services: Services, args: argparse.Namespace, path: Pa
     except OSError as exc:
         return fail(f"could not write {path}: {exc.strerror or exc}")
     print(f"Wrote {count} request(s) to {path} (HAR 1.2, secrets removed).")
+    return 0
+
+
+def _resend(args: argparse.Namespace) -> int:
+    return _with_services(lambda services: _resend_record(services, args))
+
+
+async def _resend_record(services: Services, args: argparse.Namespace) -> int:
+    from cio_desktop.api.errors import ApiError
+    from cio_desktop.cli.common import fail
+    from cio_desktop.cli.output import report_error
+    from cio_desktop.errors import CioDesktopError
+
+    record = services.history_record(args.id)
+    if record is None:
+        return fail(f"No recorded request has the ID '{args.id}'. 'cio-desktop history list' shows the IDs.")
+    try:
+        result = await services.resend(record)
+    except ApiError as exc:
+        return report_error(exc, as_json=False)
+    except CioDesktopError as exc:
+        return fail(exc.message)
+    print(f"Resent {record.method} {record.url}: {result.status} (new record {result.exchange.id}).")
     return 0
 
 

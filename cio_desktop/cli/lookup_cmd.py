@@ -107,6 +107,8 @@ def _several(outcome: Any, *, as_json: bool) -> int:
 def _print_person(found: Any) -> None:
     from datetime import datetime
 
+    from cio_desktop.lookup_query import display_value
+
     ids = found.identifiers
     activities = found.activities.items
     print(f"Person  id={ids.get('id')}  email={ids.get('email')}  cio_id={ids.get('cio_id')}")
@@ -114,7 +116,7 @@ def _print_person(found: Any) -> None:
         print("  Unsubscribed from all messages")
     print("Attributes:")
     for key in sorted(found.attributes):
-        print(f"  {key}: {found.attributes[key]}")
+        print(f"  {key}: {display_value(found.attributes[key])}")
     print(f"Devices ({len(found.devices)}):")
     for device in found.devices:
         print(

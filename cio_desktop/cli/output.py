@@ -13,8 +13,17 @@ from cio_desktop.api.errors import ApiError
 
 
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
+    """Indented JSON on stdout, written in one piece (the output stream redacts each write). Characters a
+    terminal would act on are written as ``\\uXXXX`` escapes; parts nested deeper than ``MAX_DEPTH`` are
+    replaced by a note when the whole would exhaust the encoder's recursion limit."""
+    from cio_desktop.json_check import MAX_DEPTH, clip_depth
+    from cio_desktop.text_safety import json_safe
+
+    try:
+        text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    except RecursionError:
+        text = json.dumps(clip_depth(value, MAX_DEPTH), indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write(json_safe(text) + "\n")
 
 
 def error_json(exc: ApiError) -> dict[str, Any]:

@@ -72,25 +72,18 @@ def _check_args(args: argparse.Namespace) -> str | None:
 
 
 def _read_data(args: argparse.Namespace) -> Any:
-    import json
-    import sys
+    from cio_desktop.bounded_read import read_text_bounded
+    from cio_desktop.json_check import check_json
 
     text = args.data
     if args.data_file:
-        try:
-            if args.data_file == "-":
-                text = sys.stdin.read()
-            else:
-                with open(args.data_file, encoding="utf-8") as fh:
-                    text = fh.read()
-        except OSError as exc:
-            raise ValueError(f"could not read {args.data_file}: {exc.strerror or exc}") from None
+        text = read_text_bounded(args.data_file)
     if text is None or not text.strip():
         return None
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise ValueError(f"--data is not valid JSON: {exc}") from None
+    check = check_json(text, require_object=False)
+    if check.problem is not None:
+        raise ValueError(f"--data is not valid JSON: {check.problem.describe()}")
+    value = check.value
     if args.kind == "batch":
         if isinstance(value, dict) and isinstance(value.get("batch"), list):
             value = value["batch"]

@@ -34,6 +34,14 @@ class ClientCache:
         self._clients: dict[str, tuple[tuple[object, ...], CioClient]] = {}
         self._lock = asyncio.Lock()
         self._retiring: set[asyncio.Task[None]] = set()
+        self._made: list[CioClient] = []  # every client built, closed ones too: for ``redact``
+
+    def redact(self, text: str) -> str:
+        """``text`` without any key of any client this cache built (the CLI's output passes through it
+        at write time, also after the clients are closed)."""
+        for client in self._made:
+            text = client.redact(text)
+        return text
 
     def __bool__(self) -> bool:
         return bool(self._clients)
@@ -75,6 +83,7 @@ class ClientCache:
                 on_workspace_changed=self._on_region_detected,
             )
             self._clients[workspace.id] = (key, client)
+            self._made.append(client)
             return client
 
     def _retire(self, client: CioClient) -> None:

@@ -14,7 +14,7 @@ import contextlib
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from cio_desktop.errors import CioDesktopError
+from cio_desktop.errors import CioDesktopError, WorkspaceError
 from cio_desktop.models import Region, SecretKind, Workspace
 from cio_desktop.operations import history as history_ops
 from cio_desktop.operations import workspace_changes
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from cio_desktop.api import CioClient, Credentials
     from cio_desktop.api.exchange import Exchange
     from cio_desktop.api.history import RequestHistory
+    from cio_desktop.api.models import ApiResult
     from cio_desktop.api.regions import Endpoints
     from cio_desktop.operations.activity_stream import ActivityStream, StreamStatus
     from cio_desktop.operations.key_check import CheckReport
@@ -208,6 +209,18 @@ class Services:
     def history_record(self, exchange_id: str) -> Exchange | None:
         """One record by its id or a unique start of it."""
         return self.history.get(exchange_id)
+
+    async def resend(self, exchange: Exchange) -> ApiResult:
+        """Send a recorded Track call again unchanged: the same event id, so never a duplicate
+        (``operations.resend``). ``ApiError`` or ``WorkspaceError`` in plain words."""
+        from cio_desktop.operations.resend import resend
+
+        workspace = self._workspace_of(exchange)
+        if workspace is None:
+            raise WorkspaceError(
+                "The workspace this call was made with no longer exists, so it cannot be resent."
+            )
+        return await resend(await self.client_for(workspace), exchange)
 
     async def export_har(self, path: Path, records: list[Exchange]) -> int:
         """Write ``records`` as a HAR 1.2 file (in a thread); returns how many. ``OSError`` if it cannot."""

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from cio_desktop.api.exchange import Exchange
+from cio_desktop.text_safety import safe_line
 from cio_desktop.ui.panels.inspector_details import headers_text, pretty_body
 from cio_desktop.ui.panels.json_editor import JsonHighlighter
 from cio_desktop.ui.theme import set_tone
@@ -156,7 +157,7 @@ class EventResultView(QWidget):
         self.response_view.setPlainText(response_text(exchange) if exchange else "")
 
     def show_outcome(self, text: str, *, ok: bool) -> None:
-        self.outcome_label.setText(text)
+        self.outcome_label.setText(safe_line(text))
         set_tone(self.outcome_label, "ok" if ok else "error", "font-weight: 600;")
 
     def clear(self) -> None:
@@ -179,7 +180,7 @@ class EventResultView(QWidget):
         """End the countdown with ``text`` (green when ``ok``, red when not, plain when None)."""
         self._countdown.stop()
         self.verify_cancel_button.hide()
-        self.verify_label.setText(text)
+        self.verify_label.setText(safe_line(text))
         set_tone(self.verify_label, None if ok is None else "ok" if ok else "error")
 
     @property

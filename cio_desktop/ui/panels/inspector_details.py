@@ -40,7 +40,7 @@ def pretty_body(body: str | None) -> str:
         return "(empty)"
     try:
         return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than json can walk: show as is
         return body
 
 

@@ -237,6 +237,14 @@ class InspectorPanel(QWidget):
         self.placeholder_note.setObjectName("inspectorCurlNote")
         self.placeholder_note.setWordWrap(True)
         set_tone(self.placeholder_note, "muted")
+        self.resend_button = QPushButton("Resend", self)
+        self.resend_button.setObjectName("inspectorResendButton")
+        self.resend_button.setAccessibleName("Resend the selected failed call")
+        self.resend_button.setToolTip(
+            "Sends this failed Track call again exactly as it was, with the same event id, so "
+            "Customer.io keeps one event even if the first try arrived after all."
+        )
+        self.resend_button.clicked.connect(self._on_resend_button_clicked)
         self.clear_button = QPushButton("Clear history", self)
         self.clear_button.setObjectName("inspectorClearButton")
         self.clear_button.setAccessibleName("Clear history (forget every recorded call)")
@@ -244,6 +252,7 @@ class InspectorPanel(QWidget):
         self._actions_layout = QHBoxLayout()
         self._actions_layout.addWidget(self.curl_button)
         self._actions_layout.addWidget(self.har_button)
+        self._actions_layout.addWidget(self.resend_button)
         self._actions_layout.addWidget(self.placeholder_note, 1)
         self._actions_layout.addWidget(self.count_label)  # "N of M calls", beside what acts on them
         self._actions_layout.addWidget(self.clear_button)
@@ -398,6 +407,39 @@ class InspectorPanel(QWidget):
 
     def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.details.show_exchange(self.selected_exchange())
+        self._update_resend()
+
+    def _update_resend(self) -> None:
+        """Resend is offered for a failed Track call that can be sent again exactly as it was."""
+        from cio_desktop.operations.resend import resend_problem
+
+        exchange = self.selected_exchange()
+        failed = exchange is not None and (exchange.error is not None or not exchange.ok)
+        self.resend_button.setEnabled(bool(failed and exchange and resend_problem(exchange) is None))
+
+    async def resend_selected(self) -> Exchange | None:
+        """Send the selected failed call again (same body, same event id); the banner says how it went.
+        Returns the new record, or None when it failed (the banner says why)."""
+        from cio_desktop.errors import CioDesktopError
+
+        exchange = self.selected_exchange()
+        if exchange is None:
+            return None
+        self.banner.clear()
+        self.busy.start(f"Resending {exchange.operation or exchange.method}…", cancellable=False)
+        try:
+            result = await self._services.resend(exchange)
+        except CioDesktopError as exc:
+            self.banner.show_error(exc)
+            return None
+        finally:
+            self.busy.stop()
+        self.banner.show_message(
+            f"Resent: {result.status}. The same event id was used, so Customer.io keeps one event.",
+            level="success",
+        )
+        self.status_message.emit("Resent the call")
+        return result.exchange
 
     def _on_har_button_clicked(self) -> None:
         if not self.visible_exchanges():
@@ -421,6 +463,9 @@ class InspectorPanel(QWidget):
             return
         with contextlib.suppress(OSError):  # export_har shows it in the banner
             await self.export_har(Path(chosen[0]), records)
+
+    def _on_resend_button_clicked(self) -> None:
+        self.tasks.spawn(self.resend_selected(), key="resend")
 
     def _on_clear_button_clicked(self) -> None:
         self.tasks.spawn(self._ask_and_clear(), key="clear")
@@ -460,3 +505,4 @@ class InspectorPanel(QWidget):
         has_rows = shown > 0
         self.har_button.setEnabled(has_rows)
         self.curl_button.setEnabled(has_rows)
+        self._update_resend()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from cio_desktop.lookup_query import pretty_json
 from cio_desktop.operations.lookup import ActivityPage, CustomerProfile, activity_label, activity_summary
 from cio_desktop.person_activity import Side, last_seen_line, person_name, side_of
+from cio_desktop.text_safety import safe_line
 from cio_desktop.ui.panels.json_editor import JsonHighlighter
 from cio_desktop.ui.panels.lookup_tables import CopyableTable, cell
 from cio_desktop.ui.panels.timeline_view import TimelineView
@@ -214,11 +215,11 @@ class ProfileView(QWidget):
         """Fill every section from ``profile``."""
         self.profile = profile
         ids = profile.identifiers
-        self.header.setText(person_name(profile.attributes) or profile.display_name)
+        self.header.setText(safe_line(person_name(profile.attributes) or profile.display_name))
         parts = [f"{key}: {ids[key]}" for key in ("id", "email", "cio_id") if ids.get(key)]
         if profile.customer.get("unsubscribed"):
             parts.append("unsubscribed from all messages")
-        self.subheader.setText("   ·   ".join(parts))
+        self.subheader.setText(safe_line("   ·   ".join(parts)))
         rows = [[cell(key), cell(ids.get(key))] for key in ("id", "email", "cio_id")]
         self.identifiers_table.set_rows(rows)
 

@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from cio_desktop.lookup_query import as_timestamp, display_value, format_datetime
+from cio_desktop.text_safety import safe_line
 from cio_desktop.time_display import other_zone
 
 
 def cell(value: Any, *, name: str = "", as_date: bool = False) -> QTableWidgetItem:
     """A read-only cell; a unix timestamp (by ``name`` or ``as_date``) shows as a date with its zone, the same
     moment in the other zone on hover (never the raw number: "Copy raw value" gives that)."""
-    raw = display_value(value)
+    raw = safe_line(display_value(value))  # a value may hold ESC, CR or a bidi override: shown escaped
     moment = as_timestamp(name or ("timestamp" if as_date else ""), value) if (name or as_date) else None
     item = QTableWidgetItem(format_datetime(moment) if moment else raw)
     item.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)

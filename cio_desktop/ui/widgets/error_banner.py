@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from cio_desktop.errors import CioDesktopError
+from cio_desktop.text_safety import safe_line
 from cio_desktop.ui.theme import follow_theme, semantic
 
 LEVEL_ICONS = {"error": "✖", "warning": "⚠", "info": "ℹ", "success": "✔"}  # glyphs, not letters
@@ -157,8 +158,8 @@ class ErrorBanner(QFrame):
     def _show(self, level: str, message: str, detail: str, hint: str) -> None:
         self._level = level if level in LEVEL_ICONS else "info"
         self.icon_label.setText(LEVEL_ICONS[self._level])
-        self.message_label.setText(message)
-        self.hint_label.setText(hint)
+        self.message_label.setText(safe_line(message))  # may quote a server's text
+        self.hint_label.setText(safe_line(hint))
         self.hint_label.setVisible(bool(hint))
         self.details_edit.setPlainText(detail)
         self.details_button.setChecked(False)
