@@ -22,7 +22,7 @@ KIND_LABELS = {
     SecretKind.PIPELINES_KEY: "Pipelines API key",
 }
 # The kinds the key test can check, so the kinds a replacement can be tested for.
-REPLACEABLE = (SecretKind.TRACK_API_KEY, SecretKind.APP_API_KEY)
+REPLACEABLE = (SecretKind.TRACK_API_KEY, SecretKind.APP_API_KEY, SecretKind.PIPELINES_KEY)
 DEFAULT_MAX_AGE_DAYS = 90
 
 
@@ -114,4 +114,4 @@ class ReplaceOutcome:
 
 def check_for(report: CheckReport, kind: SecretKind) -> KeyCheck:
     """The report's result for ``kind``."""
-    return report.track if kind is SecretKind.TRACK_API_KEY else report.app
+    return next(check for check in report.checks() if check.kind is kind)

@@ -585,9 +585,7 @@ class Services:
 
         value = value.strip()
         if kind not in REPLACEABLE:
-            raise WorkspaceError(
-                "Only the Track and App API keys can be tested, so only they can be replaced here."
-            )
+            raise WorkspaceError("Only API keys the key test can check can be replaced here.")
         if not value:
             raise WorkspaceError("Paste the new key first.")
         keys = {**await self.load_secrets(workspace), kind: value}

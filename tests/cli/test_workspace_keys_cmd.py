@@ -49,7 +49,8 @@ def test_json_output(
     doc = json.loads(out)
     assert doc["workspace"] == "Sandbox"
     assert doc["max_age_days"] == 90
-    track, app = doc["keys"]
+    track, app, pipelines = doc["keys"]
+    assert (pipelines["kind"], pipelines["stored"]) == ("pipelines_key", False)
     assert track == {
         "kind": "track_api_key",
         "stored": True,

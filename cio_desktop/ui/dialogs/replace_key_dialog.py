@@ -22,6 +22,7 @@ WHERE = {
     "Tracking API keys (create a new key, keep the old one until this test passes)",
     SecretKind.APP_API_KEY: "Customer.io: Settings → Account Settings → API credentials → App API keys "
     "(create a new key, keep the old one until this test passes)",
+    SecretKind.PIPELINES_KEY: "Customer.io: Data Pipelines → your source → Settings → API key",
 }
 
 
