@@ -89,6 +89,7 @@ def practice_key_dates() -> dict[SecretKind, str]:
     return {
         SecretKind.TRACK_API_KEY: (now - timedelta(days=20)).isoformat(),
         SecretKind.APP_API_KEY: (now - timedelta(days=120)).isoformat(),
+        SecretKind.PIPELINES_KEY: (now - timedelta(days=20)).isoformat(),
     }
 
 
