@@ -32,6 +32,7 @@ from cio_desktop.person_activity import Side, last_seen_line, person_name, side_
 from cio_desktop.text_safety import safe_line
 from cio_desktop.ui.panels.json_editor import JsonHighlighter
 from cio_desktop.ui.panels.lookup_tables import CopyableTable, cell
+from cio_desktop.ui.panels.timeline_view import TimelineView
 from cio_desktop.ui.widgets.clear_button import add_clear_button
 
 ACTIVITY_TYPES = (
@@ -184,6 +185,8 @@ class ProfileView(QWidget):
         QWidget.setTabOrder(self.activity_side_combo, self.load_more_button)
         QWidget.setTabOrder(self.load_more_button, self.activities_table)
         self._add_tab("Messages", self.messages_table)
+        self.timeline = TimelineView(self)  # activities and messages on a time axis
+        self.tabs.addTab(self.timeline, "Timeline")
         self._add_tab("Raw JSON", self.raw_view)
 
         layout = QVBoxLayout(self)
@@ -246,6 +249,7 @@ class ProfileView(QWidget):
             ]
         )
         self.raw_view.setPlainText(pretty_json(profile.raw))
+        self.timeline.set_person(profile.activities.items, profile.messages)
         counts = {
             "Attributes": len(attributes),
             "Segments": len(profile.segments),
@@ -275,6 +279,8 @@ class ProfileView(QWidget):
         self.load_more_button.setEnabled(self._has_more)
         self._apply_side_filter()
         self.update_last_seen()
+        if append and self.profile is not None:  # older activities loaded: the timeline gets them too
+            self.timeline.set_person(self.profile.activities.items, self.profile.messages)
 
     def _who(self, kind: str) -> QTableWidgetItem:
         side = side_of(kind)

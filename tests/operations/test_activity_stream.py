@@ -3,11 +3,22 @@ inside the App API's limit (requests counted); a 429 slows it down; pause stops 
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
-from cio_desktop.activity_stream import ActivityStream, StreamStatus
-from cio_desktop.api import CioClient
+import pytest
+
+from cio_desktop.api import CioClient, Credentials
+from cio_desktop.models import Region, Workspace
+from cio_desktop.operations.activity_stream import (
+    APP_LIMIT_PER_S,
+    LIMIT_SHARE,
+    ActivityStream,
+    StreamStatus,
+)
 from cio_desktop.sandbox import ThreadedSandbox
+from tests.fixtures.sandbox import MakeSandbox
 
 
 def _events(items: list[dict[str, Any]]) -> list[str]:
@@ -73,3 +84,48 @@ async def test_pause_stops_all_requests(sandbox_client: CioClient) -> None:
     count = stream.requests
     await stream.poll_once()  # only an explicit poll sends anything while paused
     assert stream.requests == count + 1
+
+
+class CountingReader:
+    """The client's App API with every request's start time noted (the count the proof is about)."""
+
+    def __init__(self, app: Any) -> None:
+        self._app = app
+        self.starts: list[float] = []
+
+    async def workspace_activities(self, *, start: str | None = None, limit: int | None = None) -> Any:
+        self.starts.append(time.monotonic())
+        return await self._app.workspace_activities(start=start, limit=limit)
+
+
+def _busiest_second(starts: list[float]) -> int:
+    """The most requests started within any one-second window."""
+    return max((sum(1 for t in starts if s <= t < s + 1.0) for s in starts), default=0)
+
+
+@pytest.mark.slow
+async def test_the_stream_never_exceeds_the_rate_limit(make_sandbox: MakeSandbox) -> None:
+    # A fire hose of new activity (every poll must catch up over all its pages) and a user pressing
+    # "check now" every 10 ms: the worst case for the pace.
+    sandbox = make_sandbox(trickle=0.005, rate_limit=APP_LIMIT_PER_S, people=20)
+    info = sandbox.info
+    workspace = Workspace(name="t", region=Region.US, site_id=info.site_id, app_url=info.app_url)
+    async with CioClient(workspace, Credentials(info.track_api_key, info.app_api_key)) as client:
+        reader = CountingReader(client.app)
+        errors: list[str] = []
+        stream = ActivityStream(
+            reader, lambda _i: None, lambda s: errors.append(s.error or ""), interval_s=0.01, page_size=5
+        )
+        stream.resume()
+        deadline = time.monotonic() + 4.0  # the length of the run, not a wait for something
+        while time.monotonic() < deadline:
+            stream.poll_now()
+            await asyncio.sleep(0.01)
+        await stream.pause()
+    assert len(reader.starts) == stream.requests >= 6  # it did work hard
+    # One poll is at most 1 + 2 catch-up pages; polls are min_interval_s (> 1 s) apart: so no second ever
+    # holds more than one poll's requests, and the average stays within a quarter of the limit.
+    assert _busiest_second(reader.starts) <= 3 < APP_LIMIT_PER_S
+    span = reader.starts[-1] - reader.starts[0]
+    assert (len(reader.starts) - 3) / span <= APP_LIMIT_PER_S * LIMIT_SHARE
+    assert not any(errors), errors  # never a 429 from the sandbox's limiter either
