@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -30,6 +32,20 @@ from cio_desktop.models import Workspace
 
 if TYPE_CHECKING:
     import httpx
+
+_BACKGROUND: ContextVar[bool] = ContextVar("cio_background_calls", default=False)
+
+
+@contextmanager
+def background_calls() -> Iterator[None]:
+    """Calls made inside (in this task) are kept in the request history only when they fail: polling in
+    the background (the live activity stream) must not push the user's own calls out of the history."""
+    token = _BACKGROUND.set(True)
+    try:
+        yield
+    finally:
+        _BACKGROUND.reset(token)
+
 
 MAX_BODY_CHARS = 64 * 1024  # per body kept in the history (redacted first, then cut)
 Params = Mapping[str, str | int | float | bool | None]
@@ -360,7 +376,7 @@ class Engine:
             http_version=http_version,
             truncated=any(len(b or "") > MAX_BODY_CHARS for b in (req_body, resp_body)),
         )
-        if self.history is not None:
+        if self.history is not None and (error is not None or not _BACKGROUND.get()):
             await self.history.arecord(exchange)
         return exchange
 

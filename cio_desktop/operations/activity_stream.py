@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from cio_desktop.api.core import background_calls
 from cio_desktop.api.errors import ApiError, RateLimitedError
 
 APP_LIMIT_PER_S = 10
@@ -130,7 +131,8 @@ class ActivityStream:
         try:
             for _ in range(self._max_pages):
                 self.requests += 1
-                result = await self._app.workspace_activities(start=start, limit=self._page_size)
+                with background_calls():  # a poll is kept in the request history only when it fails
+                    result = await self._app.workspace_activities(start=start, limit=self._page_size)
                 items = [a for a in (result.get("activities") or []) if isinstance(a, dict)]
                 new = []
                 for item in items:

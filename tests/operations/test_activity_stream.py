@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from cio_desktop.api import CioClient, Credentials
+from cio_desktop.api.history import RequestHistory
 from cio_desktop.models import Region, Workspace
 from cio_desktop.operations.activity_stream import (
     APP_LIMIT_PER_S,
@@ -18,7 +19,7 @@ from cio_desktop.operations.activity_stream import (
     StreamStatus,
 )
 from cio_desktop.sandbox import ThreadedSandbox
-from tests.fixtures.sandbox import MakeSandbox
+from tests.fixtures.sandbox import MakeSandbox, client_for
 
 
 def _events(items: list[dict[str, Any]]) -> list[str]:
@@ -129,3 +130,24 @@ async def test_the_stream_never_exceeds_the_rate_limit(make_sandbox: MakeSandbox
     span = reader.starts[-1] - reader.starts[0]
     assert (len(reader.starts) - 3) / span <= APP_LIMIT_PER_S * LIMIT_SHARE
     assert not any(errors), errors  # never a 429 from the sandbox's limiter either
+
+
+async def test_quiet_polls_stay_out_of_the_history_but_failures_are_kept(sandbox: ThreadedSandbox) -> None:
+    """Watching the stream for hours must not push the user's own calls out of the request history."""
+    history = RequestHistory(persist=False)
+    async with CioClient(client_for(sandbox).workspace, credentials_of(sandbox), history=history) as client:
+        stream = ActivityStream(client.app, lambda _i: None)
+        await stream.poll_once()
+        await stream.poll_once()
+        assert len(history) == 0
+        sandbox.set_faults(["status=500@/v1/activities"])
+        await stream.poll_once()
+        assert len(history) > 0  # a failing poll is there to be inspected
+        assert all(e.status == 500 for e in history.records())
+        sandbox.set_faults([])
+        await client.app.workspace_activities()  # the same call made by the user is recorded
+        assert history.records()[-1].status == 200
+
+
+def credentials_of(sandbox: ThreadedSandbox) -> Credentials:
+    return Credentials(sandbox.info.track_api_key, sandbox.info.app_api_key)
