@@ -124,8 +124,8 @@ class RequestHistory:
 
         A call must not wait for the disk (a thread hop and a file lock cost more than a whole request
         to a nearby server), so records are queued and one writer appends what has queued up within
-        ``WRITE_DELAY_S``, in one batch under one lock. ``aflush`` waits until everything recorded so far is on disk;
-        ``CioClient.aclose`` calls it. Same error rules as ``record``.
+        ``WRITE_DELAY_S``, in one batch under one lock. ``aflush`` waits until everything recorded so
+        far is on disk; ``CioClient.aclose`` calls it. Same error rules as ``record``.
         """
         self.add(exchange)
         if self._persist:

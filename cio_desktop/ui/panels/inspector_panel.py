@@ -143,6 +143,8 @@ class InspectorPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_PATH, QHeaderView.ResizeMode.Stretch)
+        # Widths from the first 100 rows: Qt's default (1000) asks Python for ~50,000 cells per layout.
+        header.setResizeContentsPrecision(100)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)
