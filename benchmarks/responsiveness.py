@@ -205,14 +205,19 @@ def child_filter(rounds: int, quick: bool) -> dict[str, Any]:
 
 
 def big_profile(megabytes: float) -> Any:
-    """A lookup answer of about ``megabytes`` MB: a person with many long attributes."""
+    """A lookup answer of about ``megabytes`` MB: a person with 40 attributes holding long lists of
+    records (an import gone wild), so the raw JSON is many short lines, as pretty-printed JSON is."""
     from benchmarks.common import import_first
     from cio_desktop.lookup_query import IdentifierKind, LookupQuery
 
     profiles = import_first("cio_desktop.operations.customer_profile", "cio_desktop.customer_profile")
-    value = "lorem ipsum dolor sit amet " * 90  # ~2.4 kB
-    count = int(megabytes * 1024 * 1024 / (len(value) + 40))
-    attributes = {f"attribute_{i:05d}": value for i in range(count)}
+    record = {"sku": "SKU-000000", "name": "lorem ipsum dolor", "price": 12.5, "tags": ["a", "b"]}
+    per_record = 160  # bytes of pretty-printed JSON per record, about
+    per_attribute = int(megabytes * 1024 * 1024 / 40 / per_record)
+    attributes: dict[str, Any] = {
+        f"orders_{i:02d}": [dict(record, sku=f"SKU-{i:02d}{n:04d}") for n in range(per_attribute)]
+        for i in range(40)
+    }
     attributes.update(id=PERSON, email="ada@example.com")
     customer = {"id": PERSON, "email": "ada@example.com", "attributes": attributes, "identifiers": {}}
     raw = {"attributes": {"customer": customer}}
@@ -236,11 +241,22 @@ def child_raw(rounds: int, quick: bool) -> dict[str, Any]:
         await asyncio.sleep(0.2)
 
         async def work() -> None:
+            filled = asyncio.get_running_loop().create_future()
+            fill = getattr(view, "_raw_fill", None)  # the view fills megabytes piece by piece
+            if fill is not None:
+
+                def done() -> None:
+                    if not filled.done():
+                        filled.set_result(None)
+
+                fill.finished.connect(done)
+            else:
+                filled.set_result(None)
             view.show_profile(profile)
-            settle = getattr(view, "raw_view_settled", None)
-            if settle is not None:
-                await settle()
-            await asyncio.sleep(0.3)  # painting, highlighting of what is visible
+            await filled
+            if fill is not None:
+                fill.finished.disconnect()
+            await asyncio.sleep(0.2)  # painting
 
         for _ in range(rounds):
             ours, floor = await _measured(work)
@@ -248,7 +264,8 @@ def child_raw(rounds: int, quick: bool) -> dict[str, Any]:
             result["floor"].append(floor)
             view.raw_view.clear()
 
-        def blocking_fill() -> None:
+        def blocking_fill() -> None:  # what show_profile did before: all at once, coloured
+            view._raw_highlighter.setDocument(view.raw_view.document())
             view.raw_view.setPlainText(pretty_json(profile.raw))
 
         result["blocking"] = await _blocking(blocking_fill)

@@ -22,12 +22,17 @@ from PySide6.QtWidgets import (
 
 from cio_desktop.lookup_query import as_timestamp, display_value, format_datetime
 
+SHOWN_CHARS = 1000  # a cell shows this much of a long value (measuring 100 kB of text stalls the table)
+
 
 def cell(value: Any, *, name: str = "", as_date: bool = False) -> QTableWidgetItem:
-    """A read-only cell; a unix timestamp (by ``name`` or ``as_date``) shows as a date, raw value on hover."""
+    """A read-only cell; a unix timestamp (by ``name`` or ``as_date``) shows as a date, raw value on hover.
+
+    A very long value is shown cut (with "…"); copying gives the whole value."""
     raw = display_value(value)
     moment = as_timestamp(name or ("timestamp" if as_date else ""), value) if (name or as_date) else None
-    item = QTableWidgetItem(format_datetime(moment) if moment else raw)
+    shown = raw if len(raw) <= SHOWN_CHARS else raw[:SHOWN_CHARS] + "…"
+    item = QTableWidgetItem(format_datetime(moment) if moment else shown)
     item.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
     item.setData(Qt.ItemDataRole.UserRole, raw)
     item.setToolTip(f"Raw value: {raw}" if moment else raw[:500])
