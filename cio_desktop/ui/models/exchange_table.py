@@ -152,9 +152,10 @@ class ExchangeTableModel(QAbstractTableModel):
         self._ids.add(exchange.id)
         self.endInsertRows()
         while len(self._rows) > self.max_rows:  # the history forgets its oldest records too
-            oldest = min(range(len(self._rows)), key=lambda r: self._rows[r].started_at)
             if self._sort_column == COL_TIME:
                 oldest = len(self._rows) - 1 if self._descending else 0
+            else:
+                oldest = min(range(len(self._rows)), key=lambda r: self._rows[r].started_at)
             self.beginRemoveRows(QModelIndex(), oldest, oldest)
             dropped = self._rows.pop(oldest)
             self._ids.discard(dropped.id)

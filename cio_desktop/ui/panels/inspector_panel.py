@@ -14,7 +14,7 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,6 +44,8 @@ from cio_desktop.ui.panels.inspector_details import ExchangeDetails
 from cio_desktop.ui.panels.inspector_filters import InspectorFilterBar
 from cio_desktop.ui.widgets.busy import BusyIndicator
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
+
+FOLLOW_MS = 50  # how often the selection follows a stream of new calls
 
 
 class InspectorPanel(QWidget):
@@ -116,6 +118,11 @@ class InspectorPanel(QWidget):
         layout.addWidget(self.busy)
         layout.addLayout(self._actions_layout)
 
+        self._following_now = False
+        self._follow_timer = QTimer(self)
+        self._follow_timer.setSingleShot(True)
+        self._follow_timer.setInterval(FOLLOW_MS)
+        self._follow_timer.timeout.connect(self._follow_newest)
         self.exchange_recorded.connect(self._on_history_exchange_recorded)
         self.history_cleared.connect(self.reload)
         history = services.history
@@ -278,13 +285,24 @@ class InspectorPanel(QWidget):
             self.reload()
             return
         current = self.table.currentIndex()
-        following = not current.isValid() or current.row() == 0  # on the newest call: keep following
+        # On the newest call: keep following. Under a burst (hundreds of calls a second) the selection
+        # and the details pane catch up once per FOLLOW_MS, not once per call.
+        following = self._follow_timer.isActive() or not current.isValid() or current.row() == 0
         self.model.add_exchange(exchange)
         self._ensure_workspace_item(exchange.workspace)
-        if following:
+        if following and not self._follow_timer.isActive():
+            self._follow_timer.start()
+
+    def _follow_newest(self) -> None:
+        self._following_now = True
+        try:
             self.select_row(0)
+        finally:
+            self._following_now = False
 
     def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not self._following_now:
+            self._follow_timer.stop()  # the user chose a call: stop following
         self.details.show_exchange(self.selected_exchange())
 
     @asyncSlot()  # type: ignore[untyped-decorator]  # qasync ships no type hints
