@@ -25,6 +25,7 @@ from cio_desktop.api.models import ApiResult, Credentials, NetworkSettings
 from cio_desktop.api.redact import Redactor
 from cio_desktop.api.retry import RetryPolicy, never_retry
 from cio_desktop.api.timing import RequestTimer
+from cio_desktop.api.transport import MAX_CONNECTIONS
 from cio_desktop.api.ulid import new_ulid
 from cio_desktop.models import Workspace
 
@@ -60,6 +61,9 @@ class Engine:
         self._fixed_limiter = limiter
         self._redactor: Redactor | None = None
         self._redactor_key: tuple[str, ...] = ()
+        # At most as many requests in httpx as it has connections: httpcore's pool scans every queued
+        # request against every connection on each event, so 800 queued lookups cost seconds of CPU.
+        self._sending = asyncio.Semaphore(MAX_CONNECTIONS)
         self.credentials = credentials
 
     # ---- credentials and auth ---------------------------------------------------------------------
@@ -211,7 +215,8 @@ class Engine:
         raw = b""
         failure: BaseException | None = None
         try:
-            response = await self.http.send(request)
+            async with self._sending:
+                response = await self.http.send(request)
             raw = response.content
         except (httpx.HTTPError, OSError) as exc:  # OSError: e.g. ssl errors surfacing raw
             task = asyncio.current_task()

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     import httpx
 
 
+MAX_CONNECTIONS = 20  # per client (one client per workspace)
+
+
 def user_agent() -> str:
     return f"cio-desktop/{__version__}"
 
@@ -87,7 +90,9 @@ def build_async_client(
         headers={"User-Agent": user_agent(), "Accept": "application/json"},
         follow_redirects=False,
         trust_env=settings.proxy is None,
-        limits=httpx.Limits(max_connections=20, max_keepalive_connections=10, keepalive_expiry=30.0),
+        limits=httpx.Limits(
+            max_connections=MAX_CONNECTIONS, max_keepalive_connections=10, keepalive_expiry=30.0
+        ),
         transport=transport,
         mounts=mounts,
     )
