@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import json
 import os
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from cio_desktop.api.curl import to_curl
@@ -181,12 +182,13 @@ class RequestHistory:
             return 0
         try:
             with self._file_lock, self._lock():
-                loaded = list(self._read())
+                # Streamed: memory follows ``limit``, not the size of the file.
+                newest = heapq.nlargest(self._limit, self._read(), key=lambda e: e.started_at)
         except OSError as exc:
             self.persist_error = f"The saved request history could not be read ({type(exc).__name__})."
             return 0
-        loaded.sort(key=lambda e: e.started_at)
-        self._items = deque(loaded[-self._limit :], maxlen=self._limit)
+        newest.reverse()
+        self._items = deque(newest, maxlen=self._limit)
         return len(self._items)
 
     async def aload(self) -> int:
@@ -197,21 +199,22 @@ class RequestHistory:
 
         return FileLock(str(self.path) + ".lock", timeout=10)
 
-    def _read(self) -> Iterable[Exchange]:
+    def _read(self) -> Iterator[Exchange]:
+        """The file's records, parsed line by line as they are read (never the whole text at once)."""
+        self._lines_on_disk = 0
         try:
-            text = self.path.read_text(encoding="utf-8")
+            fh = open(self.path, encoding="utf-8")  # noqa: SIM115  # closed below, also on early exit
         except FileNotFoundError:
-            self._lines_on_disk = 0
-            return []
-        lines = [line for line in text.splitlines() if line.strip()]
-        self._lines_on_disk = len(lines)
-        out: list[Exchange] = []
-        for line in lines:
-            try:
-                out.append(Exchange.from_json_dict(json.loads(line)))
-            except (ValueError, TypeError, KeyError):
-                continue  # a torn or hand-edited line: skip it, keep the rest
-        return out
+            return
+        with fh:
+            for line in fh:
+                if not line.strip():
+                    continue
+                self._lines_on_disk += 1
+                try:
+                    yield Exchange.from_json_dict(json.loads(line))
+                except (ValueError, TypeError, KeyError):
+                    continue  # a torn or hand-edited line: skip it, keep the rest
 
     def _append(self, *exchanges: Exchange) -> None:
         lines = "".join(
