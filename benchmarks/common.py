@@ -269,20 +269,6 @@ def credentials_for(info: Any) -> Any:
     return Credentials(info.track_api_key, info.app_api_key)
 
 
-def import_first(*names: str) -> Any:
-    """The first of ``names`` that imports (modules move between packages; the suite follows)."""
-    import importlib
-
-    error: ImportError | None = None
-    for name in names:
-        try:
-            return importlib.import_module(name)
-        except ImportError as exc:
-            error = exc
-    assert error is not None
-    raise error
-
-
 def bench_main(
     run: Callable[[Options], list[Row]],
     doc: str | None,
@@ -301,3 +287,19 @@ def bench_main(
     args = parser.parse_args()
     print(table(run(Options(quick=args.quick, runs=max(1, args.runs)))))
     return 0
+
+
+def replace_section(path: Path, heading: str, body: str) -> None:
+    """Write ``## heading`` + ``body`` into the Markdown file ``path`` in place of that section (added
+    at the end when new); other ``## `` sections stay as they are (each benchmark owns its section)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    parts = text.split("\n## ")
+    head, sections = parts[0], parts[1:]
+    new = f"{heading}\n\n{body.strip()}\n"
+    for i, section in enumerate(sections):
+        if section.startswith(heading):
+            sections[i] = new
+            break
+    else:
+        sections.append(new)
+    path.write_text("\n## ".join([head.rstrip("\n") + "\n", *sections]).rstrip("\n") + "\n", encoding="utf-8")

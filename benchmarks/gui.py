@@ -1,5 +1,5 @@
 """Qt pieces the GUI benchmarks share (imported only in child processes): the app and its asyncio loop,
-the 1 ms timer that measures how late the UI thread answers, and a history-only stand-in for services."""
+and the 1 ms timer that measures how late the UI thread answers."""
 
 from __future__ import annotations
 
@@ -81,10 +81,3 @@ class Stats:
 
     def as_dict(self) -> dict[str, Any]:
         return {"p50": self.p50, "p99": self.p99, "max": self.max, "ticks": self.ticks}
-
-
-class HistoryServices:
-    """What ``InspectorPanel`` reads from services: just ``history``."""
-
-    def __init__(self, history: Any) -> None:
-        self.history = history

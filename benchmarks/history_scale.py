@@ -92,8 +92,9 @@ def child_floor(path: Path) -> dict[str, Any]:
 def child_ours(path: Path, entries: int) -> dict[str, Any]:
     from PySide6.QtWidgets import QApplication
 
-    from benchmarks.gui import HistoryServices, qt_app, run_async
+    from benchmarks.gui import qt_app, run_async
     from cio_desktop.api.history import RequestHistory
+    from cio_desktop.operations.services import Services
     from cio_desktop.ui.panels.inspector_panel import InspectorPanel
 
     qt_app()
@@ -103,7 +104,7 @@ def child_ours(path: Path, entries: int) -> dict[str, Any]:
         start = time.perf_counter()
         history = RequestHistory(path, limit=entries)
         await history.aload()
-        panel = InspectorPanel(HistoryServices(history))
+        panel = InspectorPanel(Services(history=history))
         panel.resize(1100, 720)
         panel.show()
         QApplication.processEvents()  # the first paint

@@ -117,16 +117,17 @@ async def _blocking(work: Any) -> dict[str, float]:
 def child_lookups(rounds: int, sandbox_json: str, quick: bool) -> dict[str, Any]:
     import httpx
 
-    from benchmarks.common import credentials_for, import_first, workspace_for
-    from benchmarks.gui import HistoryServices, qt_app, run_async
+    from benchmarks.common import credentials_for, workspace_for
+    from benchmarks.gui import qt_app, run_async
     from cio_desktop.api.client import CioClient
     from cio_desktop.api.history import RequestHistory
     from cio_desktop.api.limiter import RateLimiter
     from cio_desktop.lookup_query import IdentifierKind, LookupQuery
+    from cio_desktop.operations import lookup as profiles
+    from cio_desktop.operations.services import Services
     from cio_desktop.sandbox.options import SandboxInfo
     from cio_desktop.ui.panels.inspector_panel import InspectorPanel
 
-    profiles = import_first("cio_desktop.operations.customer_profile", "cio_desktop.customer_profile")
     info = SandboxInfo.from_json_dict(json.loads(sandbox_json))
     count = 10 if quick else LOOKUPS
     qt_app()
@@ -134,7 +135,7 @@ def child_lookups(rounds: int, sandbox_json: str, quick: bool) -> dict[str, Any]
 
     async def main() -> None:
         history = RequestHistory(limit=1000)
-        panel = InspectorPanel(HistoryServices(history))
+        panel = InspectorPanel(Services(history=history))
         panel.resize(1100, 720)
         panel.show()
         client = CioClient(workspace_for(info), credentials_for(info), history=history)
@@ -167,8 +168,9 @@ def child_lookups(rounds: int, sandbox_json: str, quick: bool) -> dict[str, Any]
 
 def child_filter(rounds: int, quick: bool) -> dict[str, Any]:
     from benchmarks.data import exchanges
-    from benchmarks.gui import HistoryServices, qt_app, run_async
+    from benchmarks.gui import qt_app, run_async
     from cio_desktop.api.history import RequestHistory
+    from cio_desktop.operations.services import Services
     from cio_desktop.ui.panels.inspector_panel import InspectorPanel
 
     qt_app()
@@ -179,7 +181,7 @@ def child_filter(rounds: int, quick: bool) -> dict[str, Any]:
         history = RequestHistory(limit=2000, persist=False)
         for exchange in exchanges(2000):
             history.add(exchange)
-        panel = InspectorPanel(HistoryServices(history))
+        panel = InspectorPanel(Services(history=history))
         panel.resize(1100, 720)
         panel.show()
         await asyncio.sleep(0.2)
@@ -207,10 +209,9 @@ def child_filter(rounds: int, quick: bool) -> dict[str, Any]:
 def big_profile(megabytes: float) -> Any:
     """A lookup answer of about ``megabytes`` MB: a person with 40 attributes holding long lists of
     records (an import gone wild), so the raw JSON is many short lines, as pretty-printed JSON is."""
-    from benchmarks.common import import_first
     from cio_desktop.lookup_query import IdentifierKind, LookupQuery
+    from cio_desktop.operations import lookup as profiles
 
-    profiles = import_first("cio_desktop.operations.customer_profile", "cio_desktop.customer_profile")
     record = {"sku": "SKU-000000", "name": "lorem ipsum dolor", "price": 12.5, "tags": ["a", "b"]}
     per_record = 160  # bytes of pretty-printed JSON per record, about
     per_attribute = int(megabytes * 1024 * 1024 / 40 / per_record)

@@ -1,5 +1,5 @@
 """Start-up: ``cio-desktop --exit-when-ready`` (one workspace configured; and ``--demo``) against a bare
-PySide6 ``QMainWindow`` script that quits at the same point (after its first paint, once Qt is idle).
+PySide6 ``QMainWindow`` (``benchmarks/minimal_window.py``) that quits at its first idle moment.
 
 Wall time and peak RSS (``os.wait4``) of each whole process, offscreen, with a fresh ``CIO_DESKTOP_HOME``;
 runs are interleaved (app, floor, demo app, app, floor, demo app …) and medians compared.
@@ -13,26 +13,8 @@ from pathlib import Path
 
 from benchmarks.common import Options, Row, bench_main, child_env, median, run_child, scratch_home
 
-# Quits on the first idle moment after the first paint: the point where the app's window is ready.
-BARE_WINDOW = """
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
-
-app = QApplication([])
-window = QMainWindow()
-window.resize(1100, 720)
-
-class FirstPaint(QObject):
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint:
-            QTimer.singleShot(0, app.quit)
-        return False
-
-watcher = FirstPaint(window)
-window.installEventFilter(watcher)
-window.show()
-app.exec()
-"""
+# The yardstick the bundle benchmark bundles too: a bare window quitting at its first idle moment.
+BARE_WINDOW = [sys.executable, str(Path(__file__).with_name("minimal_window.py"))]
 
 
 def configure_workspace(home: str) -> None:
@@ -51,7 +33,7 @@ def run(opts: Options) -> list[Row]:
         configure_workspace(home)
         commands = {
             "app": ([sys.executable, "-m", "cio_desktop", "--exit-when-ready"], child_env(home)),
-            "floor": ([sys.executable, "-c", BARE_WINDOW], child_env(home)),
+            "floor": (BARE_WINDOW, child_env(home)),
             "demo": (
                 [sys.executable, "-m", "cio_desktop", "--demo", "--exit-when-ready"],
                 child_env(demo_home),

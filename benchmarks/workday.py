@@ -33,24 +33,25 @@ def run(opts: Options) -> list[Row]:
 def child(count: int, sandbox_json: str) -> dict[str, Any]:
     import gc
 
-    from benchmarks.common import credentials_for, current_rss_mb, import_first, workspace_for
-    from benchmarks.gui import HistoryServices, qt_app, run_async
+    from benchmarks.common import credentials_for, current_rss_mb, workspace_for
+    from benchmarks.gui import qt_app, run_async
     from cio_desktop.api.client import CioClient
     from cio_desktop.api.history import RequestHistory
     from cio_desktop.api.limiter import RateLimiter
     from cio_desktop.lookup_query import IdentifierKind, LookupQuery
+    from cio_desktop.operations import lookup as profiles
+    from cio_desktop.operations.services import Services
     from cio_desktop.sandbox.options import SandboxInfo
     from cio_desktop.ui.panels.inspector_panel import InspectorPanel
     from cio_desktop.ui.panels.lookup_profile_view import ProfileView
 
-    profiles = import_first("cio_desktop.operations.customer_profile", "cio_desktop.customer_profile")
     info = SandboxInfo.from_json_dict(json.loads(sandbox_json))
     qt_app()
     out: dict[str, Any] = {}
 
     async def main() -> None:
         history = RequestHistory(limit=1000)
-        panel = InspectorPanel(HistoryServices(history))
+        panel = InspectorPanel(Services(history=history))
         panel.resize(1100, 720)
         panel.show()
         view = ProfileView()

@@ -30,9 +30,10 @@ def setup_logging() -> None:
     """
     import atexit
     import queue
-    from logging.handlers import QueueHandler, QueueListener, RotatingFileHandler
+    from logging.handlers import QueueHandler, QueueListener
 
     from cio_desktop.paths import log_dir
+    from cio_desktop.private_files import PrivateRotatingFileHandler
 
     class BackgroundLogHandler(QueueHandler):
         """Hands records to a writer thread; ``flush`` waits for it, ``close`` stops it (idempotent)."""
@@ -60,7 +61,7 @@ def setup_logging() -> None:
     root = logging.getLogger("cio_desktop")
     if any(getattr(h, "cio_desktop_handler", False) for h in root.handlers):
         return
-    file_handler = RotatingFileHandler(
+    file_handler = PrivateRotatingFileHandler(
         log_dir() / "cio-desktop.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
     )
     file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -84,7 +85,7 @@ def peek_window_settings() -> tuple[str, dict[str, str]]:
 
     try:
         data = json.loads((config_dir() / "settings.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # the full load moves a broken file aside and says so
         return "system", {}
     if not isinstance(data, dict):
         return "system", {}
@@ -214,7 +215,9 @@ def run_gui(*, demo: bool = False, exit_when_ready: bool = False) -> int:
     """Open the main window; returns the process exit code."""
     from PySide6.QtWidgets import QApplication
 
-    from cio_desktop.services import Services
+    from cio_desktop.operations.services import Services
+    from cio_desktop.resources import APP_ID
+    from cio_desktop.ui.app_icon import app_icon
     from cio_desktop.ui.main_window import MainWindow
     from cio_desktop.ui.theme import apply_theme
 
@@ -222,7 +225,8 @@ def run_gui(*, demo: bool = False, exit_when_ready: bool = False) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("cio-desktop")
     app.setApplicationDisplayName("cio-desktop")
-    app.setDesktopFileName("cio-desktop")
+    app.setDesktopFileName(APP_ID)  # matches the installed .desktop file (window-to-launcher match)
+    app.setWindowIcon(app_icon())
     services = Services.create()
     theme, ui_state = peek_window_settings()
     apply_theme(app, theme)
@@ -235,3 +239,10 @@ def run_gui(*, demo: bool = False, exit_when_ready: bool = False) -> int:
         return app.exec()
     finally:
         runtime.close_loop()
+
+
+def run_qt_probe() -> int:
+    """The Qt half of ``cio-desktop self-test`` (run in a child process): prints one JSON line."""
+    from cio_desktop.ui.qt_probe import main
+
+    return main()

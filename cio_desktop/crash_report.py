@@ -47,7 +47,7 @@ def write_report(report: str, folder: Path) -> Path:
     """Save ``report`` as ``crash-<UTC time>.txt`` (mode 0600) in ``folder``; returns the path."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     path = folder / f"crash-{stamp}.txt"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(report + "\n")
     return path

@@ -34,3 +34,17 @@ class WorkspaceError(ConfigError):
 
 class SecretStoreError(CioDesktopError):
     """The OS keyring could not be used (missing, locked, timed out or refused)."""
+
+
+#: The app's offer when no secure keyring can be used (a button in the GUI acts on it).
+SESSION_ONLY_HINT = "You can keep secrets for this session only (they are forgotten when the app closes)."
+#: What the command line says instead: a command ends when it is done, so it has no session to keep.
+CLI_KEYRING_HINT = (
+    "The command line stores and reads keys only in a secure system keyring: unlock or set one up "
+    "(the app can keep keys for one session instead)."
+)
+
+
+def for_command_line(message: str) -> str:
+    """``message`` with the app-only session offer replaced by what a command can do."""
+    return message.replace(SESSION_ONLY_HINT, CLI_KEYRING_HINT)

@@ -103,53 +103,83 @@ def damaged_message(path: Path, reason: str, backup: Path) -> str:
 
 
 def read_json(path: Path) -> ReadResult:
-    """Read a JSON object from ``path``. A missing file gives ``data=None``; a file that is not a JSON
-    object is moved aside (call this with the lock held) and reported in ``problem``."""
+    """Read a JSON object from ``path``. A missing file gives ``data=None``; anything that is not a
+    usable JSON object (bad bytes or syntax, nesting deeper than the parser can go, a number too long to
+    convert, a lone surrogate escape, a folder in place of the file) is moved aside (call this with the
+    lock held) and reported in ``problem``."""
+    reason: str | None = None
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return ReadResult(None)
+    except IsADirectoryError:
+        raw, reason = b"", "it is a folder, not a file"
     except OSError as exc:
         raise ConfigError(
             f"Could not read {path}: {exc.strerror or 'unknown error'}.",
             detail=f"{type(exc).__name__} errno={exc.errno}",
         ) from exc
-    reason: str
+    if reason is None:
+        data, reason = _parse_object(raw)
+        if reason is None:
+            return ReadResult(data)
+    backup = move_aside(path)
+    return ReadResult(None, backup=backup, problem=damaged_message(path, reason, backup))
+
+
+def _parse_object(raw: bytes) -> tuple[dict[str, Any], None] | tuple[None, str]:
+    """The JSON object in ``raw`` or, in plain words, why there is none. Never raises."""
+    from cio_desktop.json_check import has_lone_surrogate
+
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        reason = "it is not UTF-8 text"
+        return None, "it is not UTF-8 text"
     except json.JSONDecodeError as exc:
-        reason = f"it is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-    else:
-        if isinstance(data, dict):
-            return ReadResult(data)
-        reason = f"it holds a JSON {type(data).__name__}, not an object"
-    backup = move_aside(path)
-    return ReadResult(None, backup=backup, problem=damaged_message(path, reason, backup))
+        return None, f"it is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+    except RecursionError:
+        return None, "it is nested too deeply to read"
+    except ValueError as exc:  # e.g. an integer longer than Python converts (4300 digits)
+        return None, f"it holds a value that cannot be read ({str(exc).split(':')[0]})"
+    if not isinstance(data, dict):
+        return None, f"it holds a JSON {type(data).__name__}, not an object"
+    if has_lone_surrogate(data):
+        return None, "it holds a lone surrogate escape (\\ud800-\\udfff), which is not a character"
+    return data, None
 
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     """Write ``data`` to a temporary file in the same folder, fsync it, then rename it over ``path``.
 
-    Readers see either the old file or the new one, never half of one. The file is private (0600).
+    Readers see either the old file or the new one, never half of one. The file is private (0600). The
+    text is encoded before the temporary file exists, and the temporary file is removed on any failure,
+    so nothing is ever left behind.
     """
     folder = path.parent
+    try:
+        payload = (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+    except (ValueError, TypeError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
+        raise ConfigError(
+            f"Could not save {path.name}: a value cannot be written as JSON. "
+            "Your previous file is unchanged.",
+            detail=type(exc).__name__,
+        ) from None
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "wb") as handle:
             if hasattr(os, "fchmod"):  # mkstemp already makes it 0600; be explicit where possible
                 os.fchmod(handle.fileno(), FILE_MODE)
-            handle.write(text)
+            handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if not isinstance(exc, OSError):
+            raise
         raise ConfigError(
             f"Could not save {path}: {exc.strerror or 'unknown error'}. Your previous file is unchanged.",
             detail=f"{type(exc).__name__} errno={exc.errno}",

@@ -12,6 +12,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from cio_desktop.json_check import MAX_DEPTH, clip_depth
+from cio_desktop.time_display import format_moment
+
 if TYPE_CHECKING:
     from cio_desktop.api.paths import IdType
 
@@ -53,7 +56,6 @@ _NOUNS = {
     IdentifierKind.CIO_ID: "cio_id",
 }
 
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
 _CIO_PREFIX = "cio_"
 
 
@@ -96,11 +98,6 @@ def build_query(text: str, kind: IdentifierKind | None = None) -> LookupQuery | 
     return LookupQuery(value=value, kind=detected)
 
 
-def looks_like_email(text: str) -> bool:
-    """True when ``text`` has the shape ``something@somewhere`` (no spaces)."""
-    return bool(_EMAIL_RE.match(text.strip()))
-
-
 # Unix seconds between 2001-09-09 and 2286-11-20: a 10-digit number that is very likely a timestamp.
 _TS_MIN = 1_000_000_000
 _TS_MAX = 9_999_999_999
@@ -133,8 +130,8 @@ def as_timestamp(name: str, value: object) -> datetime | None:
 
 
 def format_datetime(moment: datetime) -> str:
-    """A date a person reads easily, in local time: ``2026-11-26 12:03:04``."""
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    """A date a person reads easily, always with its zone: ``2026-11-26 12:03:04 CET`` (see time_display)."""
+    return format_moment(moment)
 
 
 def display_value(value: Any) -> str:
@@ -147,12 +144,20 @@ def display_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return str(value)
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    except RecursionError:
+        return json.dumps(clip_depth(value, MAX_DEPTH), ensure_ascii=False, sort_keys=True)
 
 
 def pretty_json(value: Any) -> str:
     """Indented JSON for the raw view (non-JSON values fall back to ``str``)."""
-    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+    try:
+        return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+    except RecursionError:  # deeper than the encoder can walk: show the first MAX_DEPTH levels
+        return json.dumps(
+            clip_depth(value, MAX_DEPTH), ensure_ascii=False, indent=2, sort_keys=True, default=str
+        )
 
 
 def empty_state_hint(example_id: str | None = None, example_email: str | None = None) -> str:
@@ -161,11 +166,11 @@ def empty_state_hint(example_id: str | None = None, example_email: str | None = 
         "Type who you are looking for and press Enter:",
         "  • an email address (for example ana@example.com)",
         "  • your own customer ID (the id your app sends to Customer.io)",
-        "  • a cio_id, starting with cio_ (Customer.io's internal id)",
+        "  • a cio_id, Customer.io's own id: type cio_ in front of it (cio_a3000001 for a3000001)",
     ]
     if example_id or example_email:
         shown = " or ".join(v for v in (example_id, example_email) if v)
-        lines.append(f"In the demo workspace, try {shown}.")
+        lines.append(f"In the practice workspace, try {shown}.")
     return "\n".join(lines)
 
 

@@ -29,15 +29,6 @@ class SecretKind(StrEnum):
     OAUTH_REFRESH_TOKEN = "oauth_refresh_token"
 
 
-# Environment variable names used as placeholders in copy-as-curl output.
-SECRET_ENV_PLACEHOLDERS: dict[SecretKind, str] = {
-    SecretKind.TRACK_API_KEY: "CIO_TRACK_API_KEY",
-    SecretKind.APP_API_KEY: "CIO_APP_API_KEY",
-    SecretKind.OAUTH_ACCESS_TOKEN: "CIO_ACCESS_TOKEN",
-    SecretKind.OAUTH_REFRESH_TOKEN: "CIO_REFRESH_TOKEN",
-}
-
-
 def new_workspace_id() -> str:
     """A stable random id; keyring items are keyed by it, so renaming keeps the secrets."""
     return uuid.uuid4().hex
@@ -51,6 +42,11 @@ class Workspace:
     ``ca_file`` is a PEM bundle trusted in addition to the OS store; ``workspace_id`` is Customer.io's
     numeric id (the ``environment_id`` the region lookup returns), when known; ``demo`` marks the practice
     workspace backed by the built-in sandbox.
+
+    ``keyring_id`` names the keyring items holding the workspace's keys (``None``: the same as ``id``).
+    A change of keys writes a complete new set under a fresh ``keyring_id`` before the workspace file
+    points at it, so the file always names a complete set. ``stored_keys`` lists the kinds the file says
+    are in the keyring (``None`` for entries written before it was recorded).
     """
 
     name: str
@@ -63,6 +59,14 @@ class Workspace:
     workspace_id: int | None = None
     demo: bool = False
     id: str = field(default_factory=new_workspace_id)
+    # Bookkeeping of the layer, not settings: two copies that differ only here are the same workspace.
+    keyring_id: str | None = field(default=None, compare=False)
+    stored_keys: tuple[SecretKind, ...] | None = field(default=None, compare=False)
+
+    @property
+    def secrets_id(self) -> str:
+        """The id the keyring items of this workspace are stored under."""
+        return self.keyring_id or self.id
 
     def replace(self, **changes: object) -> Workspace:
         """A copy with ``changes`` applied."""

@@ -1,12 +1,13 @@
-"""Where cio-desktop keeps its files: config, data, cache and logs.
+"""Where cio-desktop keeps its files: config, data and logs.
 
-``CIO_DESKTOP_HOME=DIR`` puts all four under DIR (tests and scripts rely on it); without it the
+``CIO_DESKTOP_HOME=DIR`` puts all three under DIR (tests and scripts rely on it); without it the
 platform's per-user locations from platformdirs are used. Nothing here creates secrets or reads them.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 HOME_ENV = "CIO_DESKTOP_HOME"
@@ -26,14 +27,19 @@ def _dir(kind: str) -> Path:
     else:
         import platformdirs  # lazy: not needed when the override is set
 
-        getters = {
+        getters: dict[str, Callable[..., Path]] = {
             "config": platformdirs.user_config_path,
             "data": platformdirs.user_data_path,
-            "cache": platformdirs.user_cache_path,
             "logs": platformdirs.user_log_path,
         }
         path = getters[kind](_APP, appauthor=False)
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from cio_desktop.private_files import private_dir, tighten
+
+    private_dir(path)
+    if override is not None:
+        tighten(override, 0o700)  # CIO_DESKTOP_HOME holds every folder: private too
+    elif path.parent.name == _APP:  # e.g. ~/.local/state/cio-desktop/log: the app's own folder too
+        tighten(path.parent, 0o700)
     return path
 
 
@@ -45,11 +51,6 @@ def config_dir() -> Path:
 def data_dir() -> Path:
     """Folder for the request history and saved templates (created on first use)."""
     return _dir("data")
-
-
-def cache_dir() -> Path:
-    """Folder for throwaway files, such as the sandbox's generated CA (created on first use)."""
-    return _dir("cache")
 
 
 def log_dir() -> Path:

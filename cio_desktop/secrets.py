@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from cio_desktop.errors import SecretStoreError
+from cio_desktop.errors import SESSION_ONLY_HINT, SecretStoreError
 from cio_desktop.models import SecretKind
 
 SERVICE_NAME = "cio-desktop"
 PROBE_USERNAME = "probe/backend-check"
-SESSION_ONLY_HINT = "You can keep secrets for this session only (they are forgotten when the app closes)."
 
 # Backends that keep secrets encrypted by the operating system. Matched by class name along the MRO
 # (no import needed, subclasses count). Everything else is treated as not secure.
@@ -99,6 +98,11 @@ def classify_backend(backend: object) -> tuple[BackendState, str]:
 
 
 _RESOLVE_LOCK = threading.Lock()  # keyring's first-time detection is not thread-safe
+# One keyring call at a time in this process: the Secret Service backend opens a D-Bus session per call,
+# and parallel ones now and then fail (ItemNotFoundException, 2 in 400 reads; "failed to answer" in 3 of
+# 40 ``workspace list`` runs). Serialised, they cannot race each other.
+_CALL_LOCK = threading.Lock()
+READ_ATTEMPTS = 3  # a read that still fails for a reason other than keyring's own errors is tried again
 
 
 def _resolve_backend() -> Any:
@@ -188,7 +192,9 @@ class SecretStore:
             return self._memory.get((workspace_id, SecretKind(kind)))
         backend = await self._secure_backend()
         user = _username(workspace_id, kind)
-        value: str | None = await self._call_mapped(backend, lambda: backend.get_password(SERVICE_NAME, user))
+        value: str | None = await self._call_mapped(
+            backend, lambda: backend.get_password(SERVICE_NAME, user), attempts=READ_ATTEMPTS
+        )
         return value
 
     async def stored(
@@ -239,6 +245,39 @@ class SecretStore:
         values = await asyncio.gather(*(self.get(workspace_id, kind) for kind in SecretKind))
         return {kind: bool(value) for kind, value in zip(SecretKind, values, strict=True)}
 
+    async def stored_ids(self, *, settled_s: float = 0.0) -> frozenset[str] | None:
+        """The ids that have at least one workspace key (``<id>/<SecretKind>``), counting only items written
+        more than ``settled_s`` seconds ago (so another process's add in flight is not taken for an orphan).
+
+        ``None`` when the backend cannot list its items: only the Secret Service (and memory) can.
+        """
+        if self._session_only:
+            return frozenset(workspace_id for workspace_id, _kind in self._memory)
+        backend = await self._secure_backend()
+        if not hasattr(backend, "get_preferred_collection") or not hasattr(backend, "_query"):
+            return None
+
+        def list_ids() -> frozenset[str]:
+            import time
+            from contextlib import closing
+
+            username_key = backend.schemes[backend.scheme]["username"]
+            kinds = {kind.value for kind in SecretKind}
+            collection = backend.get_preferred_collection()
+            found: list[str] = []
+            with closing(collection.connection):
+                for item in collection.search_items(backend._query(SERVICE_NAME)):
+                    username = str(item.get_attributes().get(username_key, ""))
+                    owner, _sep, kind = username.partition("/")
+                    if kind not in kinds or owner == "probe":  # only workspace keys, never anything else
+                        continue
+                    if time.time() - item.get_created() >= settled_s:
+                        found.append(owner)
+            return frozenset(found)
+
+        ids: frozenset[str] = await self._call_mapped(backend, list_ids)
+        return ids
+
     # -- internals -------------------------------------------------------------------------------
 
     async def _get_backend(self) -> Any:
@@ -270,19 +309,34 @@ class SecretStore:
             raise SecretStoreError(f"{message} {SESSION_ONLY_HINT}", detail=f"backend state: {state}")
         return backend
 
-    async def _call_mapped(self, backend: Any, func: Callable[[], T]) -> T:
+    async def _call_mapped(self, backend: Any, func: Callable[[], T], *, attempts: int = 1) -> T:
         try:
-            return await self._call(backend, func)
+            return await self._call(backend, func, attempts=attempts)
         except _Unavailable as exc:
             raise SecretStoreError(exc.message, detail=exc.detail) from None
 
-    async def _call(self, backend: Any, func: Callable[[], T]) -> T:
-        """Run one keyring call off the loop with the timeout; map keyring's errors to plain words."""
+    async def _call(self, backend: Any, func: Callable[[], T], *, attempts: int = 1) -> T:
+        """Run one keyring call off the loop with the timeout, one call at a time in the process; map
+        keyring's errors to plain words. With ``attempts`` > 1 (reads only: they change nothing), a
+        backend failure that is not one of keyring's own errors is retried inside the same thread."""
         import keyring.errors  # lazy
 
         name = _backend_name(backend)
+
+        def serialised() -> T:
+            with _CALL_LOCK:
+                for attempt in range(1, attempts + 1):
+                    try:
+                        return func()
+                    except keyring.errors.KeyringError:
+                        raise  # locked, missing, refused: trying again will not help
+                    except Exception:
+                        if attempt == attempts:
+                            raise
+                raise AssertionError("unreachable")  # the loop returns or raises
+
         try:
-            return await asyncio.wait_for(_run_in_daemon_thread(func), timeout=self._timeout)
+            return await asyncio.wait_for(_run_in_daemon_thread(serialised), timeout=self._timeout)
         except TimeoutError:
             raise _Unavailable(
                 BackendState.LOCKED,

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from cio_desktop import paths
 from cio_desktop.errors import ConfigError
 from cio_desktop.jsonfile import FileLock, move_aside, read_json, write_json_atomic
+from cio_desktop.text_safety import unsafe_characters
+from cio_desktop.time_display import DISPLAY_ZONES, DisplayZone
 
 SCHEMA_VERSION = 1
 FILE_NAME = "settings.json"
@@ -32,6 +34,7 @@ class AppSettings:
     timeout_s: float = 30.0
     connect_timeout_s: float = 10.0
     theme: Theme = "system"
+    time_zone: DisplayZone = "local"  # times shown in the computer's zone (named) or in UTC
     history_limit: int = 1000
     last_workspace: str | None = None
     ui_state: dict[str, str] = field(default_factory=dict)
@@ -59,6 +62,8 @@ def _check_proxy(value: object) -> str | None:
     proxy = _opt_str(value)
     if proxy is None:
         return None
+    if unsafe_characters(proxy):
+        raise ValueError("must not contain control or invisible characters")
     parts = urlsplit(proxy)
     if parts.scheme not in ("http", "https", "socks5", "socks5h") or not parts.hostname:
         raise ValueError("must be an address such as http://proxy.example.com:3128")
@@ -70,6 +75,12 @@ def _check_proxy(value: object) -> str | None:
 def _check_theme(value: object) -> Theme:
     if value not in THEMES:
         raise ValueError("must be system, light or dark")
+    return value  # narrowed by the membership test above
+
+
+def _check_time_zone(value: object) -> DisplayZone:
+    if value not in DISPLAY_ZONES:
+        raise ValueError("must be local or utc")
     return value  # narrowed by the membership test above
 
 
@@ -93,6 +104,7 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "timeout_s": _positive,
     "connect_timeout_s": _positive,
     "theme": _check_theme,
+    "time_zone": _check_time_zone,
     "history_limit": _check_history_limit,
     "last_workspace": _opt_str,
     "ui_state": _check_ui_state,

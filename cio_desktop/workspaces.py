@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 from cio_desktop import paths
 from cio_desktop.errors import ConfigError, WorkspaceError
 from cio_desktop.jsonfile import FileLock, ReadResult, move_aside, read_json, write_json_atomic
-from cio_desktop.models import Region, Workspace
+from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.text_safety import unsafe_characters
 
 SCHEMA_VERSION = 1
 FILE_NAME = "workspaces.json"
@@ -56,6 +57,13 @@ def check_url(label: str, url: str) -> str:
     """``url`` if it is an acceptable endpoint override, else ``WorkspaceError`` in plain words (which
     never quote a user name or password pasted into the address)."""
     url = url.strip()
+    unsafe = unsafe_characters(url)
+    if unsafe:
+        # urlsplit silently drops tabs and line breaks; a CR/LF could also forge lines where it is shown.
+        raise WorkspaceError(
+            f"The {label} contains control or invisible characters ({', '.join(unsafe)}); "
+            "type the address again."
+        )
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
@@ -88,8 +96,12 @@ def validate(workspace: Workspace) -> Workspace:
         raise WorkspaceError("A workspace needs a name.")
     if len(name) > MAX_NAME_LENGTH:
         raise WorkspaceError(f"A workspace name can be at most {MAX_NAME_LENGTH} characters long.")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
-        raise WorkspaceError("A workspace name cannot contain control characters such as line breaks.")
+    unsafe = unsafe_characters(name)
+    if unsafe:
+        raise WorkspaceError(
+            "A workspace name cannot contain control characters, text-direction overrides or broken "
+            f"characters (found {', '.join(unsafe)})."
+        )
     try:
         region = Region(workspace.region)
     except ValueError as exc:
@@ -134,6 +146,8 @@ def to_json(workspace: Workspace) -> dict[str, Any]:
         "ca_file": workspace.ca_file,
         "workspace_id": workspace.workspace_id,
         "demo": workspace.demo,
+        "keyring_id": workspace.keyring_id,
+        "stored_keys": None if workspace.stored_keys is None else [k.value for k in workspace.stored_keys],
     }
 
 
@@ -153,10 +167,21 @@ def from_json(item: object) -> Workspace:
         fields[key] = value
     fields["workspace_id"] = item.get("workspace_id")
     fields["demo"] = item.get("demo", False) is True
+    keyring_id = item.get("keyring_id")
+    fields["keyring_id"] = keyring_id if isinstance(keyring_id, str) and keyring_id else None
+    fields["stored_keys"] = _stored_keys(item.get("stored_keys"))
     workspace = Workspace(**fields)
     # A CA file that has since disappeared is not a reason to drop the workspace on load.
     ca_file = workspace.ca_file
     return validate(workspace.replace(ca_file=None)).replace(ca_file=ca_file)
+
+
+def _stored_keys(value: object) -> tuple[SecretKind, ...] | None:
+    """The ``stored_keys`` mark: kinds this version knows, in file order; ``None`` when absent or broken."""
+    if not isinstance(value, list):
+        return None
+    known = {kind.value for kind in SecretKind}
+    return tuple(SecretKind(v) for v in value if isinstance(v, str) and v in known)
 
 
 def _key(name: str) -> str:

@@ -17,8 +17,10 @@ app_pkgs=(
   libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0 fonts-dejavu-core
   dbus gnome-keyring dbus-x11
 )
-# Tests: a virtual X server, screenshots, curl (copy-as-curl output is run for real), packaging tools.
-dev_pkgs=(xvfb xauth imagemagick xdotool binutils dpkg-dev git curl)
+# Tests: a virtual X server, screenshots, curl (copy-as-curl output is run for real), packaging tools
+# (PyInstaller needs binutils and, with Debian's python3, libpython3.11; the .deb needs dpkg-dev; the
+# desktop file and AppStream metainfo are checked with desktop-file-validate and appstreamcli).
+dev_pkgs=(xvfb xauth imagemagick xdotool binutils dpkg-dev git curl libpython3.11 desktop-file-utils appstream)
 
 pkgs=("${app_pkgs[@]}")
 [[ "$mode" == "--dev" ]] && pkgs+=("${dev_pkgs[@]}")
@@ -44,9 +46,18 @@ if [[ ! -x "$venv/bin/python" ]]; then
   "$py" -m venv "$venv"
 fi
 "$venv/bin/python" -m pip install -q --upgrade pip
+# setuptools reports every editable install in a box of asterisks ("Editable installation", an
+# InformationOnly notice, not a problem); a new user reads that as a failure, so only that one is hidden.
+export PYTHONWARNINGS="ignore:Editable installation:UserWarning"
 if [[ "$mode" == "--dev" ]]; then
   "$venv/bin/python" -m pip install -q -e "$here[test,packaging]"
+  # Customer.io's official Pipelines client installs its own `customerio` package, which would replace
+  # the Track client's: it gets a folder of its own, put on sys.path only by the test that runs it.
+  "$venv/bin/python" -m pip install -q --upgrade --target "$venv/cdp-client" "customerio-cdp-analytics>=1.1"
+  next="run the checks with: bash tests/run.sh"
 else
   "$venv/bin/python" -m pip install -q -e "$here"
+  next="start the app with: ${venv#"$PWD"/}/bin/cio-desktop"
 fi
-echo "bootstrap: ready ($("$venv/bin/cio-desktop" --version))"
+unset PYTHONWARNINGS
+echo "bootstrap: ready ($("$venv/bin/cio-desktop" --version)); $next"

@@ -11,7 +11,6 @@ Cheap to import (no httpx until a client is built). Public surface:
     Credentials, NetworkSettings, ApiResult (.get(key) reads its JSON object), Exchange, RequestHistory,
     to_har, to_curl
     errors: ApiError and subclasses (tree in cio_desktop.api.errors)
-    lookup.lookup_person(client, id=|email=|cio_id=) -> PersonLookup
     verify.wait_for_activity(client, customer_id, name, *, since, timeout_s) -> activity | None
 """
 

@@ -63,6 +63,23 @@ class AppApi(ApiFace):
         path = self._customer(customer_id, id_type) + "/activities"
         return await self._call("GET", path, params=params, operation="Person activities")
 
+    async def workspace_activities(
+        self,
+        *,
+        start: str | None = None,
+        limit: int | None = None,
+        type: str | None = None,
+        name: str | None = None,
+        customer_id: str | None = None,
+        id_type: IdType | None = None,
+    ) -> ApiResult:
+        """One page of the whole workspace's activity log, newest first: ``{"activities", "next"}``."""
+        params: dict[str, Any] = {"start": start, "limit": limit, "type": type, "name": name}
+        if customer_id:
+            params["customer_id"] = customer_id
+            params["id_type"] = id_type
+        return await self._call("GET", "/v1/activities", params=params, operation="Workspace activity")
+
     async def messages(
         self,
         customer_id: str | int,

@@ -223,6 +223,15 @@ class CioClient:
                 except E.AuthError:
                     if api == TRACK.name or not self.can_call(APP.name):
                         raise
+                except (E.ConnectionFailedError, E.ApiTimeoutError) as exc:
+                    # The Track host was not reached. An App call (a lookup) goes on with the App probe so
+                    # its error, if any, names the App host it really needs, not the Track host.
+                    if api == TRACK.name or not self.can_call(APP.name):
+                        raise
+                    if isinstance(exc, E.ApiTimeoutError):  # no second wait: say what was being asked
+                        exc.message = f"{exc.message} (This was the region check, asked of the Track API.)"
+                        exc.args = (exc.message,)
+                        raise
             if self.can_call(APP.name) and not APP.has_override(self.workspace):
                 found = await self._probe_app_region()
                 if found is not None:
@@ -230,6 +239,20 @@ class CioClient:
         return self.workspace.region
 
     # ---- the sender used by track/app -------------------------------------------------------------
+    async def call(
+        self,
+        api: str,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        idempotent: bool,
+        operation: str,
+    ) -> ApiResult:
+        """One call with this workspace's credentials and region (what ``track``/``app`` use); for
+        replaying a recorded request (``cio_desktop.operations.resend``)."""
+        return await self._send(api, method, path, body=body, idempotent=idempotent, operation=operation)
+
     async def _send(
         self,
         api: str,

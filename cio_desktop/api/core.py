@@ -135,6 +135,7 @@ class Engine:
         """
         strategy = self.strategy(api)
         url = base + path
+        _check_transport(method, url)
         clean_params = {k: _param(v) for k, v in (params or {}).items() if v is not None}
         content = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
         plain = content
@@ -151,6 +152,10 @@ class Engine:
         attempt = 0
         renewed = False
         limiter = self.limiter(api)
+        # One total deadline for the whole call, retries included: httpx's timeout is per read, so an
+        # answer trickling in byte by byte could otherwise hold a call for minutes.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.timeout_s
         while True:
             attempt += 1
             sent_headers["Authorization"] = await strategy.authorization()
@@ -158,7 +163,17 @@ class Engine:
                 await limiter.acquire()
             try:
                 outcome = await self._attempt(
-                    api, method, url, clean_params, sent_headers, content, operation, attempt, region, plain
+                    api,
+                    method,
+                    url,
+                    clean_params,
+                    sent_headers,
+                    content,
+                    operation,
+                    attempt,
+                    region,
+                    plain,
+                    deadline,
                 )
             finally:
                 if limiter is not None:
@@ -175,7 +190,7 @@ class Engine:
                 if may_retry and retryable
                 else None
             )
-            if delay is None:
+            if delay is None or loop.time() + delay >= deadline:
                 raise error
             waited += delay
             sent_headers["X-Retry-Count"] = str(attempt)
@@ -193,6 +208,7 @@ class Engine:
         attempt: int,
         region: str | None,
         plain: bytes | None,
+        deadline: float,
     ) -> ApiResult | tuple[E.ApiError, float | None, bool]:
         import httpx
 
@@ -214,11 +230,12 @@ class Engine:
         response: httpx.Response | None = None
         raw = b""
         failure: BaseException | None = None
+        total = asyncio.timeout_at(deadline)
         try:
-            async with self._sending:
+            async with total, self._sending:
                 response = await self.http.send(request)
-            raw = response.content
-        except (httpx.HTTPError, OSError) as exc:  # OSError: e.g. ssl errors surfacing raw
+                raw = response.content
+        except (httpx.HTTPError, OSError) as exc:  # OSError: e.g. ssl errors, the deadline's TimeoutError
             task = asyncio.current_task()
             if task is not None and task.cancelling():
                 # The task was cancelled but the transport (httpcore/anyio) turned the cancel into a
@@ -230,10 +247,15 @@ class Engine:
 
         if failure is not None or response is None:
             assert failure is not None
-            error = E.error_for_exception(
-                failure, endpoint=endpoint, timeout_s=self.settings.timeout_s, exchange_id=exchange_id
-            )
-            if isinstance(error, E.TlsError) and not self.settings.proxy:
+            if total.expired():
+                error: E.ApiError = E.deadline_exceeded(
+                    endpoint, self.settings.timeout_s, exchange_id=exchange_id
+                )
+            else:
+                error = E.error_for_exception(
+                    failure, endpoint=endpoint, timeout_s=self.settings.timeout_s, exchange_id=exchange_id
+                )
+            if isinstance(error, E.TlsError) and not error.hostname_mismatch and not self.settings.proxy:
                 from cio_desktop.api.tlsinfo import certificate_issuer
 
                 issuer = await certificate_issuer(
@@ -254,7 +276,7 @@ class Engine:
         if 200 <= status < 300 and status != 207:
             try:
                 data = json.loads(raw) if raw.strip() else None
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, RecursionError):  # RecursionError: nested deeper than json can parse
                 error = E.invalid_response(
                     endpoint, status, response.headers, why="body is not valid JSON", exchange_id=exchange_id
                 )
@@ -323,6 +345,7 @@ class Engine:
         exchange = Exchange(
             id=exchange_id,
             workspace=self.workspace.name,
+            workspace_id=self.workspace.id,
             method=request.method,
             url=r.url(str(request.url)),
             request_headers=r.headers(request.headers.multi_items()),
@@ -344,6 +367,27 @@ class Engine:
         if self.history is not None:
             await self.history.arecord(exchange)
         return exchange
+
+
+def _check_transport(method: str, url: str) -> None:
+    """Refuse, before any credential leaves, an address that would send it unencrypted: ``https`` is
+    required except for this computer (loopback), whatever built the address."""
+    from urllib.parse import urlsplit
+
+    from cio_desktop.workspaces import is_loopback_host
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return  # httpx reports a malformed address in words when the request is built
+    if parts.scheme.lower() != "http" or is_loopback_host(host):
+        return  # https, or another scheme that httpx refuses as "not a valid web address"
+    raise E.ApiError(
+        f"cio-desktop only sends keys over https:// (plain http only to this computer, such as "
+        f"127.0.0.1), so nothing was sent to {parts.scheme}://{host}. Change the address to https://.",
+        detail=f"{method} {parts.scheme}://{host} · refused: not https",
+    )
 
 
 def _cut(body: str | None) -> str | None:

@@ -84,3 +84,27 @@ def _auth_option(exchange: Exchange, as_header: bool) -> str:
     if exchange.api == "app" or scheme == "bearer":
         return f'-H "Authorization: Bearer ${APP_ENV}"'
     return ""
+
+
+MASK = "••••••••"
+
+
+def env_names(exchange: Exchange) -> list[str]:
+    """The environment variables the curl command of ``exchange`` expects (in the order to set them)."""
+    option = _auth_option(exchange, False)
+    return [name for name in (SITE_ENV, TRACK_ENV, APP_ENV, PIPELINES_ENV) if f"${name}" in option]
+
+
+def to_curl_with_exports(exchange: Exchange) -> str:
+    """The curl command preceded by ``export CIO_…='••••••••'`` lines (values masked) and a note saying to
+    fill them in: a command that is safe to paste into a ticket and easy to complete in a terminal."""
+    names = env_names(exchange)
+    if not names:
+        return to_curl(exchange)
+    lines = [
+        f"# Replace each {MASK} with your own value (Customer.io: Account Settings → API Credentials).",
+        "# The values are masked on purpose, so this text is safe to share.",
+        *(f"export {name}='{MASK}'" for name in names),
+        to_curl(exchange),
+    ]
+    return "\n".join(lines)

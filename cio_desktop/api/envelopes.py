@@ -72,7 +72,7 @@ def server_messages(body: bytes | str | None) -> tuple[list[str], list[FieldErro
         return [], []
     try:
         doc = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return [], []
     messages: list[str] = []
     fields: list[FieldError] = []

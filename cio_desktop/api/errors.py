@@ -115,6 +115,13 @@ class WrongRegionError(RequestRejectedError):
 def wrong_region_message(configured: str | None, correct: str | None) -> str:
     """Plain words for a call redirected to the other region."""
     here = (configured or "").upper() or "the chosen region"
+    if correct and configured and correct.lower() == configured.lower():
+        # The region lookup agrees with the setting, yet the call was redirected: the region is not
+        # the problem, so do not tell the user to change it to what it already is.
+        return (
+            f"Customer.io redirected this request although the workspace is set to {here}, the region "
+            "its data is in. Check the workspace's custom Track and App addresses, then try again."
+        )
     if correct:
         return (
             f"This workspace's data is in the {correct.upper()} region, but the workspace is set to {here}. "
@@ -143,6 +150,8 @@ class TlsError(ConnectionFailedError):
     ``issuer`` names who signed the refused certificate, when it could be read."""
 
     issuer: str | None = None
+    #: The certificate is valid but for another name: its issuer is not the problem, so none is named.
+    hostname_mismatch = False
 
     def add_issuer(self, issuer: str) -> None:
         self.issuer = issuer
@@ -273,6 +282,21 @@ def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
     return None
 
 
+def deadline_exceeded(endpoint: str, timeout_s: float, *, exchange_id: str | None = None) -> ApiError:
+    """The call's total deadline passed (a slow or trickling answer, or retries that ran out of time)."""
+    host = urlsplit(endpoint.split(" ", 1)[-1]).netloc or "the server"
+    return ApiTimeoutError(
+        f"{host} did not send a complete answer within {timeout_s:g} seconds, so cio-desktop stopped "
+        "waiting. Check your internet connection and proxy, then try again.",
+        detail=f"{endpoint} · total deadline of {timeout_s:g} s passed",
+        endpoint=endpoint,
+        exchange_id=exchange_id,
+    )
+
+
+_X509_NAME_MISMATCH = (62, 64)  # OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH
+
+
 def error_for_exception(
     exc: BaseException, *, endpoint: str, timeout_s: float | None = None, exchange_id: str | None = None
 ) -> ApiError:
@@ -300,6 +324,16 @@ def error_for_exception(
     tls = _ssl_cause(exc)
     if tls is not None:
         reason = getattr(tls, "verify_message", None) or getattr(tls, "reason", None) or type(tls).__name__
+        if getattr(tls, "verify_code", None) in _X509_NAME_MISMATCH or "mismatch" in str(reason).lower():
+            error = TlsError(
+                f"The certificate {host} presented is made out for a different name, so nothing was sent. "
+                "Check the address for a typo; a network that answers in the server's place (a captive "
+                "portal, a misconfigured proxy) also causes this.",
+                detail=f"{endpoint} · TLS: {reason}",
+                **kw,
+            )
+            error.hostname_mismatch = True
+            return error
         return TlsError(
             f"The secure connection to {host} could not be verified, so nothing was sent. If your network "
             "inspects HTTPS traffic (a company proxy), add its CA certificate file in Settings.",

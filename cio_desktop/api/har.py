@@ -110,6 +110,8 @@ def to_har(records: Iterable[Exchange]) -> dict[str, Any]:
 
 def write_har(records: Iterable[Exchange], path: Path) -> int:
     """Write ``records`` as HAR to ``path`` (blocking). Returns the number of entries."""
+    from cio_desktop.private_files import write_private_text
+
     doc = to_har(records)
-    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    write_private_text(path, json.dumps(doc, indent=2, ensure_ascii=False))
     return len(doc["log"]["entries"])

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import heapq
 import json
 import os
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from cio_desktop.api.curl import to_curl
 from cio_desktop.api.exchange import Exchange
 from cio_desktop.api.har import to_har
+from cio_desktop.private_files import FILE_MODE, SymlinkRefusedError, open_private, private_dir, read_private
 
 __all__ = ["RequestHistory", "default_history_path", "to_curl", "to_har"]
 
@@ -55,6 +55,8 @@ class RequestHistory:
         self._pending: list[Exchange] = []  # recorded, not yet appended to the file
         self._writer: asyncio.Task[None] | None = None
         self.persist_error: str | None = None
+        #: Lines of the file that the last load (or compaction) could not use and left out.
+        self.skipped_lines = 0
 
     @property
     def path(self) -> Path:
@@ -148,6 +150,8 @@ class RequestHistory:
     def _safe_append(self, *exchanges: Exchange) -> None:
         try:
             self._append(*exchanges)
+        except SymlinkRefusedError as exc:
+            self.persist_error = f"The request history was not saved: {exc.strerror}."
         except OSError as exc:  # disk full, permissions, lock timeout (filelock.Timeout is an OSError)
             self.persist_error = f"The request history could not be saved ({type(exc).__name__})."
         else:
@@ -182,13 +186,15 @@ class RequestHistory:
             return 0
         try:
             with self._file_lock, self._lock():
-                # Streamed: memory follows ``limit``, not the size of the file.
-                newest = heapq.nlargest(self._limit, self._read(), key=lambda e: e.started_at)
+                loaded = list(self._read())
+        except SymlinkRefusedError as exc:
+            self.persist_error = f"The saved request history was not read: {exc.strerror}."
+            return 0
         except OSError as exc:
             self.persist_error = f"The saved request history could not be read ({type(exc).__name__})."
             return 0
-        newest.reverse()
-        self._items = deque(newest, maxlen=self._limit)
+        loaded.sort(key=lambda e: e.started_at)
+        self._items = deque(loaded[-self._limit :], maxlen=self._limit)
         return len(self._items)
 
     async def aload(self) -> int:
@@ -197,32 +203,37 @@ class RequestHistory:
     def _lock(self) -> contextlib.AbstractContextManager[object]:
         from filelock import FileLock
 
-        return FileLock(str(self.path) + ".lock", timeout=10)
+        private_dir(self.path.parent)
+        return FileLock(str(self.path) + ".lock", timeout=10, mode=FILE_MODE)
 
-    def _read(self) -> Iterator[Exchange]:
-        """The file's records, parsed line by line as they are read (never the whole text at once)."""
-        self._lines_on_disk = 0
+    def _read(self) -> Iterable[Exchange]:
+        """Parse the file line by line; a line that is not a good record is skipped and counted in
+        ``skipped_lines`` (bad bytes, not JSON, nested too deep, not an object, a field of the wrong type)."""
         try:
-            fh = open(self.path, encoding="utf-8")  # noqa: SIM115  # closed below, also on early exit
+            raw = read_private(self.path)
         except FileNotFoundError:
-            return
-        with fh:
-            for line in fh:
-                if not line.strip():
-                    continue
-                self._lines_on_disk += 1
-                try:
-                    yield Exchange.from_json_dict(json.loads(line))
-                except (ValueError, TypeError, KeyError):
-                    continue  # a torn or hand-edited line: skip it, keep the rest
+            self._lines_on_disk = 0
+            self.skipped_lines = 0
+            return []
+        lines = [line for line in raw.split(b"\n") if line.strip()]
+        self._lines_on_disk = len(lines)
+        out: list[Exchange] = []
+        skipped = 0
+        for line in lines:
+            record = _parse_line(line)
+            if record is None:
+                skipped += 1  # a torn or hand-edited line: skip it, keep the rest
+            else:
+                out.append(record)
+        self.skipped_lines = skipped
+        return out
 
     def _append(self, *exchanges: Exchange) -> None:
         lines = "".join(
             json.dumps(e.to_json_dict(), ensure_ascii=False, separators=(",", ":")) + "\n" for e in exchanges
         )
         with self._file_lock, self._lock():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            fd = open_private(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
             try:
                 os.write(fd, lines.encode("utf-8"))
             finally:
@@ -235,9 +246,19 @@ class RequestHistory:
         """Rewrite the file with only the newest ``limit`` records (caller holds the locks)."""
         records = sorted(self._read(), key=lambda e: e.started_at)[-self._limit :]
         tmp = self.path.with_suffix(".jsonl.tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
+        tmp.unlink(missing_ok=True)  # a leftover of a killed compaction (or a planted link): start fresh
+        fd = open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
             for record in records:
                 fh.write(json.dumps(record.to_json_dict(), ensure_ascii=False, separators=(",", ":")) + "\n")
-        os.chmod(tmp, 0o600)
         os.replace(tmp, self.path)
         self._lines_on_disk = len(records)
+
+
+def _parse_line(line: bytes) -> Exchange | None:
+    """One history line as a record, or None when it is not one. Never raises: a hostile line (bad
+    UTF-8, nesting deep enough to hit the recursion limit, any JSON of the wrong shape) is just skipped."""
+    try:
+        return Exchange.from_json_dict(json.loads(line.decode("utf-8")))
+    except (ValueError, TypeError, KeyError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None

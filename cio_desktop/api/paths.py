@@ -10,12 +10,19 @@ ID_TYPES: tuple[IdType, ...] = ("id", "email", "cio_id")
 
 
 def segment(value: str | int) -> str:
-    """``value`` as exactly one path segment (``/`` → ``%2F``, ``@`` → ``%40``, space → ``%20``)."""
+    """``value`` as exactly one path segment (``/`` → ``%2F``, ``@`` → ``%40``, space → ``%20``).
+
+    ``.`` and ``..`` are encoded as ``%2E`` / ``%2E%2E``: left bare, URL normalisation (httpx, proxies,
+    servers) would remove them as dot segments, so ``customers/../events`` would silently become an
+    anonymous ``/events`` call and ``devices/..`` the person itself.
+    """
     text = str(value)
     if not text.strip():
         from cio_desktop.api.errors import ApiError
 
         raise ApiError("An identifier is required (it was empty).", detail="empty path identifier")
+    if text in (".", ".."):
+        return "%2E" * len(text)
     return quote(text, safe="")
 
 

@@ -98,16 +98,37 @@ class Redactor:
 
     def json_value(self, value: Any) -> Any:
         """A copy of a parsed JSON value with credential-named keys masked at any depth."""
-        if isinstance(value, dict):
-            return {
-                k: (REDACTED if is_secret_name(str(k)) and v not in (None, "") else self.json_value(v))
-                for k, v in value.items()
-            }
-        if isinstance(value, list):
-            return [self.json_value(v) for v in value]
-        if isinstance(value, str):
-            return self.text(value)
-        return value
+        return self._json_value(value)[0]
+
+    def _json_value(self, value: Any) -> tuple[Any, bool]:
+        """``json_value`` plus whether anything changed. Iterative, so no nesting depth can exhaust the
+        stack (a person's data nested hundreds deep once crashed every record of it)."""
+        root: list[Any] = [None]
+        changed = False
+        stack: list[tuple[Any, Any, Any]] = [(value, root, 0)]
+        while stack:
+            item, parent, slot = stack.pop()
+            if isinstance(item, dict):
+                out: dict[Any, Any] = {}
+                parent[slot] = out
+                for key, child in item.items():
+                    if is_secret_name(str(key)) and not (child is None or child == ""):
+                        out[key] = REDACTED
+                        changed = True
+                    else:
+                        out[key] = None
+                        stack.append((child, out, key))
+            elif isinstance(item, list):
+                seq: list[Any] = [None] * len(item)
+                parent[slot] = seq
+                stack.extend((child, seq, i) for i, child in enumerate(item))
+            elif isinstance(item, str):
+                cleaned = self.text(item)
+                changed = changed or cleaned != item
+                parent[slot] = cleaned
+            else:
+                parent[slot] = item
+        return root[0], changed
 
     def body(self, body: str | None, content_type: str | None = None) -> str | None:
         """Redact a request or response body: JSON by key, forms by field, anything by value."""
@@ -118,13 +139,10 @@ class Redactor:
         if stripped[:1] in ("{", "[") or "json" in ctype:
             try:
                 doc = json.loads(body)
-            except ValueError:
-                doc = None
-            else:
-                cleaned = self.json_value(doc)
-                if cleaned != doc:
-                    return json.dumps(cleaned, ensure_ascii=False)
-                return self.text(body)
+                cleaned, changed = self._json_value(doc)
+                return json.dumps(cleaned, ensure_ascii=False) if changed else self.text(body)
+            except (ValueError, RecursionError):
+                pass  # not JSON, or nested deeper than json can walk: mask by pattern and value below
         if "x-www-form-urlencoded" in ctype or re.fullmatch(r"[\w.%+\-]+=[^\s]*(&[\w.%+\-]+=[^\s]*)*", body):
             pairs = parse_qsl(body, keep_blank_values=True)
             if any(is_secret_name(k) for k, _ in pairs):

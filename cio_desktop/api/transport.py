@@ -83,16 +83,24 @@ def build_async_client(
 
     settings = settings or NetworkSettings()
     cas = [p for p in (settings.ca_file, ca_file) if p]
+    verify = ssl_context(cas)
+    limits = httpx.Limits(
+        max_connections=MAX_CONNECTIONS, max_keepalive_connections=10, keepalive_expiry=30.0
+    )
+    if transport is None:
+        # Plain http is only ever allowed to this computer (workspaces.check_url, Engine), and it must
+        # never pass through a proxy (the setting or HTTP_PROXY/ALL_PROXY): the proxy would read the keys
+        # in clear text. A mount for "http://" is more specific than any proxy's, so it always goes direct.
+        direct = httpx.AsyncHTTPTransport(verify=verify, limits=limits, trust_env=False)
+        mounts = {"http://": direct, **(mounts or {})}
     return httpx.AsyncClient(
         timeout=httpx.Timeout(settings.timeout_s, connect=settings.connect_timeout_s),
-        verify=ssl_context(cas),
+        verify=verify,
         proxy=settings.proxy or None,
         headers={"User-Agent": user_agent(), "Accept": "application/json"},
-        follow_redirects=False,
+        follow_redirects=False,  # a redirect must never carry the credentials to another host
         trust_env=settings.proxy is None,
-        limits=httpx.Limits(
-            max_connections=MAX_CONNECTIONS, max_keepalive_connections=10, keepalive_expiry=30.0
-        ),
+        limits=limits,
         transport=transport,
         mounts=mounts,
     )

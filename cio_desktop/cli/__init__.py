@@ -20,6 +20,7 @@ from cio_desktop.cli import (
     history_cmd,
     lookup_cmd,
     sandbox_cmd,
+    selftest_cmd,
     send_cmd,
     workspace_cmd,
 )
@@ -33,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"cio-desktop {__version__}")
     parser.add_argument(
-        "--demo", action="store_true", help="open straight into the demo workspace (practice data)"
+        "--demo", action="store_true", help="open straight into the practice workspace (fictional data)"
     )
     parser.add_argument(
         "--exit-when-ready",
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     lookup_cmd.register(sub)
     send_cmd.register(sub)
     history_cmd.register(sub)
+    selftest_cmd.register(sub)
     return parser
 
 
@@ -53,11 +55,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cio-desktop`` command; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    from cio_desktop.json_check import has_lone_surrogate
+
+    for name, value in vars(args).items():
+        if isinstance(value, str) and has_lone_surrogate(value):
+            # Python turns bytes that are not UTF-8 into lone surrogates; they would crash later.
+            parser.error(f"the value of {name.replace('_', '-')} holds bytes that are not UTF-8 text")
     func = getattr(args, "func", None)
     if func is None:
         from cio_desktop.app import run_gui  # lazy: Qt loads only for the GUI
 
         return run_gui(demo=args.demo, exit_when_ready=args.exit_when_ready)
+    from cio_desktop.text_safety import SafeStream
+
+    # Every line a command prints may quote a server or a file: control characters never reach the
+    # terminal raw (ESC, OSC, CR, C1, bidi overrides; lone surrogates from non-UTF-8 arguments).
+    real_out, real_err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(real_out), SafeStream(real_err)
     try:
         code: int = func(args)
         sys.stdout.flush()  # inside the try: a closed pipe surfaces here, not at interpreter exit
@@ -72,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
     except Exception as exc:  # a bug: say so in one line, keep the (data-free) details in a report
         return _report_unexpected(exc)
+    finally:
+        sys.stdout, sys.stderr = real_out, real_err
     return code
 
 

@@ -1,38 +1,37 @@
-"""Helpers every CLI sub-command shares: one-line errors, the workspace store, credentials, secret input.
+"""Helpers every CLI sub-command shares: one-line errors, the application layer for one run, secret input.
 
-Cheap to import: keyring and filelock load only when a command actually runs.
+Cheap to import: the layer (and with it keyring, filelock, httpx) loads only when a command actually runs.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from cio_desktop.errors import CioDesktopError
-from cio_desktop.models import SecretKind, Workspace
+from cio_desktop.errors import CioDesktopError, for_command_line
 
 if TYPE_CHECKING:
     import argparse
 
-    from cio_desktop.secrets import SecretStore
-    from cio_desktop.workspaces import WorkspaceStore
+    from cio_desktop.operations.services import Services
+
+T = TypeVar("T")
 
 PROG = "cio-desktop"
-KEYRING_TIMEOUT_ENV = "CIO_DESKTOP_KEYRING_TIMEOUT"
-DEFAULT_KEYRING_TIMEOUT_S = 10.0
 
 
 def fail(message: str) -> int:
     """Print ``cio-desktop: <message>`` on one line of stderr and return exit code 1."""
-    one_line = " ".join(str(message).split())
+    one_line = " ".join(for_command_line(str(message)).split())
     print(f"{PROG}: {one_line}", file=sys.stderr)
     return 1
 
 
 def warn(message: str) -> None:
     """Print ``cio-desktop: warning: <message>`` on stderr (the command goes on)."""
-    one_line = " ".join(str(message).split())
+    one_line = " ".join(for_command_line(str(message)).split())
     print(f"{PROG}: warning: {one_line}", file=sys.stderr)
 
 
@@ -50,40 +49,49 @@ def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
     return run
 
 
-def open_store() -> WorkspaceStore:
-    """The workspace store; if the file was broken and moved aside, say so on stderr (once)."""
-    from cio_desktop.workspaces import WorkspaceStore
+@asynccontextmanager
+async def open_services(*, network: bool = False) -> AsyncIterator[Services]:
+    """The application layer for one command: workspaces read (a broken file moved aside is reported on
+    stderr), settings and history loaded when ``network`` calls will be made; closed at the end (a region
+    detected on the way is saved first)."""
+    from cio_desktop.operations.services import Services
+    from cio_desktop.text_safety import SafeStream
 
-    store = WorkspaceStore()
-    report = store.load()
+    services = Services.create()
+    for stream in (sys.stdout, sys.stderr):  # nothing printed can show a key of a client used here
+        if isinstance(stream, SafeStream):
+            stream.add_redactor(services.clients.redact)
+    report = await services.load_workspaces()
     if report.problem:
         warn(report.problem)
-    return store
-
-
-def resolve_workspace(name: str) -> Workspace:
-    """The workspace called ``name`` (``WorkspaceError`` in plain words if there is none)."""
-    return open_store().get(name)
-
-
-def secret_store() -> SecretStore:
-    """A SecretStore for one command. ``CIO_DESKTOP_KEYRING_TIMEOUT=SECONDS`` changes how long a keyring
-    call may take before the command gives up (default 10 s)."""
-    import os
-
-    from cio_desktop.secrets import SecretStore
-
     try:
-        timeout = float(os.environ.get(KEYRING_TIMEOUT_ENV, "") or DEFAULT_KEYRING_TIMEOUT_S)
-    except ValueError:
-        timeout = DEFAULT_KEYRING_TIMEOUT_S
-    return SecretStore(timeout=timeout if timeout > 0 else DEFAULT_KEYRING_TIMEOUT_S)
+        if network:
+            await services.load_settings()
+            if services.settings_problem:  # a broken settings file was moved aside: say so
+                warn(services.settings_problem)
+            await services.load_history()
+            _history_notes(services)
+        yield services
+    finally:
+        await services.aclose()
+        if network:
+            _history_notes(services, skipped=False)
 
 
-async def load_credentials(workspace: Workspace) -> dict[SecretKind, str]:
-    """The secrets stored for ``workspace`` (only the kinds present, every kind looked up).
-    ``SecretStoreError`` in plain words when the keyring cannot be used."""
-    return await secret_store().stored(workspace.id)
+def _history_notes(services: Services, *, skipped: bool = True) -> None:
+    """Warn when the history could not be read or saved, and how many damaged lines were skipped."""
+    history = services.history
+    if history.persist_error:
+        warn(history.persist_error)
+    if skipped and history.skipped_lines:
+        warn(f"{history.skipped_lines} damaged line(s) of {history.path} were skipped.")
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` with asyncio imported on use: the GUI start-up builds the parser too."""
+    import asyncio
+
+    return asyncio.run(coro)
 
 
 def stdin_is_tty() -> bool:

@@ -1,13 +1,21 @@
-"""``cio-desktop history list|show ID|export --har FILE|clear``: the redacted request history.
+"""``cio-desktop history list|show ID|export --har FILE|resend ID|clear``: the redacted request history.
 
 The same history the app shows (``<data dir>/history.jsonl``); secrets were removed when each request
-was recorded, so everything printed or exported here is safe to share.
+was recorded, so everything printed or exported here is safe to share. Records are read through
+``operations.services.Services``: a workspace's records stay together across renames (kept by id).
 """
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from cio_desktop.api.exchange import Exchange
+    from cio_desktop.operations.services import Services
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -28,25 +36,35 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     export.add_argument("--har", required=True, metavar="FILE", help="the file to write")
     export.add_argument("--workspace", metavar="NAME", help="only this workspace's requests")
     export.set_defaults(func=_export)
+    resend = actions.add_parser(
+        "resend", help="send a recorded Track call again, unchanged (the same event id: never a duplicate)"
+    )
+    resend.add_argument("id", metavar="ID")
+    resend.set_defaults(func=_resend)
     clear = actions.add_parser("clear", help="forget every recorded request")
     clear.set_defaults(func=_clear)
 
 
-def _records(workspace: str | None) -> list[Any]:
-    from cio_desktop.api.cli_support import open_history
+def _with_services(work: Callable[[Services], Awaitable[int]]) -> int:
+    from cio_desktop.cli.common import open_services, run_async
 
-    records = open_history().records()
-    if workspace:
-        records = [r for r in records if r.workspace.lower() == workspace.lower()]
-    return records
+    async def run() -> int:
+        async with open_services(network=True) as services:  # settings and history, problems said
+            return await work(services)
+
+    return run_async(run())
 
 
 def _list(args: argparse.Namespace) -> int:
-    from cio_desktop.api.cli_support import print_json
+    return _with_services(lambda services: _list_records(services, args))
 
-    records = _records(args.workspace)[-max(1, args.limit) :]
+
+async def _list_records(services: Services, args: argparse.Namespace) -> int:
+    from cio_desktop.cli.output import print_json
+
+    records = services.history_records(args.workspace)[-max(1, args.limit) :]
     if args.json:
-        print_json([_summary(r) for r in records])
+        print_json([_summary(r, services.history_label(r)) for r in records])
         return 0
     if not records:
         print("No requests recorded yet.")
@@ -54,17 +72,17 @@ def _list(args: argparse.Namespace) -> int:
     for r in records:
         when = r.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
         outcome = str(r.status) if r.status is not None else "failed"
-        print(
-            f"{r.id}  {when}  {r.workspace:<12.12}  {outcome:>6}  {r.total_ms:7.0f} ms  {r.method:<6} {r.url}"
-        )
+        label = services.history_label(r)
+        print(f"{r.id}  {when}  {label:<12.12}  {outcome:>6}  {r.total_ms:7.0f} ms  {r.method:<6} {r.url}")
     return 0
 
 
-def _summary(r: Any) -> dict[str, Any]:
+def _summary(r: Exchange, label: str) -> dict[str, Any]:
     return {
         "id": r.id,
         "started_at": r.started_at.isoformat(),
-        "workspace": r.workspace,
+        "workspace": label,
+        "workspace_id": r.workspace_id or None,
         "operation": r.operation,
         "method": r.method,
         "url": r.url,
@@ -75,19 +93,23 @@ def _summary(r: Any) -> dict[str, Any]:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from cio_desktop.api.cli_support import open_history, print_json
-    from cio_desktop.api.curl import to_curl
-    from cio_desktop.cli.common import fail
+    return _with_services(lambda services: _show_record(services, args))
 
-    record = open_history().get(args.id)
+
+async def _show_record(services: Services, args: argparse.Namespace) -> int:
+    from cio_desktop.cli.common import fail
+    from cio_desktop.cli.output import print_json
+
+    record = services.history_record(args.id)
     if record is None:
         return fail(f"No recorded request has the ID '{args.id}'. 'cio-desktop history list' shows the IDs.")
     if args.curl:
-        print(to_curl(record))
+        print(services.curl_for(record))
     elif args.json:
         print_json(record.to_json_dict())
     else:
-        print(f"{record.operation or 'Request'} · {record.workspace} · {record.started_at.isoformat()}")
+        label = services.history_label(record)
+        print(f"{record.operation or 'Request'} · {label} · {record.started_at.isoformat()}")
         print(f"{record.method} {record.url}")
         for k, v in record.request_headers.items():
             print(f"  {k}: {v}")
@@ -111,23 +133,49 @@ def _show(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from cio_desktop.api.har import write_har
+    path = Path(args.har).expanduser()
+    return _with_services(lambda services: _export_records(services, args, path))
+
+
+async def _export_records(services: Services, args: argparse.Namespace, path: Path) -> int:
     from cio_desktop.cli.common import fail
 
-    path = Path(args.har).expanduser()
     try:
-        count = write_har(_records(args.workspace), path)
+        count = await services.export_har(path, services.history_records(args.workspace))
     except OSError as exc:
         return fail(f"could not write {path}: {exc.strerror or exc}")
     print(f"Wrote {count} request(s) to {path} (HAR 1.2, secrets removed).")
     return 0
 
 
-def _clear(args: argparse.Namespace) -> int:
-    from cio_desktop.api.cli_support import open_history
+def _resend(args: argparse.Namespace) -> int:
+    return _with_services(lambda services: _resend_record(services, args))
 
-    history = open_history()
-    count = len(history)
-    history.clear()
+
+async def _resend_record(services: Services, args: argparse.Namespace) -> int:
+    from cio_desktop.api.errors import ApiError
+    from cio_desktop.cli.common import fail
+    from cio_desktop.cli.output import report_error
+    from cio_desktop.errors import CioDesktopError
+
+    record = services.history_record(args.id)
+    if record is None:
+        return fail(f"No recorded request has the ID '{args.id}'. 'cio-desktop history list' shows the IDs.")
+    try:
+        result = await services.resend(record)
+    except ApiError as exc:
+        return report_error(exc, as_json=False)
+    except CioDesktopError as exc:
+        return fail(exc.message)
+    print(f"Resent {record.method} {record.url}: {result.status} (new record {result.exchange.id}).")
+    return 0
+
+
+def _clear(args: argparse.Namespace) -> int:
+    return _with_services(_clear_records)
+
+
+async def _clear_records(services: Services) -> int:
+    count = await services.clear_history()
     print(f"Forgot {count} recorded request(s).")
     return 0

@@ -1,7 +1,9 @@
 """``cio-desktop sandbox``: run the local Customer.io-compatible practice server until Ctrl-C/SIGTERM.
 
 When ready it prints exactly one JSON line on stdout (track_url, app_url, site_id, track_api_key,
-app_api_key, region, workspace_id, ca_file, ...). aiohttp and trustme load only when the command runs.
+app_api_key, region, workspace_id, ca_file, ..., pipelines_url, pipelines_write_key). Keys are random
+unless ``--key-seed`` asks for repeatable ones; ``--allow-remote`` on a non-loopback address warns.
+aiohttp and trustme load only when the command runs.
 """
 
 from __future__ import annotations
@@ -38,6 +40,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--tls", action="store_true", help="serve HTTPS with a throwaway local CA (ca_file)")
     p.add_argument("--state-dir", metavar="DIR", help="keep the data in DIR so it survives a restart")
     p.add_argument("--seed", type=int, default=1, help="demo data seed (default 1)")
+    p.add_argument(
+        "--key-seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help="derive the keys from N so they repeat (default: random keys on every fresh start)",
+    )
     p.add_argument(
         "--fault",
         action="append",
@@ -79,6 +88,12 @@ def run(args: argparse.Namespace) -> int:
             "(add --allow-remote to override)",
             EXIT_USAGE,
         )
+    if args.allow_remote and not is_loopback(args.host):
+        print(
+            f"cio-desktop: warning: the sandbox listens on {args.host}: other computers can reach it and "
+            "read its demo data and keys over plain HTTP unless --tls is on",
+            file=sys.stderr,
+        )
     try:
         parse_faults(args.fault)
     except FaultSpecError as exc:
@@ -91,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
         tls=args.tls,
         state_dir=args.state_dir,
         seed=args.seed,
+        key_seed=args.key_seed,
         faults=tuple(args.fault),
         region=args.region,
         wrong_region=args.wrong_region,

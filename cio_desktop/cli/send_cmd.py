@@ -1,8 +1,8 @@
 """``cio-desktop send NAME identify|event|anonymous|page|screen|batch ...``: send data with the Track API.
 
 Prints the request that was sent (redacted), the status and the response; ``--verify`` then waits until
-the event shows up in the person's activities (needs the App API key too). httpx and keyring are
-imported only when the command runs.
+the event shows up in the person's activities (needs the App API key too). Sending and verifying are
+``operations.send`` (the event panel's code); httpx and keyring are imported only when the command runs.
 """
 
 from __future__ import annotations
@@ -72,25 +72,18 @@ def _check_args(args: argparse.Namespace) -> str | None:
 
 
 def _read_data(args: argparse.Namespace) -> Any:
-    import json
-    import sys
+    from cio_desktop.bounded_read import read_text_bounded
+    from cio_desktop.json_check import check_json
 
     text = args.data
     if args.data_file:
-        try:
-            if args.data_file == "-":
-                text = sys.stdin.read()
-            else:
-                with open(args.data_file, encoding="utf-8") as fh:
-                    text = fh.read()
-        except OSError as exc:
-            raise ValueError(f"could not read {args.data_file}: {exc.strerror or exc}") from None
+        text = read_text_bounded(args.data_file)
     if text is None or not text.strip():
         return None
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise ValueError(f"--data is not valid JSON: {exc}") from None
+    check = check_json(text, require_object=False)
+    if check.problem is not None:
+        raise ValueError(f"--data is not valid JSON: {check.problem.describe()}")
+    value = check.value
     if args.kind == "batch":
         if isinstance(value, dict) and isinstance(value.get("batch"), list):
             value = value["batch"]
@@ -101,45 +94,53 @@ def _read_data(args: argparse.Namespace) -> Any:
     return value
 
 
-async def _send(client: Any, args: argparse.Namespace, data: Any) -> Any:
-    track = client.track
-    if args.kind == "identify":
-        return await track.identify(args.customer, data, id_type=args.id_type)
-    if args.kind == "anonymous":
-        return await track.anonymous_event(args.event_name, data, anonymous_id=args.anonymous_id)
-    if args.kind == "batch":
-        return await track.batch(data)
-    kind = "event" if args.kind == "event" else args.kind
-    return await track.event(args.customer, args.event_name, data, type=kind, id_type=args.id_type)
+CALL_TYPES = {
+    "identify": "identify",
+    "event": "person_event",
+    "anonymous": "anonymous_event",
+    "page": "page_view",
+    "screen": "screen_view",
+    "batch": "v2_batch",
+}
 
 
 async def _run(args: argparse.Namespace, data: Any) -> int:
     import time
 
-    from cio_desktop.api.cli_support import client_for, print_json, report_error
     from cio_desktop.api.errors import ApiError
-    from cio_desktop.api.verify import wait_for_activity
-    from cio_desktop.cli.common import fail
+    from cio_desktop.cli.common import fail, open_services
+    from cio_desktop.cli.output import print_json, report_error
     from cio_desktop.errors import CioDesktopError
+    from cio_desktop.operations.send import CallType, send, verify_arrival
 
+    call_type = CallType(CALL_TYPES[args.kind])
     started = time.time()
     verified: dict[str, Any] | None = None
     try:
-        async with client_for(args.name) as client:
-            result = await _send(client, args, data)
+        async with open_services(network=True) as services:
+            client = await services.client_for(services.find_workspace(args.name))
+            result = await send(
+                client,
+                call_type,
+                data,
+                customer=args.customer or "",
+                id_type=args.id_type,
+                name=args.event_name or "",
+                anonymous_id=args.anonymous_id,
+            )
             if not args.json:
                 _print_exchange(result.exchange)
             if args.verify:
                 if not args.json:
                     print(f"Waiting up to {args.timeout:g} s for it to appear in the person's activities…")
-                verified = await wait_for_activity(
+                verified = await verify_arrival(
                     client,
                     args.customer,
                     args.event_name,
                     since=started,
                     timeout_s=args.timeout,
                     id_type=args.id_type,
-                    types=(args.kind,),
+                    call_type=call_type,
                 )
     except ApiError as exc:
         return report_error(exc, as_json=args.json)

@@ -1,33 +1,25 @@
 """``cio-desktop workspace add|list|show|rename|remove|test``: manage workspaces from the command line.
 
 Secrets never come from argv: ``--track-key-stdin``/``--app-key-stdin`` read one line each (in that
-order) from standard input, and on a terminal the command prompts without echo. keyring and filelock
-are imported only when a command runs (see tests/test_import_rule.py).
+order) from standard input, and on a terminal the command prompts without echo. Every change goes through
+``operations.services.Services`` (the same transactions as the app); keyring and filelock are imported
+only when a command runs (see tests/test_import_rule.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from cio_desktop.cli.common import (
-    fail,
-    guarded,
-    open_store,
-    read_secret,
-    secret_store,
-    stdin_is_tty,
-    warn,
-)
-from cio_desktop.errors import CioDesktopError, SecretStoreError
+from cio_desktop.cli import workspace_test
+from cio_desktop.cli.common import guarded, open_services, read_secret, run_async, stdin_is_tty, warn
+from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import Region, SecretKind, Workspace
 
 if TYPE_CHECKING:
-    from cio_desktop.secrets import SecretStore
-    from cio_desktop.workspaces import WorkspaceStore
+    from cio_desktop.operations.services import Services
 
 KEY_LABELS: dict[SecretKind, str] = {
     SecretKind.TRACK_API_KEY: "Track API key",
@@ -43,15 +35,6 @@ SHORT_LABELS: dict[SecretKind, str] = {
     SecretKind.OAUTH_ACCESS_TOKEN: "oauth",
     SecretKind.OAUTH_REFRESH_TOKEN: "oauth-refresh",
 }
-
-_T = TypeVar("_T")
-
-
-def _run_async(coro: Coroutine[Any, Any, _T]) -> _T:
-    """``asyncio.run`` with asyncio imported on use: the GUI start-up builds this parser too."""
-    import asyncio
-
-    return asyncio.run(coro)
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -101,7 +84,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     test = actions.add_parser("test", help="check that a workspace's keys and addresses work")
     test.add_argument("name", metavar="NAME")
     test.add_argument("--json", action="store_true", help="machine-readable output")
-    test.set_defaults(func=guarded(_test))
+    test.set_defaults(func=guarded(workspace_test.run_test))
 
 
 # -- add -----------------------------------------------------------------------------------------
@@ -137,14 +120,7 @@ def _read_one(prompt: str) -> str:
         return ""
 
 
-async def _secure_or_fail(secrets: SecretStore, doing: str) -> None:
-    status = await secrets.status()
-    if not status.secure:
-        raise SecretStoreError(f"cannot {doing}: {status.message} Nothing was saved.")
-
-
 def _add(args: argparse.Namespace) -> int:
-    store = open_store()
     ca_file = str(Path(args.ca_file).expanduser().absolute()) if args.ca_file else None
     candidate = Workspace(
         name=args.name,
@@ -154,65 +130,31 @@ def _add(args: argparse.Namespace) -> int:
         app_url=args.app_url,
         ca_file=ca_file,
     )
-    workspace = store.check_new(candidate)  # refuse bad input before asking for keys
+    run_async(_check_new(candidate))  # refuse bad input before asking for keys
     keys = _read_keys(args)
-    if keys:
-        _run_async(_add_with_keys(store, workspace, keys))
-    else:
-        store.add(workspace)
+    workspace = run_async(_add_async(candidate, keys))
     stored = ", ".join(KEY_LABELS[k] for k in keys) if keys else "no keys"
     print(f"Added workspace '{workspace.name}' (region {workspace.region}; {stored} stored).")
     return 0
 
 
-async def _add_with_keys(store: WorkspaceStore, workspace: Workspace, keys: dict[SecretKind, str]) -> None:
-    secrets = secret_store()
-    await _secure_or_fail(secrets, "save the keys")
-    store.add(workspace)
-    try:
-        for kind, value in keys.items():
-            await secrets.set(workspace.id, kind, value)
-    except BaseException:
-        # Leave nothing half-done: no workspace without its keys, no keys without a workspace.
-        try:
-            await secrets.delete_all(workspace.id)
-        finally:
-            _remove_by_id(store, workspace)
-        raise
+async def _check_new(candidate: Workspace) -> None:
+    async with open_services() as services:
+        await services.check_new_workspace(candidate)
 
 
-def _remove_by_id(store: WorkspaceStore, workspace: Workspace) -> None:
-    try:
-        current = store.get_by_id(workspace.id)
-        store.remove(current.name)
-    except CioDesktopError:
-        pass  # already gone
+async def _add_async(candidate: Workspace, keys: dict[SecretKind, str]) -> Workspace:
+    async with open_services() as services:
+        return await services.add_workspace(candidate, keys)
 
 
 # -- list / show ---------------------------------------------------------------------------------
 
 
-async def _presence(
-    workspaces: list[Workspace],
-) -> tuple[dict[str, dict[SecretKind, bool]] | None, str | None]:
-    """Which keys each workspace has, or ``None`` and the reason when the keyring cannot tell."""
-    if not workspaces:
-        return {}, None
-    secrets = secret_store()
-    status = await secrets.status()
-    if not status.secure:
-        return None, status.message
-    try:
-        found = {w.id: await secrets.present(w.id) for w in workspaces}
-    except SecretStoreError as exc:
-        return None, exc.message
-    return found, None
-
-
 def _as_json(workspace: Workspace, present: dict[SecretKind, bool] | None) -> dict[str, Any]:
-    from cio_desktop.workspaces import to_json
+    from cio_desktop.operations.services import Services
 
-    data = to_json(workspace)
+    data: dict[str, Any] = Services.workspace_json(workspace)
     data["secrets"] = None if present is None else {k.value: v for k, v in present.items()}
     return data
 
@@ -224,11 +166,27 @@ def _secrets_text(present: dict[SecretKind, bool] | None) -> str:
     return ", ".join(names) if names else "none"
 
 
-def _list(args: argparse.Namespace) -> int:
-    workspaces = open_store().list()
-    presence, problem = _run_async(_presence(workspaces))
+async def _presence(
+    services: Services, workspaces: list[Workspace]
+) -> dict[str, dict[SecretKind, bool]] | None:
+    presence, problem = await services.key_presence(workspaces)
     if problem:
         warn(f"cannot tell which keys are stored: {problem}")
+    return presence
+
+
+def _list(args: argparse.Namespace) -> int:
+    return run_async(_list_async(args))
+
+
+async def _list_async(args: argparse.Namespace) -> int:
+    async with open_services() as services:
+        repaired = await services.repair_keyring()  # keys left by an interrupted change go first
+        for name, kinds in repaired.missing.items():
+            gone = ", ".join(KEY_LABELS[k] for k in kinds)
+            warn(f"the {gone} of '{name}' is no longer in the keyring; add it again.")
+        workspaces = services.known_workspaces()
+        presence = await _presence(services, workspaces)
 
     def present(w: Workspace) -> dict[SecretKind, bool] | None:
         return None if presence is None else presence.get(w.id)
@@ -248,10 +206,13 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    workspace = open_store().get(args.name)
-    presence, problem = _run_async(_presence([workspace]))
-    if problem:
-        warn(f"cannot tell which keys are stored: {problem}")
+    return run_async(_show_async(args))
+
+
+async def _show_async(args: argparse.Namespace) -> int:
+    async with open_services() as services:
+        workspace = services.find_workspace(args.name)
+        presence = await _presence(services, [workspace])
     present = None if presence is None else presence.get(workspace.id)
     if args.json:
         print(json.dumps(_as_json(workspace, present), indent=2))
@@ -276,54 +237,30 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
-# -- rename / remove / test ----------------------------------------------------------------------
+# -- rename / remove -----------------------------------------------------------------------------
 
 
 def _rename(args: argparse.Namespace) -> int:
-    store = open_store()
-    old = store.get(args.old)
-    renamed = store.rename(args.old, args.new)
+    return run_async(_rename_async(args))
+
+
+async def _rename_async(args: argparse.Namespace) -> int:
+    async with open_services() as services:
+        old = services.find_workspace(args.old)
+        renamed = await services.rename_workspace(old, args.new)
     print(f"Renamed workspace '{old.name}' to '{renamed.name}' (its keys stay with it).")
     return 0
 
 
-async def _delete_secrets(workspace: Workspace) -> str | None:
-    """Delete the workspace's keys; a warning to show if there was no keyring to delete them from."""
-    from cio_desktop.secrets import BackendState
-
-    secrets = secret_store()
-    status = await secrets.status()
-    if status.state is BackendState.SECURE:
-        await secrets.delete_all(workspace.id)
-        return None
-    if status.state is BackendState.LOCKED:
-        raise SecretStoreError(
-            f"cannot remove '{workspace.name}' yet: its keys could not be deleted. {status.message} "
-            "Nothing was changed."
-        )
-    return f"{status.message} Keys saved earlier for '{workspace.name}', if any, were not deleted."
-
-
 def _remove(args: argparse.Namespace) -> int:
-    store = open_store()
-    workspace = store.get(args.name)
-    problem = _run_async(_delete_secrets(workspace))
-    store.remove(workspace.name)
-    if problem:
-        warn(problem)
-    print(f"Removed workspace '{workspace.name}'" + (" and its keys." if not problem else "."))
+    return run_async(_remove_async(args))
+
+
+async def _remove_async(args: argparse.Namespace) -> int:
+    async with open_services() as services:
+        result = await services.remove_workspace(services.find_workspace(args.name))
+    if result.keys_left:
+        warn(result.keys_left)
+    name = result.workspace.name
+    print(f"Removed workspace '{name}'" + (" and its keys." if not result.keys_left else "."))
     return 0
-
-
-def _test(args: argparse.Namespace) -> int:
-    import importlib
-
-    name = "cio_desktop.cli.workspace_test"  # written by the API client's issue
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return fail("'workspace test' is not available yet in this version of cio-desktop.")
-    code: int = module.run_test(args)
-    return code

@@ -51,6 +51,8 @@ def record(
 
 def public_activity(ws: Workspace, entry: JsonDict) -> JsonDict:
     """The App API view of a stored activity (current identifiers if the person still exists)."""
+    from cio_desktop.sandbox.app_shapes import shape_activity  # app_shapes imports people_ops → here
+
     out = {k: v for k, v in entry.items() if not k.startswith("_")}
     person = ws.people.get(entry["_cio"]) if entry.get("_cio") else None
     if person is not None:
@@ -58,7 +60,7 @@ def public_activity(ws: Workspace, entry: JsonDict) -> JsonDict:
         out["customer_identifiers"] = person.identifiers()
     if entry.get("_anon"):
         out["anonymous_id"] = entry["_anon"]
-    return out
+    return shape_activity(out)
 
 
 def validate_event(body: Any, *, anonymous: bool = False) -> list[str]:
@@ -73,7 +75,7 @@ def validate_event(body: Any, *, anonymous: bool = False) -> list[str]:
     return errors
 
 
-def _seen(ws: Workspace, event_id: Any) -> bool:
+def seen(ws: Workspace, event_id: Any) -> bool:
     """True if this event id was accepted before (then the event is ignored); remembers new ids."""
     if not event_id:
         return False
@@ -91,7 +93,7 @@ def event_type(body: JsonDict) -> str:
 
 def track_person_event(ws: Workspace, person: Person, body: JsonDict) -> JsonDict | None:
     """Record an event/page/screen for ``person``; None when it is a duplicate ``id``."""
-    if _seen(ws, body.get("id")):
+    if seen(ws, body.get("id")):
         return None
     return record(
         ws,
@@ -105,7 +107,7 @@ def track_person_event(ws: Workspace, person: Person, body: JsonDict) -> JsonDic
 
 def track_anonymous_event(ws: Workspace, body: JsonDict) -> JsonDict | None:
     """Record an anonymous (or "invite") event; None when it is a duplicate ``id``."""
-    if _seen(ws, body.get("id")):
+    if seen(ws, body.get("id")):
         return None
     anon = body.get("anonymous_id") or None
     return record(

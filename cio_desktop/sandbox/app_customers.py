@@ -10,10 +10,11 @@ from typing import Any
 from aiohttp import web
 
 from cio_desktop.sandbox.activity import person_activities, public_activity
+from cio_desktop.sandbox.app_shapes import people_page, shape_message
 from cio_desktop.sandbox.context import ctx
 from cio_desktop.sandbox.paging import PagingError, offset_page, page, parse_limit
 from cio_desktop.sandbox.people_ops import as_string
-from cio_desktop.sandbox.replies import BodyError, app_not_found, read_json, reply, track_errors
+from cio_desktop.sandbox.replies import BodyError, app_bad_request, app_not_found, read_json, reply
 from cio_desktop.sandbox.state import JsonDict, Person, Workspace
 
 routes = web.RouteTableDef()
@@ -41,9 +42,9 @@ def _lookup(ws: Workspace, id_type: str, value: str) -> Person | None:
 def _id_type(request: web.Request) -> str:
     id_type = request.query.get("id_type", "id") or "id"
     if id_type not in ID_TYPES:
-        raise Refused(track_errors([f"id_type must be one of {', '.join(ID_TYPES)}"]))
+        raise Refused(app_bad_request([f"id_type must be one of {', '.join(ID_TYPES)}"]))
     if id_type == "phone":
-        raise Refused(track_errors(["phone is not an identifier in this workspace"]))
+        raise Refused(app_bad_request(["phone is not an identifier in this workspace"]))
     return id_type
 
 
@@ -88,8 +89,8 @@ def customer_view(ws: Workspace, person: Person) -> JsonDict:
     timestamps.setdefault("cio_id", person.created)
     timestamps["_cio_subscription_preferences_computed"] = 0
     devices = [dict(d) for d in person.devices.values()]
-    return {
-        "id": person.id,
+    view: JsonDict = {"id": person.id} if person.id is not None else {}  # absent, never null
+    return view | {
         "identifiers": person.identifiers(),
         "attributes": attributes,
         "timestamps": timestamps,
@@ -107,7 +108,7 @@ def _guard(handler: Any) -> Any:
         except Refused as exc:
             return exc.response
         except (PagingError, BodyError) as exc:
-            return track_errors([str(exc)])
+            return app_bad_request([str(exc)])
         return response
 
     wrapped.__name__ = handler.__name__
@@ -119,14 +120,16 @@ def _guard(handler: Any) -> Any:
 async def find_by_email(request: web.Request) -> web.Response:
     email = request.query.get("email")
     if email is None or not email.strip():
-        return track_errors(["email is required"])
+        return app_bad_request(["email is required"])
     people = ctx(request).ws.by_email(email.strip())
     return reply({"results": [p.identifiers() for p in people]})
 
 
 def _matches(ws: Workspace, person: Person, node: Any) -> bool:
     if not isinstance(node, dict) or len(node) != 1:
-        raise Refused(track_errors(["filter must be an object with one of and, or, not, segment, attribute"]))
+        raise Refused(
+            app_bad_request(["filter must be an object with one of and, or, not, segment, attribute"])
+        )
     key, value = next(iter(node.items()))
     if key == "and":
         return all(_matches(ws, person, n) for n in value)
@@ -143,8 +146,8 @@ def _matches(ws: Workspace, person: Person, node: Any) -> bool:
             return have is not None
         if op == "eq":
             return have is not None and have == as_string(value.get("value"))
-        raise Refused(track_errors([f"unsupported operator {op!r} (the sandbox knows eq and exists)"]))
-    raise Refused(track_errors([f"unknown filter {key!r}"]))
+        raise Refused(app_bad_request([f"unsupported operator {op!r} (the sandbox knows eq and exists)"]))
+    raise Refused(app_bad_request([f"unknown filter {key!r}"]))
 
 
 @routes.post("/v1/customers")
@@ -152,13 +155,13 @@ def _matches(ws: Workspace, person: Person, node: Any) -> bool:
 async def search(request: web.Request) -> web.Response:
     body = await read_json(request, allow_empty=False)
     if not isinstance(body, dict) or "filter" not in body:
-        return track_errors(["filter is required"])
+        return app_bad_request(["filter is required"])
     ws = ctx(request).ws
     limit = parse_limit(request.query.get("limit"), 50, 1000, clamp=True)
     people = sorted(ws.people.values(), key=lambda p: (p.created, p.cio_id))
     matched = [p for p in people if _matches(ws, p, body["filter"])]
     chunk, nxt = offset_page(matched, request.query.get("start"), limit)
-    return reply({"identifiers": [p.identifiers() for p in chunk], "ids": [p.id for p in chunk], "next": nxt})
+    return reply(people_page(chunk, nxt))
 
 
 @routes.post("/v1/customers/attributes")
@@ -167,7 +170,7 @@ async def bulk_attributes(request: web.Request) -> web.Response:
     body = await read_json(request, allow_empty=False)
     ids = body.get("ids") if isinstance(body, dict) else None
     if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
-        return track_errors(["ids must be a list of 1 to 100 identifiers"])
+        return app_bad_request(["ids must be a list of 1 to 100 identifiers"])
     ws, id_type = ctx(request).ws, _id_type(request)
     found = [p for p in (_lookup(ws, id_type, str(v)) for v in ids) if p is not None]
     return reply({"customers": [{"customer": customer_view(ws, p)} for p in found]})
@@ -191,10 +194,6 @@ async def segments(request: web.Request) -> web.Response:
     )
 
 
-def _public(item: JsonDict) -> JsonDict:
-    return {k: v for k, v in item.items() if not k.startswith("_")}
-
-
 @routes.get("/v1/customers/{customer_id}/messages")
 @_guard
 async def messages(request: web.Request) -> web.Response:
@@ -205,14 +204,14 @@ async def messages(request: web.Request) -> web.Response:
         start_ts = int(request.query["start_ts"]) if request.query.get("start_ts") else None
         end_ts = int(request.query["end_ts"]) if request.query.get("end_ts") else None
     except ValueError:
-        return track_errors(["start_ts and end_ts must be unix timestamps"])
+        return app_bad_request(["start_ts and end_ts must be unix timestamps"])
     mine = [m for m in ws.messages if m.get("_cio") == person.cio_id]
     if start_ts is None and end_ts is None:
         end_ts = int(time.time())
     newest = end_ts if end_ts is not None else max((m["created"] for m in mine), default=int(time.time()))
     oldest = max(start_ts or 0, newest - SIX_MONTHS_S)
     mine = [m for m in mine if oldest <= m["created"] <= newest]
-    items, nxt = page(mine, request.query.get("start"), limit, ts_key="created", render=_public)
+    items, nxt = page(mine, request.query.get("start"), limit, ts_key="created", render=shape_message)
     return reply({"messages": items, "next": nxt})
 
 
@@ -252,8 +251,8 @@ async def subscription_preferences(request: web.Request) -> web.Response:
     ws = ctx(request).ws
     return reply(
         {
-            "customer": {
-                "id": person.id,
+            "customer": ({"id": person.id} if person.id is not None else {})
+            | {
                 "identifiers": person.identifiers(),
                 "topics": _topics(ws, person),
                 "unsubscribed": person.unsubscribed,

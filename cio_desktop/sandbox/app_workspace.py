@@ -11,16 +11,17 @@ from typing import Any
 from aiohttp import web
 
 from cio_desktop.sandbox.activity import public_activity, record
+from cio_desktop.sandbox.app_shapes import people_page
 from cio_desktop.sandbox.context import ctx
 from cio_desktop.sandbox.paging import PagingError, offset_page, page, parse_limit
 from cio_desktop.sandbox.replies import (
     BodyError,
+    app_bad_request,
     app_error,
     app_not_found,
     meta_error,
     read_json,
     reply,
-    track_errors,
 )
 from cio_desktop.sandbox.state import JsonDict
 
@@ -72,8 +73,8 @@ async def segment_membership(request: web.Request) -> web.Response:
         )
         chunk, nxt = offset_page(members, request.query.get("start"), limit)
     except PagingError as exc:
-        return track_errors([str(exc)])
-    return reply({"identifiers": [p.identifiers() for p in chunk], "ids": [p.id for p in chunk], "next": nxt})
+        return app_bad_request([str(exc)])
+    return reply(people_page(chunk, nxt))
 
 
 @routes.get("/v1/workspaces")
@@ -108,7 +109,7 @@ async def workspace_activities(request: web.Request) -> web.Response:
             id_type = q.get("id_type", "id")
             value = q["customer_id"]
             if id_type == "cio_id" and not value.startswith("cio_"):
-                return track_errors(["customer_id must start with cio_ when id_type is cio_id"])
+                return app_bad_request(["customer_id must start with cio_ when id_type is cio_id"])
             entries = [a for a in entries if _belongs(a, id_type, value)]
         if q.get("type"):
             entries = [a for a in entries if a["type"] == q["type"]]
@@ -116,7 +117,7 @@ async def workspace_activities(request: web.Request) -> web.Response:
             entries = [a for a in entries if a.get("name") == q["name"]]
         items, nxt = page(entries, q.get("start"), limit, render=lambda a: public_activity(ws, a))
     except PagingError as exc:
-        return track_errors([str(exc)])
+        return app_bad_request([str(exc)])
     return reply({"activities": items, "next": nxt})
 
 

@@ -50,14 +50,17 @@ WELL_KNOWN: dict[str, str] = {
 }
 
 
-def credentials(seed: int) -> dict[str, Any]:
-    """Deterministic fake credentials for a seed."""
-    rng = random.Random(f"credentials-{seed}")
+def credentials(seed: int, key_seed: int | None = None) -> dict[str, Any]:
+    """Fake credentials: the workspace id follows ``seed``; the keys are random (from the OS) unless a
+    ``key_seed`` asks for repeatable ones, so two machines' sandboxes never share keys by default."""
+    seeded = key_seed is not None
+    rng = random.Random(f"credentials-{key_seed}") if seeded else random.SystemRandom()
     return {
         "workspace_id": 100000 + seed % 900000,
         "site_id": f"sbx{rng.getrandbits(64):016x}"[:20],
         "track_api_key": f"{rng.getrandbits(80):020x}",
         "app_api_key": f"sbx_app_{rng.getrandbits(128):032x}",
+        "pipelines_write_key": f"sbxcdp{rng.getrandbits(128):032x}",
     }
 
 
@@ -66,10 +69,13 @@ def anchor_time(clock: int | None) -> int:
     return now - now % DAY if clock is None else now
 
 
-def build_workspace(seed: int = 1, people: int = 300, clock: int | None = None) -> Workspace:
-    """A fresh demo workspace: the ``WELL_KNOWN`` people first, then ``people`` random ones."""
+def build_workspace(
+    seed: int = 1, people: int = 300, clock: int | None = None, key_seed: int | None = None
+) -> Workspace:
+    """A fresh demo workspace: the ``WELL_KNOWN`` people first, then ``people`` random ones. The data
+    follows ``seed``; the keys are random unless ``key_seed`` is given."""
     now = anchor_time(clock)
-    ws = Workspace(name=f"Sandbox demo (seed {seed})", **credentials(seed))
+    ws = Workspace(name=f"Sandbox demo (seed {seed})", **credentials(seed, key_seed))
     ws.seed_rng(seed)
     rng = random.Random(seed)
     ws.topics = [dict(t) for t in TOPICS]

@@ -112,6 +112,11 @@ def error_response(path: str, status: int) -> web.Response:
         return _html(502, "Bad Gateway")
     if status == 503:
         return _html(503, "Service Unavailable")
+    if path.startswith("/cdp/"):  # the Pipelines face's {"code","message"} shape
+        from cio_desktop.sandbox.replies import reply
+
+        text = "Internal Server Error" if status == 500 else f"injected error {status}"
+        return reply({"code": "rate_limited" if status == 429 else "server_error", "message": text}, status)
     if status == 429:
         return app_error(
             429, "rate limited to 10 requests per 1s (reference sandbox-fault)", {"Retry-After": "1"}

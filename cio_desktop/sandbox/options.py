@@ -30,7 +30,8 @@ class SandboxOptions:
 
     ``port=0`` picks a free port. ``rate_limit`` is the App API limit in requests per second per key
     (``None`` turns it off). ``wrong_region`` decides how the other region's face answers: ``"redirect"``
-    (307 to the right face, the documented behaviour) or ``"401"``. ``clock`` fixes "now" (unix seconds)
+    (307 to the right face, the documented behaviour) or ``"401"``. ``seed`` shapes the demo data; the
+    keys are random unless ``key_seed`` asks for repeatable ones. ``clock`` fixes "now" (unix seconds)
     for the demo data; by default the demo data is anchored at the start of the current UTC day.
     """
 
@@ -39,6 +40,7 @@ class SandboxOptions:
     tls: bool = False
     state_dir: str | None = None
     seed: int = 1
+    key_seed: int | None = None
     faults: tuple[str, ...] = ()
     region: Literal["us", "eu"] = "us"
     wrong_region: Literal["redirect", "401"] = "redirect"
@@ -59,6 +61,8 @@ class SandboxInfo:
     ``track_url`` and ``app_url`` are host roots (``http://127.0.0.1:PORT``): append ``/api/v1`` or
     ``/api/v2`` for Track and ``/v1`` for the App API, exactly as after ``https://track.customer.io`` and
     ``https://api.customer.io``. ``track_url_other``/``app_url_other`` are the other region's face.
+    ``pipelines_url`` is the Pipelines base without ``/v1`` (``http://127.0.0.1:PORT/cdp``, like
+    ``https://cdp.customer.io``); ``pipelines_write_key`` is the source's classic write key.
     The keys are fake but still kept out of ``repr``.
     """
 
@@ -73,6 +77,8 @@ class SandboxInfo:
     track_url_other: str = ""
     app_url_other: str = ""
     other_region: str = ""
+    pipelines_url: str = ""
+    pipelines_write_key: str = field(default="", repr=False)
 
     def to_json_dict(self) -> dict[str, Any]:
         """The fields as a JSON-ready dict (the line ``cio-desktop sandbox`` prints)."""

@@ -28,16 +28,20 @@ class SandboxStartError(CioDesktopError):
     """The practice server could not be started (detail: its last error lines)."""
 
 
+def own_command() -> list[str]:
+    """The argv prefix that runs this program's ``cio-desktop`` command in a child process (the frozen
+    executable itself in a bundle, ``python -m cio_desktop`` from source)."""
+    return [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "cio_desktop"]
+
+
 def sandbox_command(options: SandboxOptions) -> list[str]:
     """The argv that starts a sandbox with ``options`` in a child process."""
-    base = (
-        [sys.executable, "sandbox"]
-        if getattr(sys, "frozen", False)
-        else [sys.executable, "-m", "cio_desktop", "sandbox"]
-    )
+    base = [*own_command(), "sandbox"]
     args = ["--host", options.host, "--port", str(options.port), "--seed", str(options.seed)]
     args += ["--region", options.region, "--wrong-region", options.wrong_region]
     args += ["--rate-limit", str(options.rate_limit or 0), "--people", str(options.people)]
+    if options.key_seed is not None:
+        args += ["--key-seed", str(options.key_seed)]
     if options.tls:
         args.append("--tls")
     if options.state_dir:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from aiohttp import web
 
-from cio_desktop.sandbox import app_customers, app_workspace, auth, track_v1, track_v2
+from cio_desktop.sandbox import app_customers, app_workspace, auth, hardening, pipelines, track_v1, track_v2
 from cio_desktop.sandbox.context import CTX, Context, ctx
 from cio_desktop.sandbox.demo import build_workspace
 from cio_desktop.sandbox.faults import FaultSet, Handler, parse_faults
@@ -62,7 +62,8 @@ async def headers_mw(request: web.Request, handler: Handler) -> web.StreamRespon
     """The cache and CORS headers Customer.io's recorded responses carry."""
     response = await handler(request)
     if not response.prepared:
-        response.headers.update(TRACK_HEADERS if request.path.startswith("/api/") else APP_HEADERS)
+        track_like = request.path.startswith("/api/") or pipelines.owns(request.path)
+        response.headers.update(TRACK_HEADERS if track_like else APP_HEADERS)
     return response
 
 
@@ -71,6 +72,8 @@ async def guard_mw(request: web.Request, handler: Handler) -> web.StreamResponse
     """Auth per API, the App rate limit, and API-shaped 404/405/500 answers."""
     c = ctx(request)
     path = request.path
+    if pipelines.owns(path):
+        return await pipelines.guard(request, handler)
     header = request.headers.get("Authorization")
     if path.startswith("/api/") and path not in NO_AUTH_TRACK:
         if not auth.track_ok(c.ws, header):
@@ -110,6 +113,8 @@ async def other_region(request: web.Request) -> web.StreamResponse:
         )
     if c.options.wrong_region == "redirect" and c.info is not None:
         raise web.HTTPTemporaryRedirect(c.info.track_url + request.path_qs)
+    if pipelines.owns(request.path):
+        return pipelines.unauthorized()
     return track_unauthorized() if request.path.startswith("/api/") else app_unauthorized()
 
 
@@ -126,7 +131,7 @@ class SandboxServer:
         faults = FaultSet(parse_faults(options.faults), seed=options.seed)
         ws = load_workspace(options.state_dir) if options.state_dir else None
         if ws is None:
-            ws = build_workspace(options.seed, options.people, options.clock)
+            ws = build_workspace(options.seed, options.people, options.clock, options.key_seed)
             if options.state_dir:
                 save_workspace(ws, options.state_dir)
         self.context = Context(ws=ws, options=options, limiter=RateLimiter(options.rate_limit), faults=faults)
@@ -136,8 +141,10 @@ class SandboxServer:
         self._closing = asyncio.Event()
 
     def _apps(self) -> tuple[web.Application, web.Application]:
-        main = web.Application(middlewares=[faults_mw, headers_mw, guard_mw], client_max_size=4 * 1024 * 1024)
-        for module in (track_v1, track_v2, app_customers, app_workspace):
+        main = web.Application(
+            middlewares=[faults_mw, headers_mw, guard_mw], client_max_size=hardening.MAX_BODY_BYTES
+        )
+        for module in (track_v1, track_v2, app_customers, app_workspace, pipelines):
             main.add_routes(module.routes)
         main[CTX] = self.context
         other = web.Application(middlewares=[faults_mw])
@@ -146,7 +153,7 @@ class SandboxServer:
         return main, other
 
     async def _listen(self, app: web.Application) -> str:
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0, **hardening.runner_args())
         await runner.setup()
         self._runners.append(runner)
         ssl_context = self._tls.context if self._tls else None
@@ -155,6 +162,7 @@ class SandboxServer:
             self.options.host,
             self.options.port if len(self._runners) == 1 else 0,
             ssl_context=ssl_context,
+            backlog=hardening.BACKLOG,
         )
         await site.start()
         port = runner.addresses[0][1]
@@ -181,6 +189,8 @@ class SandboxServer:
             track_url_other=other_url,
             app_url_other=other_url,
             other_region="eu" if self.options.region == "us" else "us",
+            pipelines_url=main_url + pipelines.PREFIX,
+            pipelines_write_key=ws.pipelines_write_key,
         )
         self.context.info = info
         if self.options.state_dir:

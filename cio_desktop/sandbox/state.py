@@ -6,9 +6,11 @@ only the server's event loop touches a ``Workspace``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
+import secrets
 import threading
 import time
 from dataclasses import dataclass, field
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 STATE_FILE = "sandbox-state.json"
+TMP_PREFIX = f".{STATE_FILE}."
 STATE_VERSION = 1
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -62,6 +65,7 @@ class Workspace:
     site_id: str
     track_api_key: str = field(repr=False)
     app_api_key: str = field(repr=False)
+    pipelines_write_key: str = field(default="", repr=False)
     people: dict[str, Person] = field(default_factory=dict)
     activities: list[JsonDict] = field(default_factory=list)
     messages: list[JsonDict] = field(default_factory=list)
@@ -172,6 +176,7 @@ class Workspace:
             "site_id": self.site_id,
             "track_api_key": self.track_api_key,
             "app_api_key": self.app_api_key,
+            "pipelines_write_key": self.pipelines_write_key,
             "people": [p.to_json() for p in self.people.values()],
             "activities": self.activities,
             "messages": self.messages,
@@ -195,6 +200,7 @@ class Workspace:
             site_id=str(data["site_id"]),
             track_api_key=str(data["track_api_key"]),
             app_api_key=str(data["app_api_key"]),
+            pipelines_write_key=str(data.get("pipelines_write_key") or f"sbxcdp{secrets.token_hex(16)}"),
             activities=list(data["activities"]),
             messages=list(data["messages"]),
             segments={int(s["id"]): s for s in data["segments"]},
@@ -221,8 +227,11 @@ def state_path(state_dir: str | os.PathLike[str]) -> Path:
 def load_workspace(state_dir: str | os.PathLike[str]) -> Workspace | None:
     """The workspace saved in ``state_dir``, or None when there is none yet."""
     path = state_path(state_dir)
+    remove_stale_temp_files(state_dir)
     if not path.exists():
         return None
+    with contextlib.suppress(OSError):  # files from older versions were 0644: they hold the keys
+        os.chmod(path, 0o600)
     try:
         with path.open(encoding="utf-8") as fh:
             return Workspace.from_json(json.load(fh))
@@ -238,12 +247,34 @@ def dump_workspace(ws: Workspace) -> str:
 
 
 def write_state(text: str, state_dir: str | os.PathLike[str]) -> None:
-    """Write saved JSON text atomically (temp file + rename) into ``state_dir``."""
+    """Write saved JSON text atomically into ``state_dir``: a new 0600 temp file (never a followed
+    symlink), flushed to disk, then renamed over the state file; the folder is made 0700. A kill at any
+    point leaves either the old file or the new one, never a mix (a stray temp file is removed on load)."""
     path = state_path(state_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):  # a folder we did not create may belong to someone else
+        os.chmod(path.parent, 0o700)
+    tmp = path.with_name(f"{TMP_PREFIX}{os.getpid()}.{threading.get_ident()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(tmp, flags, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def remove_stale_temp_files(state_dir: str | os.PathLike[str]) -> None:
+    """Delete temp files a killed sandbox left behind (the state file itself is always whole)."""
+    for stale in Path(state_dir).glob(f"{TMP_PREFIX}*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 def save_workspace(ws: Workspace, state_dir: str | os.PathLike[str]) -> None:

@@ -36,7 +36,8 @@ def make_tls(state_dir: str | None) -> TlsMaterial:
         folder = Path(temp_dir.name)
     else:
         folder = Path(state_dir)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / CA_FILE
     ca.cert_pem.write_to_path(str(path))
+    path.chmod(0o600)  # a public certificate, but everything the app writes is 0600
     return TlsMaterial(context=context, ca_file=str(path), temp_dir=temp_dir)

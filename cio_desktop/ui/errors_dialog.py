@@ -1,7 +1,7 @@
 """The unexpected-error dialog and the excepthook behind it: show, log (redacted), never kill the app.
 
-``install_excepthook(parent)`` replaces ``sys.excepthook`` (qasync's ``asyncSlot`` and our ``TaskKeeper``
-send task errors there too) and returns a function that restores the previous hook. The report holds the
+``install_excepthook(parent)`` replaces ``sys.excepthook`` (``TaskKeeper`` sends the errors of the UI's tasks
+there) and returns a function that restores the previous hook. The report holds the
 exception type, the code location of each frame and versions, but never an exception's own text unless
 it is one of ours (``CioDesktopError`` messages are written to be secret-free): a ``KeyError`` or an
 httpx error can carry a key, an email or a response body.
@@ -64,7 +64,7 @@ class UnexpectedErrorDialog(QDialog):
         buttons = QDialogButtonBox(self)
         self.copy_button = buttons.addButton("Copy report", QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.setObjectName("copyErrorReportButton")
-        self.copy_button.setAccessibleName("Copy the error report")
+        self.copy_button.setAccessibleName("Copy report (the error report)")
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
         self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.close_button.setObjectName("closeErrorDialogButton")
@@ -89,6 +89,7 @@ class UnexpectedErrorDialog(QDialog):
     def _on_copy_button_clicked(self) -> None:
         QApplication.clipboard().setText(self.report())
         self.copy_button.setText("Copied")
+        self.copy_button.setAccessibleName("Copied (the error report)")
 
 
 class ExceptHook:

@@ -1,38 +1,21 @@
 """MainWindow: workspace sidebar, the panel area, menus and shortcuts, the status bar, start-up and shut-down.
 
-PANEL CONTRACT (D1 <-> D2). Each work panel is a ``QWidget`` subclass that
-  * is constructed as ``Panel(services, parent=None)`` (``services``: ``cio_desktop.services.Services``;
-    panels use ``services.client_for(ws)``, ``services.history``, ``services.settings`` and never look
-    collaborators up elsewhere), and must be cheap to construct (no network, no blocking I/O);
-  * has a class attribute ``panel_title: str`` (the tab text, e.g. "Customer lookup");
-  * has ``set_workspace(workspace: Workspace | None) -> None``: called whenever the selected workspace
-    changes (None: no workspace; show an empty state). It must return at once; cancel work in flight
-    for the old workspace ("latest wins");
-  * has the signals ``busy_changed(bool)`` and ``status_message(str)``: the main window shows them in
-    the status bar ("Customer lookup: Looking up alice@example.com…");
-  * leaves the window's keys to the window: Ctrl+1..4, Ctrl+N, Ctrl+E, Ctrl+L, Ctrl+Q, F1, F2, F5
-    (a panel QShortcut on one of them is disabled when the panel loads; the window forwards instead);
-  * optionally ``focus_input() -> None`` (Ctrl+L on the lookup panel focuses its search field; without
-    it the panel's first text field gets the focus),
-    ``refresh() -> None`` (F5 re-runs the current view) and ``async aclose() -> None`` (awaited when the
-    window closes, before the clients are closed: cancel and await your tasks there).
-Panels live in ``cio_desktop.ui.panels``: ``lookup_panel.LookupPanel``, ``event_panel.EventPanel``,
-``inspector_panel.InspectorPanel`` (D2) and ``settings_panel.SettingsPanel`` (D1). They are imported after
-the first paint; a panel that cannot be imported shows a placeholder and the app keeps working.
+Work panels follow ``cio_desktop.ui.panel_contract.Panel``. They are imported after the first paint
+(``load_panels``), with ordinary imports: a panel that cannot be imported is a bug to see, not a
+placeholder to hide it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import importlib
 import logging
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFrame,
     QLabel,
@@ -47,22 +30,55 @@ from PySide6.QtWidgets import (
 )
 
 from cio_desktop.models import Workspace
-from cio_desktop.services import Services
+from cio_desktop.operations.services import Services
+from cio_desktop.ui.panel_contract import Panel
 from cio_desktop.ui.sidebar import WorkspaceSidebar
 from cio_desktop.ui.tasks import TaskKeeper
 from cio_desktop.ui.welcome import WelcomePage
 from cio_desktop.ui.widgets.busy import BusyIndicator
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
+from cio_desktop.ui.widgets.focus_ring import install_focus_ring
+from cio_desktop.window_fit import fit_size, format_size, parse_size
 
 log = logging.getLogger(__name__)
 
-# (key, module, class, title) in tab order; Ctrl+1..4 follow it.
+# (key, title) in tab order; Ctrl+1..4 follow it.
 PANELS = (
-    ("lookup", "cio_desktop.ui.panels.lookup_panel", "LookupPanel", "Customer lookup"),
-    ("event", "cio_desktop.ui.panels.event_panel", "EventPanel", "Event test"),
-    ("inspector", "cio_desktop.ui.panels.inspector_panel", "InspectorPanel", "Request inspector"),
-    ("settings", "cio_desktop.ui.panels.settings_panel", "SettingsPanel", "Settings"),
+    ("lookup", "Customer lookup"),
+    ("event", "Event test"),
+    ("inspector", "Request inspector"),
+    ("settings", "Settings"),
 )
+# Keys the panels handle themselves (listed by F1 after the window's own).
+PANEL_SHORTCUTS = (
+    ("Ctrl+Enter", "Event test: send"),
+    ("Ctrl+Shift+F", "Event test: tidy up the JSON"),
+    ("Ctrl+F", "Request inspector: search"),
+    ("Ctrl+Shift+C", "Request inspector: copy as curl"),
+)
+
+
+def _panel_classes() -> dict[str, Callable[[Services, QWidget], Panel]]:
+    """The panel classes, imported on first use (after the first paint), never by name."""
+    from cio_desktop.ui.panels.event_panel import EventPanel
+    from cio_desktop.ui.panels.inspector_panel import InspectorPanel
+    from cio_desktop.ui.panels.lookup_panel import LookupPanel
+    from cio_desktop.ui.panels.settings_panel import SettingsPanel
+
+    return {
+        "lookup": LookupPanel,
+        "event": EventPanel,
+        "inspector": InspectorPanel,
+        "settings": SettingsPanel,
+    }
+
+
+def as_widget(panel: Panel) -> QWidget:
+    """Every panel is a QWidget too (the Protocol only names what the window calls)."""
+    assert isinstance(panel, QWidget)
+    return panel
+
+
 PRACTICE_TEXT = (
     "Practice workspace: everything here is fictional data served by a small test server on this computer."
     " Nothing is sent to Customer.io."
@@ -70,7 +86,10 @@ PRACTICE_TEXT = (
 
 
 class PlaceholderPanel(QLabel):
-    """Stands in for a panel until it is loaded, or when it could not be loaded."""
+    """Stands in for a panel until it is loaded (a ``Panel`` that does nothing)."""
+
+    busy_changed = Signal(bool)
+    status_message = Signal(str)
 
     def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
@@ -82,6 +101,15 @@ class PlaceholderPanel(QLabel):
     def set_workspace(self, workspace: Workspace | None) -> None:
         """Nothing to show for a workspace."""
 
+    def focus_input(self) -> None:
+        self.setFocus()
+
+    def refresh(self) -> None:
+        """Nothing to refresh."""
+
+    async def aclose(self) -> None:
+        """Nothing runs here."""
+
 
 class MainWindow(QMainWindow):
     """The app's one window. Built from cheap widgets; ``start()`` does the slow part after first paint."""
@@ -90,7 +118,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.services = services
         self.tasks = TaskKeeper()
-        self.panels: dict[str, QWidget] = {}
+        self.panels: dict[str, Panel] = {}
         self._workspace: Workspace | None = None
         self._busy_panels: set[str] = set()
         self._shutdown_done = False
@@ -99,6 +127,9 @@ class MainWindow(QMainWindow):
         self.name_dialog: QDialog | None = None
         self.confirm_dialog: QDialog | None = None
         self.setObjectName("mainWindow")
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_focus_ring(app)  # a visible ring at every Tab stop, here and in dialogs
         self.setWindowTitle("cio-desktop")
         self.resize(1100, 720)
 
@@ -108,7 +139,7 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("panelTabs")
         self.tabs.setAccessibleName("Panels")
         self.tabs.setDocumentMode(True)
-        for key, _module, _cls, title in PANELS:
+        for key, title in PANELS:
             placeholder = PlaceholderPanel(title, "Loading…", self)
             self.panels[key] = placeholder
             self.tabs.addTab(placeholder, title)
@@ -173,20 +204,36 @@ class MainWindow(QMainWindow):
         """Size, splitter and current panel from the settings' ``ui_state`` (before the window is shown)."""
         if state.get("geometry"):
             self.restoreGeometry(QByteArray.fromBase64(state["geometry"].encode("ascii")))
+        saved = parse_size(state.get("size", ""))
+        if saved is not None and not self.isMaximized():
+            self.fit_to_screen(saved)
         if state.get("splitter"):
             self.splitter.restoreState(QByteArray.fromBase64(state["splitter"].encode("ascii")))
         tab = state.get("panel", "")
         if tab.isdigit() and int(tab) < self.tabs.count():
             self.tabs.setCurrentIndex(int(tab))
 
+    def fit_to_screen(self, saved: tuple[int, int]) -> None:
+        """Open at the saved size where it fits the screen, shrunk where it does not (Qt's geometry blob
+        alone falls back to the default size when the screen changed), and wholly on that screen."""
+        room = (self.screen() or QApplication.primaryScreen()).availableGeometry()
+        frame = self.frameGeometry().size() - self.size()  # the window manager's title bar and borders
+        available = (room.width() - frame.width(), room.height() - frame.height())
+        width, height = fit_size(saved, available, (self.minimumWidth(), self.minimumHeight()))
+        self.resize(width, height)
+        x = min(max(self.x(), room.left()), room.right() - width - frame.width())
+        y = min(max(self.y(), room.top()), room.bottom() - height - frame.height())
+        self.move(max(x, room.left()), max(y, room.top()))
+
     def ui_state(self) -> dict[str, str | None]:
-        """What ``restore_state`` reads back (plus the last real workspace; the practice one is not kept)."""
+        """What ``restore_state`` reads back, plus the last workspace (the practice one too: it reopens)."""
         state: dict[str, str | None] = {
             "geometry": bytes(self.saveGeometry().toBase64().data()).decode("ascii"),
+            "size": format_size((self.width(), self.height())),
             "splitter": bytes(self.splitter.saveState().toBase64().data()).decode("ascii"),
             "panel": str(self.tabs.currentIndex()),
         }
-        if self._workspace is not None and not self._workspace.demo:
+        if self._workspace is not None:
             state["last_workspace"] = self._workspace.name
         return state
 
@@ -195,35 +242,38 @@ class MainWindow(QMainWindow):
 
     # ---- panels -------------------------------------------------------------------------------------
     def load_panels(self) -> None:
-        """Import and build the real panels (after first paint); a broken import leaves a placeholder."""
+        """Import and build the real panels (after first paint)."""
         current = self.tabs.currentIndex()
-        for index, (key, module_name, class_name, title) in enumerate(PANELS):
+        classes = _panel_classes()
+        for index, (key, _title) in enumerate(PANELS):
             if not isinstance(self.panels[key], PlaceholderPanel):
                 continue
-            try:
-                cls = getattr(importlib.import_module(module_name), class_name)
-                panel: Any = cls(self.services, self)
-            except ImportError:
-                log.info("panel %s is not available in this build", class_name)
-                panel = PlaceholderPanel(title, f"{title} is not available in this version yet.", self)
-            panel.setObjectName(panel.objectName() or f"{key}Panel")
-            old = self.panels[key]
+            panel = classes[key](self.services, self)
+            widget = as_widget(panel)
+            widget.setObjectName(widget.objectName() or f"{key}Panel")
+            old = as_widget(self.panels[key])
             # A scroll area lets a wide panel scroll instead of forcing the window wider (200% scaling).
             scroll = QScrollArea(self)
             scroll.setObjectName(f"{key}PanelScroll")
             scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop: the panel's fields are
             scroll.setWidgetResizable(True)
-            scroll.setWidget(panel)
+            scroll.setWidget(widget)
             self.tabs.removeTab(index)
-            self.tabs.insertTab(index, scroll, getattr(panel, "panel_title", title))
+            self.tabs.insertTab(index, scroll, panel.panel_title)
             old.deleteLater()
             self.panels[key] = panel
-            if hasattr(panel, "busy_changed"):
-                panel.busy_changed.connect(functools.partial(self._on_panel_busy_changed, key))
-            if hasattr(panel, "status_message"):
-                panel.status_message.connect(functools.partial(self._on_panel_status_message, key))
-            self._drop_colliding_shortcuts(panel)
+            panel.busy_changed.connect(functools.partial(self._on_panel_busy_changed, key))
+            panel.status_message.connect(functools.partial(self._on_panel_status_message, key))
+            self._drop_colliding_shortcuts(widget)
             panel.set_workspace(self._workspace)
+        from cio_desktop.ui.panels.event_panel import EventPanel
+        from cio_desktop.ui.panels.lookup_panel import LookupPanel
+
+        lookup, event = self.panels.get("lookup"), self.panels.get("event")
+        if isinstance(event, EventPanel) and isinstance(lookup, LookupPanel):
+            # A send to the person shown in the lookup refreshes their activities there by itself.
+            event.person_changed.connect(lookup.reload_if_showing)
         self.tabs.setCurrentIndex(current)
 
     def _drop_colliding_shortcuts(self, panel: QWidget) -> None:
@@ -237,7 +287,7 @@ class MainWindow(QMainWindow):
             if action.shortcut().toString() in owned:
                 action.setShortcut(QKeySequence())
 
-    def current_panel(self) -> QWidget:
+    def current_panel(self) -> Panel:
         """The panel of the current tab (tabs hold panels inside scroll areas)."""
         return list(self.panels.values())[self.tabs.currentIndex()]
 
@@ -253,14 +303,14 @@ class MainWindow(QMainWindow):
         self.panel_progress.setVisible(bool(self._busy_panels))
 
     def _on_panel_status_message(self, key: str, text: str) -> None:
-        title = next(t for k, _m, _c, t in PANELS if k == key)
+        title = next(t for k, t in PANELS if k == key)
         self.set_status(f"{title}: {text}" if text else "Ready")
 
     # ---- workspace selection ------------------------------------------------------------------------
     def _on_sidebar_workspace_selected(self, workspace: Workspace | None) -> None:
         self._workspace = workspace
         for panel in self.panels.values():
-            panel.set_workspace(workspace)  # type: ignore[attr-defined]  # the panel contract
+            panel.set_workspace(workspace)
         demo = workspace is not None and workspace.demo
         self.practice_banner.setVisible(demo)
         if workspace is None:
@@ -273,7 +323,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.tabs if workspace is not None else self.welcome)
         if not self._busy_panels and not self.busy.is_busy:
             self.set_status("Ready" if workspace is not None else "No workspace selected")
-        if workspace is not None and not demo and self.services.settings.last_workspace != workspace.name:
+        if workspace is not None and self.services.settings.last_workspace != workspace.name:
             self.tasks.spawn(self.services.save_ui_state(last_workspace=workspace.name), key="save-last")
 
     def _on_services_changed(self, topic: str) -> None:
@@ -283,6 +333,11 @@ class MainWindow(QMainWindow):
             self.tasks.spawn(window_flows.refresh_workspaces(self), key="refresh-workspaces")
         elif topic == "credentials":
             self.tasks.spawn(window_flows.refresh_states(self), key="refresh-states")
+        elif topic == "settings":  # e.g. times now in UTC: show what is on screen again
+            for panel in self.panels.values():
+                redisplay = getattr(panel, "redisplay", None)
+                if callable(redisplay):
+                    redisplay()
 
     # ---- shut-down ----------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -313,12 +368,11 @@ class MainWindow(QMainWindow):
             self.close()
 
     def keyboard_shortcuts(self) -> list[tuple[str, str]]:
-        """(keys, what they do) for the Help menu."""
-        return [
-            (
-                action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
-                action.text().replace("&", ""),
-            )
+        """(keys, what they do) for the Help menu: the window's actions, then the panels' own keys."""
+        native = QKeySequence.SequenceFormat.NativeText
+        window_keys = [
+            (action.shortcut().toString(native), action.text().replace("&", ""))
             for action in self.actions_by_name.values()
             if not action.shortcut().isEmpty()
         ]
+        return window_keys + [(QKeySequence(keys).toString(native), what) for keys, what in PANEL_SHORTCUTS]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from PySide6.QtCore import QEvent, QPoint, QSize, Qt, Signal, SignalInstance
+from PySide6.QtCore import QPoint, QSize, Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from cio_desktop.models import SecretKind, Workspace
-from cio_desktop.services import CredentialState
-from cio_desktop.ui.theme import semantic
+from cio_desktop.operations.services import CredentialState
+from cio_desktop.ui.theme import follow_theme, semantic, set_tone
 from cio_desktop.ui.widgets.region_badge import RegionBadge
-from cio_desktop.ui.widgets.status_dot import WORDS, StatusDot
+from cio_desktop.ui.widgets.status_dot import GLYPHS, WORDS, StatusDot
 
 WORKSPACE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -74,6 +74,15 @@ class WorkspaceRow(QWidget):
         )
 
 
+PRACTICE_FIXED = "The practice workspace cannot be edited, renamed, duplicated or removed"
+
+
+def legend_text() -> str:
+    """What the "● Track ✔ App" marks mean, in one short paragraph."""
+    marks = "  ".join(f"{GLYPHS[state]} {WORDS[state]}" for state in GLYPHS)
+    return f"Keys (Track sends, App reads): {marks}"
+
+
 class WorkspaceSidebar(QWidget):
     """Workspace list with Add / Edit / More buttons and a context menu.
 
@@ -107,7 +116,7 @@ class WorkspaceSidebar(QWidget):
         self.list.setAccessibleDescription("Choose the Customer.io workspace to work with")
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setSpacing(1)
-        self._style_list()
+        follow_theme(self.list, self._style_list)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._on_list_context_menu_requested)
         self.list.currentItemChanged.connect(self._on_list_current_item_changed)
@@ -118,9 +127,18 @@ class WorkspaceSidebar(QWidget):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.empty_label.setContentsMargins(4, 8, 4, 8)
 
+        self.legend = QLabel(legend_text(), self)
+        self.legend.setObjectName("workspaceKeyLegend")
+        self.legend.setWordWrap(True)
+        self.legend.setToolTip(
+            "Each workspace shows its two keys: Track sends data (people, test events),"
+            " App reads it (lookups)."
+        )
+        set_tone(self.legend, "muted")
+
         self.add_button = QPushButton("Add workspace…", self)
         self.add_button.setObjectName("addWorkspaceButton")
-        self.add_button.setAccessibleName("Add a workspace")
+        self.add_button.setAccessibleName("Add workspace")
         self.add_button.setToolTip("Connect another Customer.io workspace (Ctrl+N)")
         self.add_button.clicked.connect(self.add_requested)
         self.edit_button = QPushButton("Edit…", self)
@@ -145,6 +163,7 @@ class WorkspaceSidebar(QWidget):
         self.list_stack.addWidget(self.list)
         self.list_stack.addWidget(self.empty_label)
         layout.addWidget(self.list_stack, 1)
+        layout.addWidget(self.legend)
         layout.addWidget(self.add_button)
         layout.addLayout(buttons)
         self._update_buttons()
@@ -156,11 +175,6 @@ class WorkspaceSidebar(QWidget):
             "QListWidget::item:selected {"
             f" background: {colours.info_bg}; border-left: 4px solid {colours.info}; }}"
         )
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.PaletteChange:
-            self._style_list()
-        super().changeEvent(event)
 
     def _build_menu(self) -> QMenu:
         menu = QMenu(self)
@@ -239,6 +253,9 @@ class WorkspaceSidebar(QWidget):
         editable = current is not None and not current.demo
         self.edit_button.setEnabled(editable)
         self.more_button.setEnabled(editable)
+        why = PRACTICE_FIXED if current is not None and current.demo else ""
+        self.edit_button.setToolTip(why or "Change the name, Site ID, region or keys (Ctrl+E)")
+        self.more_button.setToolTip(why or "Rename, duplicate or remove the selected workspace")
 
     def _emit_current_later(self, name: str, _checked: bool = False) -> None:
         signal = {
@@ -259,5 +276,15 @@ class WorkspaceSidebar(QWidget):
         self.workspace_selected.emit(current.data(WORKSPACE_ROLE) if current is not None else None)
 
     def _on_list_context_menu_requested(self, pos: QPoint) -> None:
-        if self.current() is not None and not self.current().demo:  # type: ignore[union-attr]
-            self.more_menu.popup(self.list.viewport().mapToGlobal(pos))
+        current = self.current()
+        if current is None:
+            return
+        where = self.list.viewport().mapToGlobal(pos)
+        if not current.demo:
+            self.more_menu.popup(where)
+            return
+        why = QMenu(self)  # the practice workspace: say why there is nothing to do, instead of silence
+        why.setObjectName("practiceWorkspaceMenu")
+        why.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        why.addAction(PRACTICE_FIXED).setEnabled(False)
+        why.popup(where)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from cio_desktop.models import Workspace
 from cio_desktop.ui import window_flows as flows
+from cio_desktop.ui.sidebar import PRACTICE_FIXED
 
 if TYPE_CHECKING:
     from cio_desktop.ui.main_window import MainWindow
@@ -71,12 +72,44 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
 
         return run
 
-    add("workspace", "&Edit…", "editWorkspaceAction", for_current(flows.edit_workspace, "wizard"), "Ctrl+E")
-    add("workspace", "&Rename…", "renameWorkspaceAction", for_current(flows.rename_workspace, "rename"), "F2")
-    add("workspace", "&Duplicate…", "duplicateWorkspaceAction", for_current(flows.duplicate_workspace, "dup"))
-    add("workspace", "Re&move…", "removeWorkspaceAction", for_current(flows.remove_workspace, "remove"))
+    per_workspace = (
+        add(
+            "workspace",
+            "&Edit…",
+            "editWorkspaceAction",
+            for_current(flows.edit_workspace, "wizard"),
+            "Ctrl+E",
+        ),
+        add(
+            "workspace",
+            "&Rename…",
+            "renameWorkspaceAction",
+            for_current(flows.rename_workspace, "rename"),
+            "F2",
+        ),
+        add(
+            "workspace",
+            "&Duplicate…",
+            "duplicateWorkspaceAction",
+            for_current(flows.duplicate_workspace, "dup"),
+        ),
+        add("workspace", "Re&move…", "removeWorkspaceAction", for_current(flows.remove_workspace, "remove")),
+    )
+    practice_note = add("workspace", PRACTICE_FIXED, "practiceFixedNote", lambda: None)
+    practice_note.setEnabled(False)
 
-    for index, (key, _module, _cls, title) in enumerate(_panels()):
+    def follow_selection(workspace: Workspace | None) -> None:
+        """Same rule as the sidebar's buttons: a saved workspace can be changed, the practice one cannot
+        (it is rebuilt by its own server each start), and the menu says why instead of doing nothing."""
+        editable = workspace is not None and not workspace.demo
+        for action in per_workspace:
+            action.setEnabled(editable)
+        practice_note.setVisible(workspace is not None and workspace.demo)
+
+    window.sidebar.workspace_selected.connect(follow_selection)
+    follow_selection(window.sidebar.current())
+
+    for index, (key, title) in enumerate(_panels()):
         add(
             "view",
             title,
@@ -110,7 +143,7 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
     return actions
 
 
-def _panels() -> tuple[tuple[str, str, str, str], ...]:
+def _panels() -> tuple[tuple[str, str], ...]:
     from cio_desktop.ui.main_window import PANELS
 
     return PANELS

@@ -12,11 +12,11 @@ import logging
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from cio_desktop.errors import CioDesktopError, SecretStoreError
 from cio_desktop.models import Workspace
+from cio_desktop.operations.services import DEMO_NAME
 from cio_desktop.ui.errors_dialog import build_report
 from cio_desktop.ui.tasks import next_idle, run_dialog
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from cio_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+PRACTICE_KEY, PRACTICE_OPEN = "practice", "open"  # ui_state entry: reopen the practice workspace at start
 
 
 async def start(window: MainWindow, *, demo: bool = False, stop_when_ready: bool = False) -> None:
@@ -35,7 +36,7 @@ async def start(window: MainWindow, *, demo: bool = False, stop_when_ready: bool
     services = window.services
     await services.load_settings()
     report = await services.load_workspaces()
-    problems = [p for p in (report.problem, services.settings_store.problem) if p]
+    problems = [p for p in (report.problem, services.settings_problem) if p]
     if problems:  # a broken file was moved aside and defaults are used: say so once
         window.banner.show_message(" ".join(problems), level="warning")
     running = [services.demo_workspace] if services.demo_workspace is not None else []
@@ -51,10 +52,26 @@ async def start(window: MainWindow, *, demo: bool = False, stop_when_ready: bool
     window.load_panels()
     if demo:
         await open_demo(window)
+    elif services.settings.ui_state.get(PRACTICE_KEY) == PRACTICE_OPEN:
+        # It was open when the app last closed: a returning user finds it where they left it.
+        await open_demo(window, select=services.settings.last_workspace or DEMO_NAME)
     # Ask the keyring once first: when it is locked or missing, every per-workspace question would
     # wait for its timeout in turn.
     if not any(not ws.demo for ws in workspaces) or await check_keyring(window):
+        await repair_keyring(window)
         await refresh_states(window)
+
+
+async def repair_keyring(window: MainWindow) -> None:
+    """Delete keys left behind by an interrupted change; say which workspaces lost keys they had."""
+    report = await window.services.repair_keyring()
+    if report.missing:
+        names = ", ".join(f"“{name}”" for name in report.missing)
+        window.banner.show_message(
+            f"Keys saved for {names} are no longer in the system keyring.",
+            level="warning",
+            hint="Edit the workspace and paste the keys again.",
+        )
 
 
 async def refresh_workspaces(window: MainWindow, select: str | None = None) -> None:
@@ -87,8 +104,8 @@ async def check_keyring(window: MainWindow) -> bool:
     return False
 
 
-async def open_demo(window: MainWindow) -> None:
-    """Start the practice server (once) and select the practice workspace."""
+async def open_demo(window: MainWindow, select: str | None = None) -> None:
+    """Start the practice server (once), remember it is open, and select it (or the workspace ``select``)."""
     task = asyncio.current_task()
     assert task is not None
     window.busy.start("Starting the practice workspace…")
@@ -107,8 +124,10 @@ async def open_demo(window: MainWindow) -> None:
     finally:
         window.busy.cancel_requested.disconnect(cancel)
         window.busy.stop()
-    await refresh_workspaces(window, select=workspace.name)
+    await refresh_workspaces(window, select=select or workspace.name)
     window.set_status("Practice workspace ready: fictional data on this computer.")
+    with contextlib.suppress(OSError, CioDesktopError):  # only a convenience for the next start
+        await window.services.save_ui_state(**{PRACTICE_KEY: PRACTICE_OPEN})
 
 
 async def add_workspace(window: MainWindow) -> Workspace | None:
@@ -205,34 +224,31 @@ async def remove_workspace(window: MainWindow, workspace: Workspace) -> bool:
     if box.clickedButton() is not remove:
         return False
     try:
-        await window.services.remove_workspace(workspace)
+        result = await window.services.remove_workspace(workspace)
     except CioDesktopError as exc:
         window.banner.show_error(exc)
         return False
     await refresh_workspaces(window)
-    window.banner.show_message(f"“{workspace.name}” was removed and its keys were deleted.", level="success")
+    if result.keys_left:
+        window.banner.show_message(
+            f"“{workspace.name}” was removed, but its keys could not be deleted yet: {result.keys_left}",
+            level="warning",
+            hint="They are deleted automatically the next time cio-desktop starts with the keyring open.",
+        )
+    else:
+        text = f"“{workspace.name}” was removed and its keys were deleted."
+        window.banner.show_message(text, level="success")
     return True
 
 
 def focus_lookup(window: MainWindow) -> None:
     window.show_panel(0)
-    panel = window.panels["lookup"]
-    focus = getattr(panel, "focus_input", None)
-    field = panel.findChild(QLineEdit)
-    if callable(focus):
-        focus()
-    elif field is not None:
-        field.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        field.selectAll()
-    else:
-        panel.setFocus()
+    window.panels["lookup"].focus_input()
 
 
 def refresh_current(window: MainWindow) -> None:
-    panel = window.current_panel()
-    refresh = getattr(panel, "refresh", None)
-    if callable(refresh) and window.stack.currentWidget() is window.tabs:
-        refresh()
+    if window.stack.currentWidget() is window.tabs:
+        window.current_panel().refresh()
     else:
         window.tasks.spawn(refresh_workspaces(window), key="refresh-workspaces")
 
@@ -291,9 +307,7 @@ async def shutdown(window: MainWindow) -> None:
     me = asyncio.current_task()  # ``_stop`` runs cancel_all in a task of its own: spare this one
     await _stop("the window's tasks", window.tasks.cancel_all(keep=me), lingering)
     for key, panel in window.panels.items():
-        aclose = getattr(panel, "aclose", None)
-        if callable(aclose):
-            await _stop(f"the {key} panel", aclose(), lingering)
+        await _stop(f"the {key} panel", panel.aclose(), lingering)
     await window.services.aclose()  # closing the clients also ends requests that ignored a cancel
     if lingering:
         await asyncio.wait(lingering, timeout=STOP_WAIT_S)

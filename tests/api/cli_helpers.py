@@ -83,3 +83,8 @@ def secret_forms(sb: ThreadedSandbox) -> list[str]:
         out += [secret, base64.b64encode(secret.encode()).decode()]
     out.append(base64.b64encode(f"{info.site_id}:{info.track_api_key}".encode()).decode())
     return out
+
+
+def route_track_to(workspace: Workspace, url: str) -> None:
+    """Point the stored workspace's Track API (US region) at ``url``: a loopback test server."""
+    WorkspaceStore().update(workspace.replace(region=Region.US, track_url=url))

@@ -6,8 +6,6 @@ import pytest
 
 from cio_desktop.api.app_api import next_cursor
 from cio_desktop.api.client import CioClient
-from cio_desktop.api.errors import NotFoundError
-from cio_desktop.api.lookup import AmbiguousEmailError, lookup_person
 from cio_desktop.sandbox import ThreadedSandbox
 from cio_desktop.sandbox.demo import WELL_KNOWN
 
@@ -89,30 +87,3 @@ async def test_send_email_delivers_once(client: CioClient, sandbox: ThreadedSand
     assert result.exchange.url.endswith("/v1/send/email")
     assert result.data["delivery_id"]
     assert sandbox.inspect(lambda ws: [m["id"] for m in ws.messages if m["id"] == result.data["delivery_id"]])
-
-
-async def test_lookup_person_by_email_gathers_everything(client: CioClient) -> None:
-    found = await lookup_person(client, email=WELL_KNOWN["email"], activities=5)
-    assert found.identifiers["id"] == WELL_KNOWN["customer_id"]
-    assert found.id_type == "cio_id"
-    assert 0 < len(found.activities) <= 5
-    assert [d["id"] for d in found.devices] == [WELL_KNOWN["device_id"]]
-
-
-async def test_lookup_shared_email_asks_which_person(client: CioClient) -> None:
-    with pytest.raises(AmbiguousEmailError) as caught:
-        await lookup_person(client, email=WELL_KNOWN["shared_email"])
-    assert {m["id"] for m in caught.value.matches} == {
-        WELL_KNOWN["shared_customer_id_1"],
-        WELL_KNOWN["shared_customer_id_2"],
-    }
-    assert "share this email" in caught.value.message
-
-
-async def test_lookup_missing_person(client: CioClient) -> None:
-    with pytest.raises(NotFoundError):
-        await lookup_person(client, email=WELL_KNOWN["missing_email"])
-    with pytest.raises(NotFoundError) as caught:
-        await lookup_person(client, id=WELL_KNOWN["missing_customer_id"])
-    assert caught.value.status == 404
-    assert "no person" in caught.value.message.lower()

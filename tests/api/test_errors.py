@@ -121,8 +121,9 @@ async def test_timeout(sandbox: ThreadedSandbox, make_client: MakeClient) -> Non
     err = await _app_error(client)
     assert time.monotonic() - started < 1.5
     assert isinstance(err, E.ApiTimeoutError)
-    assert "did not answer within 0.3 seconds" in err.message
-    assert "waiting for the answer" in err.detail
+    # The call's total deadline (equal to the read timeout, and started earlier) usually ends it first.
+    assert "within 0.3 seconds" in err.message
+    assert "waiting for the answer" in err.detail or "total deadline of 0.3 s" in err.detail
 
 
 async def test_connection_refused(make_sandbox: MakeSandbox, make_client: MakeClient) -> None:

@@ -187,3 +187,21 @@ async def test_detection_with_a_bad_track_key_says_it_works_nowhere(
     assert "not accepted in either region" in caught.value.message
     assert client.region is Region.AUTO
     assert [r.operation for r in client.history.records()] == ["Region lookup", "Region lookup"]  # type: ignore[union-attr]
+
+
+async def test_an_app_call_does_not_blame_an_unreachable_track_host(
+    make_sandbox: MakeSandbox, make_client: MakeClient, closed_port: int
+) -> None:
+    """Issue 12: a lookup (an App API read) failed with "Could not connect to <the Track host>" because the
+    region check of an ``auto`` workspace asks the Track API first. The App probe takes over instead."""
+    sb = make_sandbox(region="us")
+    down = f"http://127.0.0.1:{closed_port}"
+    hosts = {
+        Region.US: Endpoints(track=down, app=sb.info.app_url),
+        Region.EU: Endpoints(track=down, app=sb.info.app_url_other),
+    }
+    ws = workspace_for(sb, region=Region.AUTO, track_url=None, app_url=None)
+    client = make_client(sb, workspace=ws, hosts=hosts)
+    result = await client.app.attributes(WELL_KNOWN["customer_id"])
+    assert result.status == 200
+    assert client.region is Region.US

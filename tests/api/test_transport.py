@@ -11,10 +11,10 @@ from cio_desktop import __version__
 from cio_desktop.api.client import CioClient
 from cio_desktop.api.errors import TlsError
 from cio_desktop.api.models import NetworkSettings
-from cio_desktop.models import Region
 from cio_desktop.sandbox import ThreadedSandbox
 from cio_desktop.sandbox.demo import WELL_KNOWN
 from tests.api.conftest import MakeClient, credentials_for, workspace_for
+from tests.fixtures.recorder import ConnectProxy
 
 WHO = WELL_KNOWN["customer_id"]
 
@@ -52,23 +52,22 @@ async def test_first_byte_includes_server_latency(sandbox: ThreadedSandbox, clie
     assert result.exchange.timings["first_byte"] >= 290
 
 
-async def test_proxy_setting_is_used(sandbox: ThreadedSandbox, make_client: MakeClient) -> None:
-    # The sandbox (aiohttp) answers absolute-form requests, so it can stand in for an HTTP proxy: the
-    # workspace points at a host that cannot resolve, and only the proxy setting makes the call work.
-    ws = workspace_for(
-        sandbox, region=Region.US, track_url="http://cio-test.invalid", app_url="http://cio-test.invalid"
-    )
-    client = make_client(sandbox, workspace=ws, settings=NetworkSettings(proxy=sandbox.info.app_url))
-    result = await client.app.workspaces()
+async def test_proxy_setting_is_used(sandbox_tls: ThreadedSandbox, make_client: MakeClient) -> None:
+    # A real CONNECT proxy on another loopback address: https calls tunnel through it (encrypted).
+    async with ConnectProxy() as proxy:
+        client = make_client(sandbox_tls, settings=NetworkSettings(proxy=proxy.url))
+        result = await client.app.workspaces()
     assert result.status == 200
-    assert result.exchange.url == "http://cio-test.invalid/v1/workspaces"
+    assert proxy.tunnels == [sandbox_tls.info.app_url.removeprefix("https://")]
 
 
 async def test_one_http_client_per_cioclient(client: CioClient) -> None:
     await client.app.workspaces()
     await client.track.region()
-    pool = client._http._transport._pool  # type: ignore[attr-defined]
-    assert len(pool.connections) == 1  # both APIs share the sandbox's host, so one connection serves all
+    http = client._http  # type: ignore[attr-defined]
+    transports = [http._transport, *(t for t in http._mounts.values() if t is not None)]
+    connections = [c for t in transports for c in t._pool.connections]
+    assert len(connections) == 1  # both APIs share the sandbox's host, so one connection serves all
 
 
 async def test_an_unreadable_ca_file_is_explained(tmp_path: Path, sandbox: ThreadedSandbox) -> None:

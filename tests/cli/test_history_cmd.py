@@ -16,8 +16,8 @@ from tests.api.cli_helpers import run_cli, sandbox_workspace, secret_forms
 def recorded(
     capsys: pytest.CaptureFixture[str], sandbox: ThreadedSandbox, secret_service: Any
 ) -> ThreadedSandbox:
-    """A sandbox workspace with five recorded requests: region lookup, identify, and a lookup of a missing
-    person (attributes, segments and activities, each 404)."""
+    """A sandbox workspace with three recorded requests: region lookup, identify, and a lookup of a missing
+    person (its attributes: 404, so the other sections are not asked for)."""
     with sandbox_workspace(sandbox, secret_service):
         assert (
             run_cli(capsys, "send", "Sandbox", "identify", "--customer", "h-1", "--data", '{"a": 1}')[0] == 0
@@ -65,14 +65,14 @@ def test_export_har_and_clear(
     target = tmp_path / "session.har"
     code, out, _ = run_cli(capsys, "history", "export", "--har", str(target))
     assert code == 0
-    assert "Wrote 5 request(s)" in out
+    assert "Wrote 3 request(s)" in out
     har = json.loads(target.read_text())
     assert har["log"]["version"] == "1.2"
-    assert len(har["log"]["entries"]) == 5
+    assert len(har["log"]["entries"]) == 3
     text = target.read_text()
     assert not any(s in text for s in secret_forms(recorded))
     code, out, _ = run_cli(capsys, "history", "clear")
-    assert "Forgot 5" in out
+    assert "Forgot 3" in out
     _, out, _ = run_cli(capsys, "history", "list")
     assert "No requests recorded yet." in out
 

@@ -51,16 +51,41 @@ def test_lookup_json_by_id_and_cio_id(
     assert [d["id"] for d in person["devices"]] == [WELL_KNOWN["device_id"]]
 
 
-def test_shared_email_lists_the_people(
+def test_shared_email_lists_the_people_and_says_how_to_pick_one(
     capsys: pytest.CaptureFixture[str], sandbox: ThreadedSandbox, secret_service: Any
 ) -> None:
     with sandbox_workspace(sandbox, secret_service):
         code, out, err = run_cli(capsys, "lookup", "Sandbox", "--email", WELL_KNOWN["shared_email"])
+        assert code == 1, "no single person was shown"
+        assert "2 people share this email" in err
+        assert "--cio-id" in err
+        lines = out.strip().splitlines()
+        assert len(lines) == 2
+        assert WELL_KNOWN["shared_customer_id_1"] in out
+        assert WELL_KNOWN["shared_customer_id_2"] in out
+        picked = lines[0].split()[1]  # "--cio-id CIO_ID  id=…  email=…"
+        code, out, err = run_cli(capsys, "lookup", "Sandbox", "--cio-id", picked, "--json")
+        assert code == 0, err
+        assert json.loads(out)["person"]["identifiers"]["email"] == WELL_KNOWN["shared_email"]
+        code, out, _ = run_cli(capsys, "lookup", "Sandbox", "--email", WELL_KNOWN["shared_email"], "--json")
     assert code == 1
-    assert out == ""
-    assert "2 people share this email" in err
-    assert WELL_KNOWN["shared_customer_id_1"] in err
-    assert WELL_KNOWN["shared_customer_id_2"] in err
+    doc = json.loads(out)
+    assert doc["several"] is True
+    assert {m["id"] for m in doc["matches"]} == {
+        WELL_KNOWN["shared_customer_id_1"],
+        WELL_KNOWN["shared_customer_id_2"],
+    }
+
+
+def test_a_bare_hex_id_is_retried_as_a_cio_id(
+    capsys: pytest.CaptureFixture[str], sandbox: ThreadedSandbox, secret_service: Any
+) -> None:
+    with sandbox_workspace(sandbox, secret_service):
+        code, out, err = run_cli(capsys, "lookup", "Sandbox", "--id", WELL_KNOWN["cio_id"], "--json")
+    assert code == 0, err
+    person = json.loads(out)["person"]
+    assert person["id_type"] == "cio_id"
+    assert person["identifiers"]["id"] == WELL_KNOWN["customer_id"]
 
 
 def test_missing_person(

@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
 
 from cio_desktop.cli import build_parser
 from cio_desktop.models import SecretKind
+from cio_desktop.secrets import SERVICE_NAME
 from cio_desktop.workspaces import WorkspaceStore
 from tests.api.cli_helpers import run_cli
 from tests.fixtures.keyring import (
@@ -417,3 +419,17 @@ def test_concurrent_cli_processes_lose_no_workspace(cio_home: Path) -> None:
     results = [proc.communicate(timeout=60) for proc in procs]
     assert [proc.returncode for proc in procs] == [0] * len(names), results
     assert sorted(w.name for w in WorkspaceStore().list()) == sorted(names)
+
+
+def test_list_repairs_the_keyring_and_names_lost_keys(
+    capsys: pytest.CaptureFixture[str], secret_service: Any
+) -> None:
+    key = new_key("app")
+    code, _, err = run_cli(capsys, "workspace", "add", "--name", "Kept", "--app-key-stdin", stdin=f"{key}\n")
+    assert code == 0, err
+    [workspace] = WorkspaceStore().list()
+    keyring.delete_password(SERVICE_NAME, f"{workspace.secrets_id}/app_api_key")  # deleted by hand
+    code, out, err = run_cli(capsys, "workspace", "list")
+    assert code == 0
+    assert "App API key of 'Kept' is no longer in the keyring" in err
+    assert "Kept" in out

@@ -44,3 +44,30 @@ class Api:
         r = self.app("GET", "/v1/activities", params={"limit": 100, **params})
         assert r.status_code == 200, r.text
         return list(r.json()["activities"])
+
+
+def cdp_basic(write_key: str) -> dict[str, str]:
+    """The Authorization header of a Pipelines classic write key (Basic, empty password)."""
+    import base64
+
+    return {"Authorization": "Basic " + base64.b64encode(f"{write_key}:".encode()).decode()}
+
+
+class Cdp:
+    """Pipelines calls against one sandbox (the write key as Basic unless ``headers`` say otherwise)."""
+
+    def __init__(self, sb: ThreadedSandbox | SandboxInfo) -> None:
+        self.info = sb if isinstance(sb, SandboxInfo) else sb.info
+        self.client = httpx.Client(timeout=10)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def post(
+        self, call: str, body: Any = None, *, strict: bool = True, key: str | None = None, **kw: Any
+    ) -> httpx.Response:
+        headers = cdp_basic(self.info.pipelines_write_key if key is None else key)
+        if strict:
+            headers["X-Strict-Mode"] = "1"
+        headers.update(kw.pop("headers", {}))
+        return self.client.post(f"{self.info.pipelines_url}/v1/{call}", json=body, headers=headers, **kw)

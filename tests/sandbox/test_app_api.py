@@ -178,11 +178,12 @@ def test_activity_shape_and_filters(api: Api) -> None:
         "timestamp",
         "customer_id",
         "customer_identifiers",
-        "delivery_id",
-        "delivery_type",
         "name",
         "data",
     } <= set(events[0])
+    # issue 11: fields that do not apply are absent, never null (an event has no delivery)
+    assert not {"delivery_id", "delivery_type"} & set(events[0])
+    assert all(None not in (a.get("name", ""), a.get("delivery_id", "")) for a in api.activities(ADA))
     assert len(events[0]["id"]) == 26
     purchases = api.activities(ADA, name="purchase")
     assert all(a["name"] == "purchase" for a in purchases)

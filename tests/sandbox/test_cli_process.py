@@ -24,6 +24,8 @@ EXPECTED_KEYS = {
     "region",
     "workspace_id",
     "ca_file",
+    "pipelines_url",
+    "pipelines_write_key",
 }
 
 
@@ -61,6 +63,10 @@ def test_cli_prints_one_json_line_serves_and_stops_on_sigterm(tmp_path: Path) ->
         out, err = proc.communicate(timeout=15)
     assert proc.returncode == 0, err
     assert out == ""  # nothing after the JSON line
+    # attacker finding: the state file holds the keys and was 0644
+    assert (tmp_path / "sandbox-state.json").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "ca.pem").stat().st_mode & 0o777 == 0o600
+    assert tmp_path.stat().st_mode & 0o777 == 0o700
 
 
 def test_cli_refuses_non_loopback_host_without_allow_remote() -> None:
@@ -69,6 +75,30 @@ def test_cli_refuses_non_loopback_host_without_allow_remote() -> None:
     assert r.stdout == ""
     assert "refusing to listen on 0.0.0.0" in r.stderr
     assert "--allow-remote" in r.stderr
+
+
+def test_cli_warns_when_allowed_to_listen_beyond_this_computer() -> None:
+    """Attacker finding: --allow-remote --host 0.0.0.0 said nothing. (A bad option stops the run right
+    after the warning, so no test binds a non-loopback address.)"""
+    r = _run("--allow-remote", "--host", "0.0.0.0", "--people", "-1")
+    assert "warning: the sandbox listens on 0.0.0.0" in r.stderr
+    assert r.returncode == 2
+    assert "warning" not in _run("--host", "127.0.0.1", "--people", "-1").stderr
+
+
+def test_cli_keys_repeat_only_with_a_key_seed(tmp_path: Path) -> None:
+    lines = []
+    for args in (("--key-seed", "4"), ("--key-seed", "4"), ()):
+        proc = _spawn("--people", "0", *args)
+        try:
+            assert proc.stdout is not None
+            lines.append(json.loads(proc.stdout.readline()))
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.communicate(timeout=15)
+    keys = ("site_id", "track_api_key", "app_api_key", "pipelines_write_key")
+    assert [lines[0][k] for k in keys] == [lines[1][k] for k in keys]
+    assert all(lines[0][k] != lines[2][k] for k in keys)
 
 
 def test_cli_rejects_a_bad_fault_spec() -> None:

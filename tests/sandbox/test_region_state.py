@@ -88,13 +88,24 @@ def test_corrupt_state_file_is_a_clear_error(tmp_path: Path) -> None:
         pass
 
 
+KEYS = ("site_id", "track_api_key", "app_api_key", "pipelines_write_key")
+
+
 def test_demo_data_is_deterministic_per_seed() -> None:
-    a = build_workspace(seed=5, people=80, clock=1_800_000_000).to_json()
-    b = build_workspace(seed=5, people=80, clock=1_800_000_000).to_json()
-    c = build_workspace(seed=6, people=80, clock=1_800_000_000).to_json()
+    a = build_workspace(seed=5, people=80, clock=1_800_000_000, key_seed=5).to_json()
+    b = build_workspace(seed=5, people=80, clock=1_800_000_000, key_seed=5).to_json()
+    c = build_workspace(seed=6, people=80, clock=1_800_000_000, key_seed=6).to_json()
     assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
     assert a["people"] != c["people"]
     assert a["site_id"] != c["site_id"]
+
+
+def test_keys_are_random_unless_a_key_seed_is_asked_for() -> None:
+    """Attacker finding: --seed fixed the keys, so every machine's sandbox had the same ones."""
+    a = build_workspace(seed=1, people=0, clock=1_800_000_000).to_json()
+    b = build_workspace(seed=1, people=0, clock=1_800_000_000).to_json()
+    assert all(a[k] != b[k] for k in KEYS)
+    assert {k: v for k, v in a.items() if k not in KEYS} == {k: v for k, v in b.items() if k not in KEYS}
 
 
 def test_demo_data_is_realistic_and_has_the_well_known_people() -> None:

@@ -183,7 +183,7 @@ def sandbox_hosts(sandbox: Any) -> dict[Any, Any]:
 def services(qloop: QtAsyncLoop, sandbox: Any, secret_service: Any) -> Iterator[Any]:
     """Real ``Services`` (files under the test's CIO_DESKTOP_HOME, the real Secret Service) whose US/EU
     hosts are the test sandbox's two faces. Keys saved by the test are deleted at teardown."""
-    from cio_desktop.services import Services
+    from cio_desktop.operations.services import Services
 
     svc = Services(hosts=sandbox_hosts(sandbox))
     yield svc
@@ -193,3 +193,17 @@ def services(qloop: QtAsyncLoop, sandbox: Any, secret_service: Any) -> Iterator[
     for workspace in svc.workspaces.list():
         with contextlib.suppress(SecretStoreError):  # a test may have swapped in a failing keyring
             qloop.run(svc.secrets.delete_all(workspace.id))
+
+
+@pytest.fixture
+def theme_restored(qapp: QApplication) -> Iterator[QApplication]:
+    """For tests that call ``apply_theme``: the focus ring is installed, and the session's palette and style
+    are put back afterwards so the other tests see the default look."""
+    from cio_desktop.ui.widgets.focus_ring import install_focus_ring
+
+    palette, style = qapp.palette(), qapp.style().name()
+    install_focus_ring(qapp)
+    yield qapp
+    qapp.setPalette(palette)
+    qapp.setStyle(style)
+    qapp.setProperty("cio_dark", None)

@@ -1,8 +1,14 @@
 """Render every screen to PNG under resources/screenshots/ (real sandbox, real widgets, offscreen or Xvfb).
 
-Run: ``QT_QPA_PLATFORM=offscreen /work/venv/bin/python -m tests.ui.render_screenshots [--out DIR]``
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.ui.render_screenshots [--out DIR]``
 (``QT_SCALE_FACTOR=2`` with ``--out resources/screenshots/scale200`` checks 200% scaling). Keys live in a
 session-only secret store, files in a throwaway CIO_DESKTOP_HOME: nothing touches a real profile.
+
+After the main set, a walk-through renders what a new user met (issue 12): the Edit workspace dialog, every
+panel at 1024×640 (``small-*``) and in the dark theme (``dark-*``), in ``walkthrough/``, with a call sent so
+the panes are full.
+Every screen is also checked: no two visible sibling widgets may overlap (a stray widget painting over a
+form), and at 1024×640 the inspector's Copy as curl / Export HAR buttons must stay on screen.
 """
 
 from __future__ import annotations
@@ -24,10 +30,10 @@ from qasync import QEventLoop
 
 from cio_desktop.api.regions import Endpoints
 from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.operations.services import DEMO_NAME, Services
 from cio_desktop.sandbox import SandboxOptions, run_in_thread
 from cio_desktop.sandbox.demo import WELL_KNOWN
 from cio_desktop.secrets import SecretStore
-from cio_desktop.services import Services
 from cio_desktop.ui import window_flows
 from cio_desktop.ui.dialogs.keyring_dialog import KeyringUnavailableDialog
 from cio_desktop.ui.dialogs.workspace_wizard import WorkspaceWizard
@@ -35,6 +41,8 @@ from cio_desktop.ui.errors_dialog import UnexpectedErrorDialog, build_report
 from cio_desktop.ui.main_window import MainWindow
 from cio_desktop.ui.tasks import next_idle
 from cio_desktop.ui.theme import apply_theme
+from tests.ui.a11y_audit import overlap_problems
+from tests.ui.layout_checks import fully_visible
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,9 +60,97 @@ async def settle(condition: Callable[[], bool] = lambda: True, limit_s: float = 
 
 
 def save(widget: QWidget, out: Path, name: str) -> None:
+    """Write ``name``.png, after checking that nothing on it paints over something else."""
+    overlaps = overlap_problems(widget)
+    if overlaps:
+        raise AssertionError(f"{name}: widgets overlap: {overlaps}")
     path = out / f"{name}.png"
     widget.grab().save(str(path))
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+async def edit_dialog_shots(
+    services: Services, saved: Workspace, out: Path, parent: QWidget, prefix: str
+) -> None:
+    """The Edit workspace dialog (the intro page must not paint over the form), keys page and test page."""
+    wizard = WorkspaceWizard(services, parent, workspace=saved)
+    wizard.open()
+    await settle(lambda: bool(wizard.keys.has_saved))
+    save(wizard, out, f"{prefix}wizard-edit-keys")
+    wizard.next()
+    await settle(lambda: wizard.test.report is not None)
+    save(wizard, out, f"{prefix}wizard-edit-test")
+    wizard.reject()
+
+
+async def panel_shots(window: MainWindow, out: Path, prefix: str) -> None:
+    """Every panel of the window as it is now; the inspector with a success notice showing."""
+    for index, name in ((0, "lookup"), (1, "event-test"), (2, "inspector"), (3, "settings")):
+        window.tabs.setCurrentIndex(index)
+        await settle()
+        if name == "inspector":
+            inspector = window.panels["inspector"]
+            inspector.select_row(0)
+            inspector.curl_button.click()  # the notice banner must not push the buttons away
+            await settle()
+            for button in (inspector.curl_button, inspector.har_button):
+                if not fully_visible(button):
+                    raise AssertionError(f"{prefix}{name}: {button.text()!r} is pushed out of view")
+        scroll = window.tabs.currentWidget()
+        for bar, what in ((scroll.horizontalScrollBar(), "wider"), (scroll.verticalScrollBar(), "taller")):
+            if bar.maximum() > 0:  # the whole panel scrolls: something sits out of view
+                raise AssertionError(f"{prefix}{name}: the panel is {bar.maximum()} px {what} than its room")
+        save(window, out, f"{prefix}{name}")
+    window.tabs.setCurrentIndex(0)
+
+
+async def walkthrough(
+    app: QApplication,
+    window: MainWindow,
+    services: Services,
+    saved: Workspace,
+    out: Path,
+    size: tuple[int, int],
+) -> None:
+    """Edit dialog, 1024×640 and dark theme (issue 12), with a call sent so the event panes are filled;
+    written to ``walkthrough/`` under the output folder."""
+    out = out / "walkthrough"
+    out.mkdir(exist_ok=True)
+    window.sidebar.select(saved.name)
+    await settle()
+    await edit_dialog_shots(services, saved, out, window, "")
+    await window_flows.open_demo(window)
+    await settle(lambda: window.workspace is not None and window.workspace.demo)
+    lookup = window.panels["lookup"]
+    lookup.query_edit.setText(WELL_KNOWN["email"])
+    task = lookup.start_search()
+    if task is not None:
+        await asyncio.wait([task], timeout=20)
+    lookup.profile_view.tabs.setCurrentIndex(lookup.profile_view.tab_index("Activities"))
+    event = window.panels["event"]
+    window.tabs.setCurrentIndex(1)
+    task = event.start_send()
+    if task is not None:
+        await asyncio.wait([task], timeout=20)
+    # The send reloads the person's activities in the lookup by itself: let that finish first.
+    await settle(lambda: lookup.search_task is None or lookup.search_task.done())
+    window.resize(1024, 640)
+    await settle()
+    await panel_shots(window, out, "small-1024x640-")
+    apply_theme(app, "dark")
+    window.resize(*size)
+    await settle()
+    await panel_shots(window, out, "dark-")
+    window.sidebar.select(saved.name)
+    await settle()
+    await edit_dialog_shots(services, saved, out, window, "dark-")
+    window.resize(1024, 640)
+    window.sidebar.select(DEMO_NAME)
+    await settle()
+    window.tabs.setCurrentIndex(1)
+    await settle()
+    save(window, out, "dark-small-1024x640-event-test")
+    apply_theme(app, "light")
 
 
 async def wizard_shots(services: Services, sandbox: object, out: Path, parent: QWidget) -> None:
@@ -91,6 +187,24 @@ async def wizard_shots(services: Services, sandbox: object, out: Path, parent: Q
     wizard.reject()
 
 
+async def dark_after_live_switch(window: MainWindow, out: Path) -> None:
+    """Choose Dark in Settings (no Save, as a user previewing it), shoot every panel, then switch back."""
+    window.tabs.setCurrentIndex(3)
+    combo = window.panels["settings"].theme_combo  # type: ignore[attr-defined]
+    before = combo.currentIndex()
+    for theme in ("dark", None):
+        combo.setCurrentIndex(combo.findData(theme) if theme else before)
+        combo.activated.emit(combo.currentIndex())
+        if theme is None:
+            break
+        for index, name in enumerate(("lookup", "event-test", "inspector", "settings")):
+            window.tabs.setCurrentIndex(index)
+            await settle()
+            save(window, out, f"dark-0{index + 2}-{name}")
+    window.tabs.setCurrentIndex(0)
+    await settle()
+
+
 async def main_shots(app: QApplication, out: Path, size: tuple[int, int]) -> None:
     with run_in_thread(SandboxOptions()) as sandbox:
         info = sandbox.info
@@ -123,6 +237,7 @@ async def main_shots(app: QApplication, out: Path, size: tuple[int, int]) -> Non
             await settle()
             save(window, out, name)
         window.tabs.setCurrentIndex(0)
+        await dark_after_live_switch(window, out)
 
         saved = await services.add_workspace(
             Workspace(name="Acme production", region=Region.US, site_id=info.site_id),
@@ -139,6 +254,8 @@ async def main_shots(app: QApplication, out: Path, size: tuple[int, int]) -> Non
         save(window.confirm_dialog, out, "07-remove-confirmation")
         window.confirm_dialog.reject()
         await task
+
+        await walkthrough(app, window, services, saved, out, size)
 
         status = await SecretStore().status()
         dialog = KeyringUnavailableDialog(status, window)

@@ -63,3 +63,16 @@ def test_region_badge_says_practice_for_the_demo(qtbot: QtBot) -> None:
     badge.set_region(Region.US, practice=True)
     assert badge.text() == "PRACTICE"
     assert "fictional" in badge.accessibleName()
+
+
+def test_a_success_notice_goes_away_by_itself_an_error_stays(qtbot: QtBot) -> None:
+    """Issue 12: success banners never went away by themselves."""
+    banner = ErrorBanner()
+    qtbot.addWidget(banner)
+    banner.show()
+    banner.auto_dismiss_ms = 50  # the app waits a few seconds; the rule is the same
+    banner.show_message("Settings saved.", level="success")
+    qtbot.waitUntil(banner.isHidden, timeout=5000)
+    banner.show_error("Could not save.")
+    assert banner.isVisible()
+    assert not banner._dismiss_timer.isActive(), "an error waits for the user"

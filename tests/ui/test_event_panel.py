@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 
-from cio_desktop.event_calls import SPECS, CallType
 from cio_desktop.models import Workspace
+from cio_desktop.operations.send import SPECS, CallType
+from cio_desktop.operations.services import Services
 from cio_desktop.sandbox import ThreadedSandbox
 from cio_desktop.sandbox.demo import WELL_KNOWN
-from cio_desktop.services import Services
 from cio_desktop.ui.panels.event_panel import EventPanel
 from tests.ui.conftest import QtAsyncLoop
 from tests.ui.test_lookup_panel import connect_services
@@ -179,3 +179,19 @@ def test_cancelling_verification_and_a_slow_send(qtbot, qloop: QtAsyncLoop, make
         assert panel.result.verify_label.text().startswith("Cancelled")
     finally:
         qloop.run(services.aclose())
+
+
+def test_a_small_window_keeps_request_and_response_readable(qtbot, qloop: QtAsyncLoop, setup) -> None:
+    """Issue 12: at 1024×640 the panes shrank to about 150 px, breaking header names mid-word, and their
+    two titles ran together. Too narrow for two readable panes side by side, they stack instead."""
+    panel, _, _ = setup
+    panel.resize(760, 520)  # the panel's room in a 1024×640 window
+    panel.show()
+    qtbot.waitExposed(panel)
+    _send(qtbot, qloop, panel)
+    result = panel.result
+    for view in (result.request_view, result.response_view):
+        assert view.width() >= result.readable_width(), f"{view.accessibleName()} is {view.width()} px"
+    assert result.panes.orientation() == Qt.Orientation.Vertical
+    panel.resize(1400, 800)
+    qtbot.waitUntil(lambda: result.panes.orientation() == Qt.Orientation.Horizontal)

@@ -29,8 +29,8 @@ from pytestqt.qtbot import QtBot
 
 from cio_desktop.app import setup_logging
 from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.operations.services import Services
 from cio_desktop.sandbox.demo import WELL_KNOWN
-from cio_desktop.services import Services
 from cio_desktop.ui.errors_dialog import ExceptHook, install_excepthook
 from cio_desktop.ui.tasks import TaskKeeper
 from tests.ui.conftest import QtAsyncLoop

@@ -12,17 +12,16 @@ from PySide6.QtWidgets import QApplication
 
 from cio_desktop.api.exchange import Exchange
 from cio_desktop.api.history import RequestHistory
+from cio_desktop.operations.services import Services
 from cio_desktop.ui.panels.inspector_panel import InspectorPanel
 from tests.ui.conftest import QtAsyncLoop
 
 T0 = datetime(2026, 11, 26, 12, 0, 0).astimezone()
 
 
-class _Services:
-    """Only what the inspector uses: the request history."""
-
-    def __init__(self, history: RequestHistory) -> None:
-        self.history = history
+def _Services(history: RequestHistory) -> Services:
+    """The real application layer over a history of made-up records."""
+    return Services(history=history)
 
 
 def _exchange(
@@ -136,7 +135,7 @@ def test_export_har_writes_the_visible_calls_off_the_ui_thread(
 def test_har_and_curl_of_real_calls_hold_no_secret(
     qtbot, qloop: QtAsyncLoop, sandbox, tmp_path: Path
 ) -> None:
-    from cio_desktop.event_calls import CallType, default_draft, send_draft
+    from cio_desktop.operations.send import CallType, default_draft, send_draft
     from tests.ui.test_lookup_panel import connect_services
 
     services, workspace = qloop.run(connect_services(sandbox))
@@ -227,3 +226,91 @@ def test_clearing_the_history_empties_the_table(qtbot, qloop: QtAsyncLoop, tmp_p
     assert panel.model.rowCount() == 0
     assert not (tmp_path / "history.jsonl").exists()
     assert "cleared" in panel.banner.message()
+
+
+def _failed_try(n: int, attempt: int) -> Exchange:
+    """A try that never connected (connection refused), as the client records it."""
+    return Exchange(
+        id=f"try{n}",
+        workspace="Shop",
+        method="GET",
+        url="https://track.customer.io/api/v1/accounts/region",
+        status=None,
+        error="Could not connect to track.customer.io.",
+        started_at=T0 + timedelta(seconds=n),
+        timings={"connect": 0.0, "tls": 0.0, "first_byte": 3.0, "total": 3.0},
+        operation="Region lookup",
+        api="track",
+        attempt=attempt,
+    )
+
+
+def test_retries_of_one_call_show_as_one_row(qtbot) -> None:
+    """Issue 12: one key test added eight "No answer" rows (two calls, four tries each), ungrouped."""
+    history = RequestHistory(persist=False)
+    for n, attempt in enumerate((1, 2, 3, 4)):
+        history.add(_failed_try(n, attempt))
+    panel = _panel(qtbot, history)
+    for n, attempt in enumerate((1, 2, 3, 4), start=10):  # a second call, arriving live
+        history.add(_failed_try(n, attempt))
+    assert [e.id for e in panel.visible_exchanges()] == ["try13", "try3"]
+    assert panel.proxy.index(0, 5).data() == "No answer (4 tries)"
+    panel.filters.retries_check.setChecked(True)
+    assert len(panel.visible_exchanges()) == 8
+    panel.filters.retries_check.setChecked(False)
+    assert len(panel.visible_exchanges()) == 2
+
+
+def test_a_call_that_never_connected_has_no_connection_or_waiting_time(qtbot) -> None:
+    history = RequestHistory(persist=False)
+    history.add(_failed_try(1, 1))
+    panel = _panel(qtbot, history)
+    panel.select_row(0)
+    bars = panel.details.timing_bars
+    assert bars["connect"].text() == "no connection was made"
+    assert "reused" not in bars["tls"].text()
+    assert bars["first_byte"].text() == "no answer came"
+    assert bars["total"].text() == "3 ms until it gave up"
+
+
+def test_copy_with_export_lines_masks_the_values_and_says_what_to_do(qtbot) -> None:
+    history = RequestHistory(persist=False)
+    history.add(_exchange(1))
+    panel = _panel(qtbot, history)
+    panel.select_row(0)
+    assert "stand for your keys" in panel.placeholder_note.text()  # said on screen, not only in a tooltip
+    panel.curl_actions["exports"].trigger()
+    text = QApplication.clipboard().text()
+    lines = text.splitlines()
+    assert lines[0].startswith("# Replace each ••••••••")
+    assert "export CIO_SITE_ID='••••••••'" in lines
+    assert "export CIO_TRACK_API_KEY='••••••••'" in lines
+    assert not any("CIO_APP_API_KEY" in line for line in lines), "only what this call needs"
+    assert lines[lines.index("export CIO_TRACK_API_KEY='••••••••'") + 1].startswith("curl -X PUT")
+    assert "export lines" in panel.banner.message()
+
+
+def test_har_export_of_the_selected_call_only(qtbot, qloop: QtAsyncLoop, tmp_path: Path) -> None:
+    history = RequestHistory(persist=False)
+    for n in range(3):
+        history.add(_exchange(n))
+    panel = _panel(qtbot, history)
+    assert [a.text() for a in panel.har_button.menu().actions()] == ["All calls shown…", "The selected call…"]
+    panel.select_row(1)
+    target = tmp_path / "one.har"
+    assert qloop.run(panel.export_har(target, [panel.selected_exchange()])) == 1
+    entries = json.loads(target.read_text(encoding="utf-8"))["log"]["entries"]
+    assert len(entries) == 1
+    assert "Saved 1 call to" in panel.banner.message()
+
+
+def test_a_narrow_inspector_keeps_the_search_box_readable(qtbot) -> None:
+    """Issue 12: at 1024×640 the search box shrank to "Se…"."""
+    history = RequestHistory(persist=False)
+    history.add(_exchange(1))
+    panel = _panel(qtbot, history)
+    panel.resize(640, 480)
+    panel.show()
+    qtbot.waitExposed(panel)
+    edit = panel.search_edit
+    assert edit.width() >= edit.fontMetrics().horizontalAdvance(edit.placeholderText())

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from cio_desktop.api.history import RequestHistory
+from cio_desktop.operations.services import Services
 from cio_desktop.ui.panels.event_panel import EventPanel
 from cio_desktop.ui.panels.inspector_panel import InspectorPanel
 from cio_desktop.ui.panels.lookup_panel import LookupPanel
@@ -23,9 +24,8 @@ from cio_desktop.ui.panels.lookup_panel import LookupPanel
 INTERACTIVE = (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView, QPlainTextEdit)
 
 
-class _Services:
-    def __init__(self) -> None:
-        self.history = RequestHistory(persist=False)
+def _Services() -> Services:
+    return Services(history=RequestHistory(persist=False))
 
 
 def _inside_qt_part(widget: QWidget, panel: QWidget) -> bool:

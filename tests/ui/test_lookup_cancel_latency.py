@@ -25,8 +25,9 @@ def _request_in_flight(services: Any) -> bool:
     """True once a request of any cached client is on an established connection (handshake done)."""
     for _key, client in list(services.clients._clients.values()):
         http = getattr(client, "_http", None)
-        pool = getattr(getattr(http, "_transport", None), "_pool", None)
-        for connection in getattr(pool, "connections", []):
+        transports = [getattr(http, "_transport", None), *getattr(http, "_mounts", {}).values()]
+        pools = [getattr(t, "_pool", None) for t in transports]  # plain http goes by its own mount
+        for connection in [c for pool in pools for c in getattr(pool, "connections", [])]:
             inner = getattr(connection, "_connection", None)  # None while connecting / TLS handshake
             if inner is not None and not inner.is_idle() and not inner.is_closed():
                 return True

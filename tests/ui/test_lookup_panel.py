@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from cio_desktop.customer_profile import CustomerProfile
 from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.operations.lookup import CustomerProfile
+from cio_desktop.operations.services import Services
 from cio_desktop.sandbox import ThreadedSandbox
 from cio_desktop.sandbox.demo import WELL_KNOWN
 from cio_desktop.secrets import SecretStore
-from cio_desktop.services import Services
+from cio_desktop.time_display import set_display_zone, zone_name
 from cio_desktop.ui.panels.lookup_panel import (
     PAGE_EMPTY,
     PAGE_MATCHES,
@@ -23,6 +26,7 @@ from cio_desktop.ui.panels.lookup_panel import (
     LookupPanel,
 )
 from tests.ui.conftest import QtAsyncLoop
+from tests.ui.lookup_helpers import open_lookup, search
 
 
 async def connect_services(
@@ -45,22 +49,11 @@ async def connect_services(
 @pytest.fixture
 def lookup(qtbot, qloop: QtAsyncLoop, sandbox: ThreadedSandbox) -> Iterator[LookupPanel]:
     services, workspace = qloop.run(connect_services(sandbox))
-    panel = LookupPanel(services)
-    qtbot.addWidget(panel)
-    panel.resize(1100, 750)
-    panel.set_workspace(workspace)
-    yield panel
-    panel.cancel()
-    qloop.run(services.aclose())
+    with open_lookup(qtbot, qloop, services, workspace) as panel:
+        yield panel
 
 
-def _search(qtbot, qloop: QtAsyncLoop, panel: LookupPanel, text: str) -> None:
-    panel.query_edit.clear()
-    qtbot.keyClicks(panel.query_edit, text)
-    qtbot.keyClick(panel.query_edit, Qt.Key.Key_Return)
-    task = panel.search_task
-    assert task is not None
-    qloop.run(task, timeout=15)
+_search = search
 
 
 def test_empty_state_explains_what_to_type(lookup: LookupPanel) -> None:
@@ -74,19 +67,24 @@ def test_lookup_by_id_shows_the_whole_profile(qtbot, qloop: QtAsyncLoop, lookup:
     _search(qtbot, qloop, lookup, WELL_KNOWN["customer_id"])
     assert lookup.stack.currentIndex() == PAGE_PROFILE
     view = lookup.profile_view
-    assert view.header.text() == WELL_KNOWN["email"]
+    assert view.header.text() == "Ada Lovelace", "the person's name, not their email (issue 12)"
+    assert WELL_KNOWN["email"] in view.subheader.text()
     assert WELL_KNOWN["cio_id"] in view.subheader.text()
+    assert view.last_seen.text().startswith("Last activity: ")
+    assert " ago (" in view.last_seen.text()
     names = [view.attributes_table.item(r, 0).text() for r in range(view.attributes_table.rowCount())]
     assert "first_name" in names
     row = names.index("created_at")
     created = view.attributes_table.item(row, 1)
-    assert "-" in created.text()  # shown as a date ...
-    assert created.toolTip().startswith("Raw value: ")  # ... with the raw value on hover
+    assert "-" in created.text()  # shown as a date, with its zone ...
+    assert created.text().split()[-1] == zone_name(datetime.now().astimezone())
+    assert created.toolTip().startswith("Same moment: ")  # ... the other zone on hover, never the number
+    assert created.toolTip().endswith(" UTC")
     assert view.segments_table.rowCount() >= 5
     assert view.devices_table.item(0, 0).text() == WELL_KNOWN["device_id"]
     assert view.activities_table.rowCount() == 20
-    times = [view.activities_table.item(r, 0).toolTip() for r in range(20)]
-    stamps = [int(t.removeprefix("Raw value: ")) for t in times]
+    table = view.activities_table
+    stamps = [int(table.item(r, 0).data(Qt.ItemDataRole.UserRole)) for r in range(20)]
     assert stamps == sorted(stamps, reverse=True)  # newest first
     assert view.messages_table.rowCount() > 0
     # The raw JSON is made off the UI thread and filled in after the rest (megabytes must not freeze).
@@ -98,7 +96,7 @@ def test_lookup_by_email_and_by_cio_id(qtbot, qloop: QtAsyncLoop, lookup: Lookup
     _search(qtbot, qloop, lookup, WELL_KNOWN["email"])
     assert lookup.kind_combo.itemText(0) == "Automatic (Email address)"
     assert lookup.stack.currentIndex() == PAGE_PROFILE
-    assert lookup.profile_view.header.text() == WELL_KNOWN["email"]
+    assert lookup.profile_view.header.text() == "Ada Lovelace"
     assert lookup.detected_label.text() == f"Found by email address: {WELL_KNOWN['email']}"
     lookup.refresh()
     qloop.run(lookup.search_task, timeout=15)
@@ -153,7 +151,7 @@ def test_activities_load_more_and_filter_by_type(qtbot, qloop: QtAsyncLoop, look
     qtbot.waitUntil(lambda: view.activities_table.rowCount() == 40, timeout=10000)
     view.activity_type_combo.setCurrentIndex(view.activity_type_combo.findData("event"))
     qtbot.waitUntil(lambda: view.activities_table.rowCount() < 40, timeout=10000)
-    kinds = {view.activities_table.item(r, 1).text() for r in range(view.activities_table.rowCount())}
+    kinds = {view.activities_table.item(r, 2).text() for r in range(view.activities_table.rowCount())}
     assert kinds == {"Event"}  # plain words; the raw type is in the tooltip
 
 
@@ -249,8 +247,63 @@ def test_changing_the_activity_filter_during_a_lookup_is_honoured(qtbot, qloop: 
     qtbot.waitUntil(
         lambda: (
             view.activities_table.rowCount() > 0
-            and {view.activities_table.item(r, 1).text() for r in range(view.activities_table.rowCount())}
+            and {view.activities_table.item(r, 2).text() for r in range(view.activities_table.rowCount())}
             == {"Page view"}
         ),
         timeout=10000,
     )
+
+
+def test_activities_separate_their_actions_from_messages_sent_to_them(
+    qtbot, qloop: QtAsyncLoop, lookup: LookupPanel
+) -> None:
+    """Issue 12: activities mixed what the person did with what was sent to them, with no way to tell."""
+    _search(qtbot, qloop, lookup, WELL_KNOWN["customer_id"])
+    view = lookup.profile_view
+    table = view.activities_table
+    assert table.horizontalHeaderItem(1).text() == "Who"
+    for side, words in (("Messages sent to them", "Sent to them"), ("Their own actions", "They did")):
+        view.activity_side_combo.setCurrentIndex(view.activity_side_combo.findText(side))
+        visible = [r for r in range(table.rowCount()) if not table.isRowHidden(r)]
+        assert visible, f"the demo person has {side.lower()}"
+        assert {table.item(r, 1).text() for r in visible} == {words}
+        assert f"{len(visible)} of {table.rowCount()} loaded shown" in view.activities_note.text()
+    for row in range(table.rowCount()):  # no tooltip shows a raw Unix timestamp
+        for column in range(table.columnCount()):
+            assert not re.search(r"\b1[0-9]{9}\b", table.item(row, column).toolTip())
+
+
+def test_times_follow_the_utc_setting(qtbot, qloop: QtAsyncLoop, lookup: LookupPanel) -> None:
+    _search(qtbot, qloop, lookup, WELL_KNOWN["customer_id"])
+    view = lookup.profile_view
+    try:
+        set_display_zone("utc")
+        view.redisplay()
+        assert view.activities_table.item(0, 0).text().endswith(" UTC")
+        assert "UTC)" in view.last_seen.text()
+    finally:
+        set_display_zone("local")
+
+
+def test_a_failed_lookup_does_not_keep_the_last_found_by_line(
+    qtbot, qloop: QtAsyncLoop, lookup: LookupPanel, closed_port: int
+) -> None:
+    """Issue 12: "Found by email address: …" stayed above a later connection error."""
+    _search(qtbot, qloop, lookup, WELL_KNOWN["email"])
+    assert lookup.detected_label.text().startswith("Found by email address")
+    workspace = lookup._workspace
+    assert workspace is not None
+    lookup.set_workspace(workspace.replace(app_url=f"http://127.0.0.1:{closed_port}"))
+    _search(qtbot, qloop, lookup, WELL_KNOWN["email"])
+    assert "Could not connect" in lookup.banner.message()
+    assert not lookup.detected_label.text().startswith("Found by")
+
+
+def test_hints_say_how_to_address_a_cio_id_and_the_find_field_is_not_cut_off(lookup: LookupPanel) -> None:
+    """Issue 12: the hint said a cio_id "starts with cio_" (the practice person's is a3000001), and the
+    Find placeholder was cut off in a small window."""
+    assert "type cio_ in front of it (cio_a3000001 for a3000001)" in lookup.empty_label.text()
+    lookup.resize(700, 500)
+    lookup.show()
+    edit = lookup.query_edit
+    assert edit.width() >= edit.fontMetrics().horizontalAdvance(edit.placeholderText())

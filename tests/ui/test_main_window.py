@@ -13,11 +13,13 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.operations.services import CredentialState, Services
 from cio_desktop.secrets import SERVICE_NAME
-from cio_desktop.services import CredentialState, Services
 from cio_desktop.ui import window_flows
 from cio_desktop.ui.main_window import MainWindow
+from tests.ui.a11y_audit import overlap_problems
 from tests.ui.conftest import QtAsyncLoop, sandbox_hosts
+from tests.ui.layout_checks import fully_visible
 
 TRACK, APP = SecretKind.TRACK_API_KEY, SecretKind.APP_API_KEY
 
@@ -91,6 +93,10 @@ def test_sidebar_shows_region_and_key_status(
     assert row.badge.text() == "US"
     assert row.app_dot.state is CredentialState.REJECTED
     assert "rejected" in row.app_dot.accessibleName()
+    legend = window.sidebar.legend  # issue 12: the dots had no legend
+    assert legend.isVisible()
+    for words in ("✔ works", "● saved, not tested yet", "✖ rejected", "○ not set", "Track sends, App reads"):
+        assert words in legend.text()
     item = window.sidebar.list.item(0)
     assert "Track key works" in item.data(Qt.ItemDataRole.AccessibleTextRole)
     assert window.stack.currentWidget() is window.tabs
@@ -295,4 +301,41 @@ def test_a_missing_keyring_is_explained_at_start(
     assert window.banner.isVisible()
     assert "keyring is not available" in window.banner.message()
     assert window.banner.hint_label.text(), "the hint says what to do"
+    close_window(qtbot, window)
+
+
+def test_a_saved_size_is_fitted_to_the_screen_not_dropped(qtbot: QtBot, services: Services) -> None:
+    """Issue 12: a size saved on another (larger) screen fell back to the default size."""
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    room = window.screen().availableGeometry()
+    window.restore_state({"size": f"{room.width() - 100}x{room.height() - 120}"})
+    assert (window.width(), window.height()) == (room.width() - 100, room.height() - 120)
+    window.restore_state({"size": f"{room.width() * 3}x{room.height() * 2}"})
+    assert window.width() <= room.width()
+    assert window.height() <= room.height()
+    assert window.width() >= room.width() - 50, "as large as the screen allows, not the default size"
+    assert room.contains(window.geometry().topLeft())
+
+
+def test_every_panel_fits_a_1024_by_640_window_with_a_notice_showing(
+    qtbot: QtBot, qloop: QtAsyncLoop, services: Services, sandbox: Any
+) -> None:
+    """Issue 12: at 1024×640 a notice pushed Copy as curl and Export HAR out of view (the inspector was
+    sized to its preferred height inside the window's scroll area)."""
+    add(qloop, services, sandbox, "Acme")
+    window = open_window(qtbot, qloop, services)
+    window.resize(1024, 640)
+    inspector = window.panels["inspector"]
+    inspector.banner.show_message("Copied as curl.", level="success", hint="A long hint " * 12)
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        scroll = window.tabs.currentWidget()
+        qtbot.waitUntil(lambda s=scroll: s.viewport().height() > 0)
+        assert scroll.horizontalScrollBar().maximum() == 0, f"tab {index} is wider than the window"
+        assert scroll.verticalScrollBar().maximum() == 0, f"tab {index} is taller than the window"
+    window.tabs.setCurrentIndex(2)
+    for button in (inspector.curl_button, inspector.har_button):
+        qtbot.waitUntil(lambda b=button: fully_visible(b))
+    assert overlap_problems(window) == []
     close_window(qtbot, window)

@@ -5,34 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QAbstractItemView,
     QAbstractSpinBox,
     QComboBox,
     QHeaderView,
     QLineEdit,
-    QPlainTextEdit,
     QScrollBar,
     QTabBar,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
 
-from cio_desktop.services import Services
+from cio_desktop.operations.services import Services
 from cio_desktop.ui.dialogs.workspace_wizard import WorkspaceWizard
 from cio_desktop.ui.errors_dialog import UnexpectedErrorDialog
 from cio_desktop.ui.main_window import MainWindow
+from tests.ui.a11y_audit import INTERACTIVE  # QHeaderView is an item view too, but a part of its table
 from tests.ui.conftest import QtAsyncLoop
 from tests.ui.test_main_window import close_window, open_window
-
-INTERACTIVE = (  # QHeaderView is an item view too, but a part of its table
-    QAbstractButton,
-    QLineEdit,
-    QComboBox,
-    QAbstractSpinBox,
-    QAbstractItemView,
-    QPlainTextEdit,
-)
 
 
 def _inside_combo_box(widget: QWidget) -> bool:

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from cio_desktop.services import Services
+from cio_desktop.operations.services import Services
 from cio_desktop.ui.panels.settings_panel import SettingsPanel
 from cio_desktop.ui.theme import is_dark
 from tests.ui.conftest import QtAsyncLoop

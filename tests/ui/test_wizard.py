@@ -13,13 +13,14 @@ from PySide6.QtWidgets import QLabel, QWizard
 from pytestqt.qtbot import QtBot
 
 from cio_desktop.api.regions import Endpoints
-from cio_desktop.credential_check import KeyState
 from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.operations.key_check import KeyState
+from cio_desktop.operations.services import CredentialState, Services
 from cio_desktop.secrets import SERVICE_NAME
-from cio_desktop.services import CredentialState, Services
 from cio_desktop.ui.dialogs.keyring_dialog import KeyringUnavailableDialog
 from cio_desktop.ui.dialogs.workspace_wizard import WorkspaceWizard
 from cio_desktop.ui.tasks import run_dialog
+from tests.ui.a11y_audit import overlap_problems
 from tests.ui.conftest import QtAsyncLoop, sandbox_hosts
 
 NEXT = QWizard.WizardButton.NextButton
@@ -74,9 +75,12 @@ def test_good_keys_are_tested_and_saved_to_the_keyring(
 ) -> None:
     info = sandbox.info
     wizard, task = open_wizard(qtbot, qloop, services)
+    assert wizard.intro is not None
     intro = wizard.intro.findChild(QLabel, "wizardIntroText")
     assert "Account Settings → API Credentials" in intro.text()
+    assert overlap_problems(wizard) == []
     click(qtbot, wizard, NEXT)
+    assert overlap_problems(wizard) == []
     assert not wizard.button(NEXT).isEnabled(), "Next must wait for a name and a key"
     # Pasted keys often carry a trailing newline or spaces: they are dropped.
     fill_keys(qtbot, wizard, site=info.site_id, track=f" {info.track_api_key}\n", app=f"{info.app_api_key}  ")
@@ -195,6 +199,7 @@ def test_edit_keeps_saved_keys_and_reveals_only_on_request(
     )
     wizard, task = open_wizard(qtbot, qloop, services, workspace)
     assert wizard.currentPage() is wizard.keys
+    assert overlap_problems(wizard) == [], "no page may paint over another (issue 12)"
     qtbot.waitUntil(lambda: bool(wizard.keys.has_saved.get(SecretKind.TRACK_API_KEY)))
     assert wizard.keys.track_field.value() == "", "a saved key is not shown by default"
     assert "Saved key kept" in wizard.keys.track_field.edit.placeholderText()
@@ -203,10 +208,12 @@ def test_edit_keeps_saved_keys_and_reveals_only_on_request(
     assert wizard.keys.track_field.is_revealed()
     wizard.keys.name_edit.setText("Acme (renamed)")
     run_test_step(qtbot, wizard)
+    assert overlap_problems(wizard) == []
     click(qtbot, wizard, FINISH)
     assert qloop.run(task) == WorkspaceWizard.DialogCode.Accepted
-    assert [ws.name for ws in services.workspaces.list()] == ["Acme (renamed)"]
-    assert keyring.get_password(SERVICE_NAME, f"{workspace.id}/app_api_key") == info.app_api_key
+    [saved] = services.workspaces.list()
+    assert (saved.name, saved.id) == ("Acme (renamed)", workspace.id)
+    assert keyring.get_password(SERVICE_NAME, f"{saved.secrets_id}/app_api_key") == info.app_api_key
 
 
 @pytest.mark.usefixtures("sandbox")
@@ -253,8 +260,10 @@ def test_a_slow_test_can_be_cancelled(
     click(qtbot, wizard, NEXT)
     qtbot.waitUntil(wizard.test.busy.isVisible)
     assert "Testing your keys" in wizard.test.busy.text()
+    assert wizard.test.retest_button.isHidden(), "only Cancel while the test runs (issue 12)"
     qtbot.mouseClick(wizard.test.busy.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "cancelled" in wizard.test.summary_label.text(), timeout=2000)
     assert not wizard.test.busy.isVisible()
+    assert wizard.test.retest_button.isVisible()
     assert not wizard.button(FINISH).isEnabled()
     wizard.reject()

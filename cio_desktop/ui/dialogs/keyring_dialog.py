@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from cio_desktop.secrets import BackendState, BackendStatus
+from cio_desktop.operations.services import BackendState, BackendStatus
 
 WHY = {
     BackendState.MISSING: "This computer has no secure keyring service running.",
@@ -42,7 +42,7 @@ class KeyringUnavailableDialog(QDialog):
             "Keep for this session only", QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.session_button.setObjectName("keepForSessionButton")
-        self.session_button.setAccessibleName("Keep the keys for this session only")
+        self.session_button.setAccessibleName("Keep for this session only (keys in memory)")
         self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.cancel_button.setObjectName("keyringCancelButton")
         self.cancel_button.setAccessibleName("Cancel")

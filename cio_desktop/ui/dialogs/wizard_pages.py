@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from cio_desktop.credential_check import CheckReport, KeyCheck, KeyState
 from cio_desktop.models import Region, SecretKind
-from cio_desktop.ui.theme import semantic
+from cio_desktop.operations.key_check import CheckReport, KeyCheck, KeyState
+from cio_desktop.ui.theme import set_tone
 from cio_desktop.ui.widgets.busy import BusyIndicator
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
 from cio_desktop.ui.widgets.secret_field import SecretField
@@ -49,7 +49,7 @@ KIND_LABEL = {SecretKind.TRACK_API_KEY: "Track API key", SecretKind.APP_API_KEY:
 def _hint(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
     label.setWordWrap(True)
-    label.setStyleSheet(f"color: {semantic().muted};")
+    set_tone(label, "muted")
     return label
 
 
@@ -88,7 +88,7 @@ class KeysPage(QWizardPage):
         )
         self.name_edit = QLineEdit(self)
         self.name_edit.setObjectName("workspaceNameEdit")
-        self.name_edit.setAccessibleName("Workspace name")
+        self.name_edit.setAccessibleName("Name of the workspace")
         self.name_edit.setPlaceholderText("For example: Acme production")
         self.site_edit = QLineEdit(self)
         self.site_edit.setObjectName("siteIdEdit")
@@ -107,7 +107,7 @@ class KeysPage(QWizardPage):
         self.problem_label = QLabel(self)
         self.problem_label.setObjectName("keysProblemLabel")
         self.problem_label.setWordWrap(True)
-        self.problem_label.setStyleSheet(f"color: {semantic().error};")
+        set_tone(self.problem_label, "error")
 
         form = QFormLayout(self)
         form.addRow("&Name:", self.name_edit)
@@ -202,8 +202,10 @@ class TestPage(QWizardPage):
         self.banner = ErrorBanner(self, name="testError")
         self.retest_button = QPushButton("Test again", self)
         self.retest_button.setObjectName("retestButton")
-        self.retest_button.setAccessibleName("Test the keys again")
+        self.retest_button.setAccessibleName("Test again (the keys)")
         self.retest_button.clicked.connect(self.retest_requested)
+        # While a test runs, Cancel is the only action: "Test again" beside it read as a second choice.
+        self.busy.busy_changed.connect(self.retest_button.setHidden)
         layout = QVBoxLayout(self)
         layout.addWidget(self.busy)
         for label in self.result_labels.values():
@@ -225,9 +227,8 @@ class TestPage(QWizardPage):
 
     def show_report(self, report: CheckReport) -> None:
         self.report = report
-        colours = semantic()
         for check in report.checks():
-            self._show_check(check, colours.ok if check.state is KeyState.WORKS else colours.error)
+            self._show_check(check, "ok" if check.state is KeyState.WORKS else "error")
         self.region_label.setText(report.region_message)
         if not report.reached:
             self.banner.show_error(
@@ -245,13 +246,13 @@ class TestPage(QWizardPage):
             self.summary_label.setText("All set. Press Save workspace to store the keys in your keyring.")
         self.completeChanged.emit()
 
-    def _show_check(self, check: KeyCheck, colour: str) -> None:
+    def _show_check(self, check: KeyCheck, tone: str) -> None:
         label = self.result_labels[check.kind]
         label.setText(f"{GLYPH[check.state]} {KIND_LABEL[check.kind]}: {check.message}")
         label.setToolTip(check.detail)
         label.setAccessibleName(label.text())
         muted = check.state in (KeyState.NOT_GIVEN, KeyState.NOT_CHECKED)
-        label.setStyleSheet(f"color: {semantic().muted if muted else colour};")
+        set_tone(label, "muted" if muted else tone)
 
     def isComplete(self) -> bool:
         report = self.report

@@ -11,11 +11,10 @@ import asyncio
 
 from PySide6.QtWidgets import QWidget, QWizard
 
-from cio_desktop.credential_check import KeyState
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import SecretKind, Workspace
-from cio_desktop.secrets import BackendState
-from cio_desktop.services import API_KINDS, CredentialState, Services
+from cio_desktop.operations.key_check import KeyState
+from cio_desktop.operations.services import API_KINDS, BackendState, CredentialState, Services
 from cio_desktop.ui.dialogs.wizard_pages import IntroPage, KeysPage, TestPage
 from cio_desktop.ui.tasks import TaskKeeper, run_dialog
 
@@ -37,10 +36,12 @@ class WorkspaceWizard(QWizard):
         self.setWindowTitle("Edit workspace" if workspace else "Add a workspace")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.intro = IntroPage(self)
+        # The intro page exists only when adding: a page built as the wizard's child but never added stays a
+        # visible child of the dialog and paints its text over the form (issue 12, the edit path).
+        self.intro: IntroPage | None = IntroPage(self) if workspace is None else None
         self.keys = KeysPage(self)
         self.test = TestPage(self)
-        if workspace is None:
+        if self.intro is not None:
             self.addPage(self.intro)
         self.addPage(self.keys)
         self.addPage(self.test)
@@ -48,7 +49,7 @@ class WorkspaceWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.NextButton, "Next")
         for which, name, words in (
             (QWizard.WizardButton.NextButton, "wizardNextButton", "Next step"),
-            (QWizard.WizardButton.BackButton, "wizardBackButton", "Previous step"),
+            (QWizard.WizardButton.BackButton, "wizardBackButton", "Back (previous step)"),
             (QWizard.WizardButton.FinishButton, "wizardFinishButton", "Save workspace"),
             (QWizard.WizardButton.CancelButton, "wizardCancelButton", "Cancel"),
         ):
@@ -181,7 +182,7 @@ class WorkspaceWizard(QWizard):
 
         dialog = KeyringUnavailableDialog(status, self)
         if await run_dialog(dialog) == KeyringUnavailableDialog.DialogCode.Accepted:
-            self.services.secrets.use_session_only()
+            self.services.keep_keys_for_session()
             return True
         self.test.banner.show_message("The workspace was not saved.", level="warning", hint=status.message)
         return False

@@ -9,6 +9,7 @@ a filter searches is built once per exchange and kept.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,6 +24,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from cio_desktop.api.exchange import Exchange
+from cio_desktop.exchange_words import retry_key, tries_note
+from cio_desktop.time_display import format_clock
 from cio_desktop.ui.theme import semantic
 
 COLUMNS = ("Time", "Workspace", "What", "Method", "Path", "Status", "Duration")
@@ -86,8 +89,8 @@ def status_phrase(exchange: Exchange) -> str:
 def status_text(exchange: Exchange) -> str:
     """``200``, or "No answer" when none came (the reason is in the tooltip and the details)."""
     if exchange.status is not None:
-        return str(exchange.status)
-    return "No answer"
+        return f"{exchange.status}{tries_note(exchange)}"
+    return f"No answer{tries_note(exchange)}"
 
 
 class ExchangeTableModel(QAbstractTableModel):
@@ -97,10 +100,13 @@ class ExchangeTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Exchange] = []
         self._ids: set[str] = set()
-        self._haystacks: dict[str, str] = {}
+        self._haystacks: dict[str, tuple[str, str]] = {}  # id -> (workspace label, filter text)
+        self._retried: set[str] = set()  # ids of attempts that a later attempt of the same call followed
         self.max_rows = max(1, max_rows)
         self._sort_column = COL_TIME
         self._descending = True
+        # The workspace name shown for a record; the panel sets the layer's (current name after a rename).
+        self.workspace_label: Callable[[Exchange], str] = lambda exchange: exchange.workspace
 
     def set_exchanges(self, exchanges: list[Exchange]) -> None:
         """Replace every row (in the current sort order, newest first by default)."""
@@ -108,12 +114,22 @@ class ExchangeTableModel(QAbstractTableModel):
         self._rows = self._sorted(exchanges)
         self._ids = {e.id for e in self._rows}
         self._haystacks = {}
+        self._retried = set()
+        by_time = (
+            self._rows if self._sort_column == COL_TIME and self._descending else self._by_time(exchanges)
+        )
+        for position, exchange in enumerate(by_time):  # retries are found in time order, newest first
+            self._mark_retried(exchange, position + 1, by_time)
         self.endResetModel()
+
+    @staticmethod
+    def _by_time(exchanges: list[Exchange]) -> list[Exchange]:
+        return sorted(exchanges, key=lambda e: e.started_at, reverse=True)
 
     def _sorted(self, exchanges: list[Exchange]) -> list[Exchange]:
         column = self._sort_column
         # Ties keep time order (newest first), as the time column would show them.
-        by_time = sorted(exchanges, key=lambda e: e.started_at, reverse=True)
+        by_time = self._by_time(exchanges)
         if column == COL_TIME:
             return by_time if self._descending else by_time[::-1]
         return sorted(by_time, key=lambda e: self._sort_key(e, column), reverse=self._descending)
@@ -136,6 +152,24 @@ class ExchangeTableModel(QAbstractTableModel):
             )
         self.layoutChanged.emit()
 
+    def _mark_retried(self, exchange: Exchange, start: int, rows: list[Exchange] | None = None) -> int:
+        """Remember the attempt (at ``start`` or later in ``rows``, newest first; by default the rows
+        as shown, searched from the top) that ``exchange``, a retry, followed; its position."""
+        if exchange.attempt <= 1:
+            return -1
+        rows = self._rows if rows is None else rows
+        key = retry_key(exchange)
+        for row in range(start, len(rows)):
+            earlier = rows[row]
+            if earlier.attempt == exchange.attempt - 1 and retry_key(earlier) == key:
+                self._retried.add(earlier.id)
+                return row
+        return -1
+
+    def is_retried(self, row: int) -> bool:
+        """True when a later attempt of the same call exists (the proxy can fold this row into it)."""
+        return self._rows[row].id in self._retried
+
     def add_exchange(self, exchange: Exchange) -> None:
         """Insert one new exchange where the sort order puts it (the top, by default); a known id
         replaces its row."""
@@ -146,11 +180,15 @@ class ExchangeTableModel(QAbstractTableModel):
                     self._haystacks.pop(exchange.id, None)
                     self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
                     return
+        followed = self._mark_retried(exchange, 0)
         row = self._insert_position(exchange)
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, exchange)
         self._ids.add(exchange.id)
         self.endInsertRows()
+        if followed >= 0:  # the earlier try may have moved down one row; the proxy re-filters (folds) it
+            followed += 1 if row <= followed else 0
+            self.dataChanged.emit(self.index(followed, 0), self.index(followed, len(COLUMNS) - 1))
         while len(self._rows) > self.max_rows:  # the history forgets its oldest records too
             if self._sort_column == COL_TIME:
                 oldest = len(self._rows) - 1 if self._descending else 0
@@ -159,6 +197,7 @@ class ExchangeTableModel(QAbstractTableModel):
             self.beginRemoveRows(QModelIndex(), oldest, oldest)
             dropped = self._rows.pop(oldest)
             self._ids.discard(dropped.id)
+            self._retried.discard(dropped.id)
             self._haystacks.pop(dropped.id, None)
             self.endRemoveRows()
 
@@ -173,27 +212,30 @@ class ExchangeTableModel(QAbstractTableModel):
         return len(self._rows)
 
     def haystack(self, row: int) -> str:
-        """What the free-text filter searches in this row, lower-cased (built once per exchange)."""
+        """What the free-text filter searches in this row, lower-cased (built once per exchange and
+        workspace name)."""
         exchange = self._rows[row]
+        label = self.workspace_label(exchange)
         found = self._haystacks.get(exchange.id)
-        if found is None:
-            found = self._haystacks[exchange.id] = " ".join(
+        if found is None or found[0] != label:
+            text = " ".join(
                 (
                     exchange.method,
                     exchange.url,
                     exchange.operation,
-                    exchange.workspace,
+                    label,
                     status_text(exchange),
                     exchange.error or "",
                 )
             ).lower()
-        return found
+            found = self._haystacks[exchange.id] = (label, text)
+        return found[1]
 
     def exchanges(self) -> list[Exchange]:
         return list(self._rows)
 
     def workspaces(self) -> list[str]:
-        return sorted({e.workspace for e in self._rows if e.workspace})
+        return sorted({label for e in self._rows if (label := self.workspace_label(e))})
 
     def exchange_at(self, row: int) -> Exchange:
         return self._rows[row]
@@ -218,6 +260,8 @@ class ExchangeTableModel(QAbstractTableModel):
         column = index.column()
         if role == ExchangeRole:
             return exchange
+        if column == COL_WORKSPACE and role in (Qt.ItemDataRole.DisplayRole, SortRole):
+            return self.workspace_label(exchange)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(exchange, column)
         if role == SortRole:
@@ -243,7 +287,7 @@ class ExchangeTableModel(QAbstractTableModel):
     @staticmethod
     def _display(exchange: Exchange, column: int) -> str:
         if column == COL_TIME:
-            return exchange.started_at.astimezone().strftime("%H:%M:%S")
+            return format_clock(exchange.started_at)
         if column == COL_WORKSPACE:
             return exchange.workspace
         if column == COL_WHAT:
@@ -275,6 +319,7 @@ class ExchangeFilterProxy(QSortFilterProxyModel):
         self._workspace: str | None = None
         self._status = StatusClass.ALL
         self._text = ""
+        self._group_retries = True
         self.setSortRole(SortRole)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -284,6 +329,12 @@ class ExchangeFilterProxy(QSortFilterProxyModel):
             model.sort(column, order)
         else:
             super().sort(column, order)
+
+    def set_group_retries(self, group: bool) -> None:
+        """Show one row per call (its last attempt, "No answer (4 tries)") or every attempt."""
+        self.beginFilterChange()
+        self._group_retries = group
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_workspace(self, name: str | None) -> None:
         self.beginFilterChange()
@@ -305,7 +356,9 @@ class ExchangeFilterProxy(QSortFilterProxyModel):
         if not isinstance(model, ExchangeTableModel):
             return True
         exchange = model.exchange_at(source_row)
-        if self._workspace and exchange.workspace != self._workspace:
+        if self._group_retries and model.is_retried(source_row):
+            return False
+        if self._workspace and model.workspace_label(exchange) != self._workspace:
             return False
         if self._status != StatusClass.ALL and status_class(exchange) != self._status:
             return False

@@ -1,4 +1,4 @@
-"""The main window's panels: Customer lookup, Event test, Request inspector (D2) and Settings (D1).
+"""The main window's panels: Customer lookup, Event test, Request inspector and Settings.
 
-Each work panel follows the panel contract written at the top of ``cio_desktop/ui/main_window.py``.
+Each work panel follows ``cio_desktop.ui.panel_contract.Panel``.
 """

@@ -10,6 +10,8 @@ Holds no network or file code: the panel reads ``draft()`` and fills ``set_templ
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -23,10 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cio_desktop.event_calls import SPECS, CallType, check_body, default_draft, missing_fields, spec_for
 from cio_desktop.json_check import JsonCheck
-from cio_desktop.templates import EventDraft, EventTemplate, SentPayload
+from cio_desktop.operations.send import SPECS, CallType, check_body, default_draft, missing_fields, spec_for
+from cio_desktop.operations.templates import EventDraft, EventTemplate, SentPayload
 from cio_desktop.ui.panels.json_editor import JsonEditor
+from cio_desktop.ui.widgets.clear_button import add_clear_button
 
 
 class EventForm(QWidget):
@@ -82,7 +85,7 @@ class EventForm(QWidget):
 
         self.template_combo = QComboBox(self)
         self.template_combo.setObjectName("eventTemplateCombo")
-        self.template_combo.setAccessibleName("Load a saved template")
+        self.template_combo.setAccessibleName("Templates: load a saved one")
         self.template_combo.activated.connect(self._on_template_combo_activated)
         self.save_template_button = QPushButton("Save…", self)
         self.save_template_button.setToolTip("Save this form as a template for this workspace")
@@ -95,7 +98,7 @@ class EventForm(QWidget):
         self.delete_template_button.clicked.connect(self._on_delete_template_clicked)
         self.history_combo = QComboBox(self)
         self.history_combo.setObjectName("eventHistoryCombo")
-        self.history_combo.setAccessibleName("Load a recently sent payload")
+        self.history_combo.setAccessibleName("Recently sent: load a payload sent earlier")
         self.history_combo.activated.connect(self._on_history_combo_activated)
 
         self.send_button = QPushButton("Send", self)
@@ -144,6 +147,11 @@ class EventForm(QWidget):
         layout.addLayout(templates)
         layout.addLayout(history)
 
+        # Tab follows reading order: Send sits above the template and history rows.
+        chain: list[QWidget] = [self.editor.tidy_button, self.send_button, self.template_combo]
+        chain += [self.save_template_button, self.delete_template_button, self.history_combo]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
         # Long item texts must not make the form wide: the request/response side needs the room.
         for combo in (self.type_combo, self.template_combo, self.history_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -161,7 +169,7 @@ class EventForm(QWidget):
         edit.setObjectName(name)
         edit.setAccessibleName(accessible)
         edit.setPlaceholderText(placeholder)
-        edit.setClearButtonEnabled(True)
+        add_clear_button(edit)  # named "Clear"
         return edit
 
     # -- draft -------------------------------------------------------------------------------------
@@ -249,6 +257,7 @@ class EventForm(QWidget):
         self.anonymous_label.setVisible(spec.needs_anonymous)
         self.anonymous_edit.setVisible(spec.needs_anonymous)
         self.body_label.setText(f"{spec.body_label}:")
+        self.editor.editor.setAccessibleName(f"{spec.body_label} (JSON)")  # the name starts with the label
         self.editor.revalidate()
         self.update_send_state()
 

@@ -5,29 +5,39 @@ Signals:
     status_message(str): one line for the main window's status bar.
 
 The form (``event_form``) and result view (``event_result_view``) are dumb widgets; this panel runs the
-calls (``cio_desktop.event_calls``), the verification (``cio_desktop.api.verify``) and the templates
-store (``cio_desktop.templates``, file I/O in a thread).
+calls (``cio_desktop.operations.send``), the verification (``cio_desktop.api.verify``) and the templates
+store (``cio_desktop.operations.templates``, file I/O in a thread).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QInputDialog, QSplitter, QVBoxLayout, QWidget
-from qasync import asyncSlot
 
 from cio_desktop.errors import CioDesktopError
-from cio_desktop.event_calls import CallType, default_draft, person_ref, send_draft, verify_target
 from cio_desktop.models import Workspace
-from cio_desktop.templates import EventDraft, TemplateStore, WorkspaceTemplates
-from cio_desktop.ui.models.tasks import LatestTask
+from cio_desktop.operations.practice import demo_examples
+from cio_desktop.operations.send import (
+    CallType,
+    default_draft,
+    person_ref,
+    send_draft,
+    spec_for,
+    verify_arrival,
+    verify_target,
+)
+from cio_desktop.operations.services import Services
+from cio_desktop.operations.templates import EventDraft, TemplateStore, WorkspaceTemplates
+from cio_desktop.time_display import format_clock
 from cio_desktop.ui.panels.event_form import EventForm
 from cio_desktop.ui.panels.event_result_view import NOT_SEEN_TIPS, EventResultView
+from cio_desktop.ui.tasks import LatestTask, TaskKeeper, run_dialog
 from cio_desktop.ui.widgets.busy import BusyIndicator
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
 
@@ -40,15 +50,18 @@ class EventPanel(QWidget):
     Signals:
         busy_changed(bool)
         status_message(str)
+        person_changed(object, str, str): a call to the person (workspace, value, id_type) was accepted or
+            its arrival seen, so a view showing that person can reload their activities.
     """
 
     busy_changed = Signal(bool)
     status_message = Signal(str)
+    person_changed = Signal(object, str, str)
 
     panel_title = "Event test"
 
     def __init__(
-        self, services: Any, parent: QWidget | None = None, *, store: TemplateStore | None = None
+        self, services: Services, parent: QWidget | None = None, *, store: TemplateStore | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("eventPanel")
@@ -60,7 +73,7 @@ class EventPanel(QWidget):
         self._sent_at = 0.0
         self.verify_timeout_s = VERIFY_TIMEOUT_S
         self.arrived_at: datetime | None = None
-        self._store_tasks: set[asyncio.Task[None]] = set()
+        self._store_tasks = TaskKeeper()  # template file I/O: finished, never cut, on close
 
         self.form = EventForm(self)
         self.result = EventResultView(self)
@@ -104,7 +117,7 @@ class EventPanel(QWidget):
         self._last_sent = None
         self.result.verify_button.setEnabled(False)
         if workspace is not None and workspace.demo and not self.form.customer_edit.text():
-            self.form.customer_edit.setText(_demo_customer_id())
+            self.form.customer_edit.setText(demo_examples().customer_id)
         self.form.set_templates([])
         self.form.set_history([])
         if workspace is not None:
@@ -128,11 +141,15 @@ class EventPanel(QWidget):
         target = self.form.customer_edit if not self.form.customer_edit.isHidden() else self.form.type_combo
         target.setFocus()
 
+    def refresh(self) -> None:
+        """F5: read the workspace's templates and recent payloads again."""
+        if self._workspace is not None:
+            self._spawn_store(self._store.load, self._workspace.id)
+
     async def aclose(self) -> None:
         """Cancel sending or verifying and wait for it, and for pending template saves."""
         await self.tasks.aclose()
-        if self._store_tasks:
-            await asyncio.gather(*self._store_tasks, return_exceptions=True)
+        await self._store_tasks.finish_all()
 
     # -- public API --------------------------------------------------------------------------------
 
@@ -211,14 +228,14 @@ class EventPanel(QWidget):
                 else _no_verify_reason(draft)
             )
             self.status_message.emit(f"Sent: HTTP {result.status}")
+            if draft.customer_id.strip():
+                self.person_changed.emit(workspace, *person_ref(draft.customer_id))
             self._spawn_store(self._store.record_sent, workspace.id, draft)
         finally:
             if self.tasks.alive:
                 self.form.set_sending(False)
 
     async def _verify(self, customer_id: str, name: str) -> None:
-        from cio_desktop.api.verify import wait_for_activity
-
         workspace = self._workspace
         if workspace is None:
             return
@@ -228,8 +245,15 @@ class EventPanel(QWidget):
         value, id_type = person_ref(customer_id)
         try:
             client = await self._services.client_for(workspace)
-            found = await wait_for_activity(
-                client, value, name, since=self._sent_at, timeout_s=timeout, id_type=id_type
+            sent = self._last_sent
+            found = await verify_arrival(
+                client,
+                value,
+                name,
+                since=self._sent_at,
+                timeout_s=timeout,
+                id_type=id_type,
+                call_type=spec_for(sent.call_type).call_type if sent is not None else None,
             )
         except asyncio.CancelledError:
             if self.tasks.alive:
@@ -254,10 +278,14 @@ class EventPanel(QWidget):
             self.status_message.emit("Event not seen yet")
             return
         stamp = found.get("timestamp")
-        moment = datetime.fromtimestamp(float(stamp)) if isinstance(stamp, int | float) else datetime.now()
+        moment = datetime.now(UTC)
+        if isinstance(stamp, int | float):
+            moment = datetime.fromtimestamp(float(stamp), UTC)
         self.arrived_at = moment
-        self.result.stop_countdown(f"✔ Arrived at {moment.strftime('%H:%M:%S')}", ok=True)
-        self.status_message.emit(f"Event arrived at {moment.strftime('%H:%M:%S')}")
+        self.result.stop_countdown(f"✔ Arrived at {format_clock(moment)}", ok=True)
+        self.status_message.emit(f"Event arrived at {format_clock(moment)}")
+        if self._workspace is not None:
+            self.person_changed.emit(self._workspace, *person_ref(customer_id))
 
     def _show_failure(self, exc: CioDesktopError) -> None:
         exchange_id = getattr(exc, "exchange_id", None)
@@ -277,12 +305,10 @@ class EventPanel(QWidget):
 
     def _spawn_store(self, method: Any, *args: Any) -> None:
         try:
-            loop = asyncio.get_running_loop()
+            asyncio.get_running_loop()
         except RuntimeError:  # no event loop (e.g. a screenshot script): templates simply stay empty
             return
-        task = loop.create_task(self._run_store(method, *args))
-        self._store_tasks.add(task)
-        task.add_done_callback(self._store_tasks.discard)
+        self._store_tasks.spawn(self._run_store(method, *args))
 
     async def _run_store(self, method: Any, *args: Any) -> None:
         try:
@@ -298,26 +324,25 @@ class EventPanel(QWidget):
         self.form.set_templates(state.templates)
         self.form.set_history(state.sent)
 
-    @asyncSlot()  # type: ignore[untyped-decorator]  # qasync ships no type hints
-    async def _on_save_template_requested(self) -> None:
+    def _on_save_template_requested(self) -> None:
         if self._workspace is None:
             self.banner.show_message("Choose a workspace on the left first.", level="info")
             return
-        name, ok = QInputDialog.getText(self, "Save as template", "Name for this template:")
+        self._store_tasks.spawn(self._ask_template_name(), key="template-name")
+
+    async def _ask_template_name(self) -> None:
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Save as template")
+        dialog.setLabelText("Name for this template:")
+        ok = await run_dialog(dialog) == QInputDialog.DialogCode.Accepted
+        name = dialog.textValue()
+        dialog.deleteLater()
         if ok and name.strip():
             await self.save_template(name)
 
     def _on_delete_template_requested(self, name: str) -> None:
         if self._workspace is not None:
             self._spawn_store(self._store.delete_template, self._workspace.id, name)
-
-
-def _demo_customer_id() -> str:
-    try:
-        from cio_desktop.sandbox.demo import WELL_KNOWN
-    except ImportError:  # pragma: no cover - the sandbox ships with the app
-        return ""
-    return WELL_KNOWN["customer_id"]
 
 
 def _no_verify_reason(draft: EventDraft) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from cio_desktop.api.exchange import Exchange
+from cio_desktop.text_safety import safe_line
 from cio_desktop.ui.panels.inspector_details import headers_text, pretty_body
 from cio_desktop.ui.panels.json_editor import JsonHighlighter
-from cio_desktop.ui.theme import semantic
+from cio_desktop.ui.theme import set_tone
 
 NOT_SEEN_TIPS = (
     "Check that the customer ID is exactly the one you sent to (IDs are case-sensitive).",
@@ -79,6 +80,8 @@ class EventResultView(QWidget):
         self.response_view = QPlainTextEdit(self)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setObjectName("eventResultSplitter")
+        splitter.setChildrenCollapsible(False)
+        self.panes = splitter
         for view, name, title in (
             (self.request_view, "eventRequestView", "Request sent (keys hidden)"),
             (self.response_view, "eventResponseView", "Response"),
@@ -94,20 +97,24 @@ class EventResultView(QWidget):
             column = QVBoxLayout(box)
             column.setContentsMargins(0, 0, 0, 0)
             caption = QLabel(title, box)
+            caption.setObjectName(f"{name}Title")
             caption.setBuddy(view)
+            font = caption.font()
+            font.setBold(True)  # two titles side by side read as two, not as one run-on line
+            caption.setFont(font)
             column.addWidget(caption)
             column.addWidget(view, 1)
             splitter.addWidget(box)
 
         self.verify_button = QPushButton("Verify arrival", self)
         self.verify_button.setObjectName("eventVerifyButton")
-        self.verify_button.setAccessibleName("Verify that the event arrived in the person's activity")
+        self.verify_button.setAccessibleName("Verify arrival (that the event is in the person's activity)")
         self.verify_button.setToolTip("Watches the person's activity log until this event shows up")
         self.verify_button.setEnabled(False)
         self.verify_button.clicked.connect(self.verify_requested)
         self.verify_cancel_button = QPushButton("Cancel", self)
         self.verify_cancel_button.setObjectName("eventVerifyCancelButton")
-        self.verify_cancel_button.setAccessibleName("Stop verifying")
+        self.verify_cancel_button.setAccessibleName("Cancel verifying")
         self.verify_cancel_button.hide()
         self.verify_cancel_button.clicked.connect(self.verify_cancel_requested)
         self.verify_label = QLabel(self)
@@ -130,6 +137,18 @@ class EventResultView(QWidget):
         layout.addWidget(splitter, 1)
         layout.addLayout(verify_row)
 
+    def readable_width(self) -> int:
+        """The narrowest a request/response pane may get: about 40 characters of the monospace font."""
+        return self.request_view.fontMetrics().horizontalAdvance("M" * 40)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Side by side when both panes get a readable width, else one above the other (small windows)."""
+        wide = event.size().width() >= 2 * self.readable_width() + self.panes.handleWidth()
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.panes.orientation() != orientation:
+            self.panes.setOrientation(orientation)
+        super().resizeEvent(event)
+
     # -- outcome -----------------------------------------------------------------------------------
 
     def show_exchange(self, exchange: Exchange | None) -> None:
@@ -138,12 +157,11 @@ class EventResultView(QWidget):
         self.response_view.setPlainText(response_text(exchange) if exchange else "")
 
     def show_outcome(self, text: str, *, ok: bool) -> None:
-        colours = semantic(self)
-        self.outcome_label.setText(text)
-        self.outcome_label.setStyleSheet(f"color: {colours.ok if ok else colours.error}; font-weight: 600;")
+        self.outcome_label.setText(safe_line(text))
+        set_tone(self.outcome_label, "ok" if ok else "error", "font-weight: 600;")
 
     def clear(self) -> None:
-        self.outcome_label.setStyleSheet("")
+        set_tone(self.outcome_label, None)
         self.outcome_label.setText("Sending…")
         self.show_exchange(None)
         self.stop_countdown("")
@@ -162,12 +180,8 @@ class EventResultView(QWidget):
         """End the countdown with ``text`` (green when ``ok``, red when not, plain when None)."""
         self._countdown.stop()
         self.verify_cancel_button.hide()
-        self.verify_label.setText(text)
-        if ok is None:
-            self.verify_label.setStyleSheet("")
-        else:
-            colours = semantic(self)
-            self.verify_label.setStyleSheet(f"color: {colours.ok if ok else colours.error};")
+        self.verify_label.setText(safe_line(text))
+        set_tone(self.verify_label, None if ok is None else "ok" if ok else "error")
 
     @property
     def counting_down(self) -> bool:
@@ -175,5 +189,5 @@ class EventResultView(QWidget):
 
     def _on_countdown_tick(self) -> None:
         left = max(0, int(self._deadline - time.monotonic() + 0.999))
-        self.verify_label.setStyleSheet("")
+        set_tone(self.verify_label, None)
         self.verify_label.setText(f"Watching the person's activity for this event… {left} s left")

@@ -11,15 +11,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QLabel,
     QPlainTextEdit,
     QProgressBar,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from cio_desktop.api.exchange import Exchange
+from cio_desktop.exchange_words import timing_text
+from cio_desktop.time_display import format_moment
 from cio_desktop.ui.models.exchange_table import status_phrase
 
 TIMING_LABELS = (
@@ -36,7 +40,7 @@ def pretty_body(body: str | None) -> str:
         return "(empty)"
     try:
         return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than json can walk: show as is
         return body
 
 
@@ -80,7 +84,9 @@ class ExchangeDetails(QTabWidget):
             bar.setMaximumHeight(18)
             form.addRow(f"{label}:", bar)
             self.timing_bars[key] = bar
-        self.addTab(summary, "Summary")
+        self.summary_scroll = self._scrolled(summary, "inspectorSummaryScroll")
+        self.summary_scroll.setAccessibleName("Summary of the selected call")  # a Tab stop: arrows scroll it
+        self.addTab(self.summary_scroll, "Summary")
 
         self.request_headers = self._text_tab(mono, "inspectorRequestHeaders", "Request headers")
         self.request_body = self._text_tab(mono, "inspectorRequestBody", "Request body")
@@ -96,8 +102,20 @@ class ExchangeDetails(QTabWidget):
             column.addWidget(head, 1)
             column.addWidget(QLabel("Body", page))
             column.addWidget(body, 1)
-            self.addTab(page, title)
+            scroll = self._scrolled(page, f"inspector{title}Scroll")
+            scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its header and body views take the focus
+            self.addTab(scroll, title)
         self.show_exchange(None)
+
+    def _scrolled(self, page: QWidget, name: str) -> QScrollArea:
+        """``page`` in a scroll area, so a short window shrinks the pane instead of pushing the rest of the
+        inspector off screen (issue 12: 1024×640, and 1080p at 200%)."""
+        scroll = QScrollArea(self)
+        scroll.setObjectName(name)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(page)
+        return scroll
 
     def _text_tab(self, font: object, name: str, accessible: str) -> QPlainTextEdit:
         edit = QPlainTextEdit(self)
@@ -129,17 +147,14 @@ class ExchangeDetails(QTabWidget):
             answer = f"{answer} — {exchange.error}"
         labels["status"].setText(answer + (f" (attempt {exchange.attempt})" if exchange.attempt > 1 else ""))
         labels["workspace"].setText(exchange.workspace)
-        labels["when"].setText(exchange.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"))
+        labels["when"].setText(format_moment(exchange.started_at))
         sizes = f"sent {exchange.request_size} bytes, received {exchange.response_size} bytes"
         labels["sizes"].setText(sizes)
         total = max(exchange.timings.get("total", 0.0), 1.0)
         for key, bar in self.timing_bars.items():
-            ms = float(exchange.timings.get(key, 0.0))
+            ms, words = timing_text(exchange, key)
             bar.setValue(int(min(ms / total, 1.0) * 1000))
-            note = " (connection reused)" if key in ("connect", "tls") and ms == 0 else ""
-            if key == "tls" and exchange.url.startswith("http://"):
-                note = " (not used: plain HTTP)"
-            bar.setFormat(f"{ms:.0f} ms{note}")
+            bar.setFormat(words)
         self.request_headers.setPlainText(headers_text(exchange.request_headers))
         self.request_body.setPlainText(pretty_body(exchange.request_body))
         self.response_headers.setPlainText(headers_text(exchange.response_headers))

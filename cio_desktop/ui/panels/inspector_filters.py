@@ -6,11 +6,13 @@ Drives an ``ExchangeFilterProxy`` directly; knows nothing about the history.
 from __future__ import annotations
 
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from cio_desktop.ui.models.exchange_table import ExchangeFilterProxy, StatusClass
+from cio_desktop.ui.widgets.clear_button import add_clear_button
 
 ALL_WORKSPACES = ""
+SEARCH_PLACEHOLDER = "Search calls… (Ctrl+F)"
 
 
 class InspectorFilterBar(QWidget):
@@ -22,22 +24,36 @@ class InspectorFilterBar(QWidget):
         self._proxy = proxy
         self.workspace_combo = QComboBox(self)
         self.workspace_combo.setObjectName("inspectorWorkspaceFilter")
-        self.workspace_combo.setAccessibleName("Show calls of workspace")
+        self.workspace_combo.setAccessibleName("Workspace of the calls shown")
         self.workspace_combo.addItem("All workspaces", ALL_WORKSPACES)
         self.workspace_combo.currentIndexChanged.connect(self._on_workspace_combo_changed)
         self.status_combo = QComboBox(self)
         self.status_combo.setObjectName("inspectorStatusFilter")
-        self.status_combo.setAccessibleName("Show calls with status")
+        self.status_combo.setAccessibleName("Status of the calls shown")
         for value, label in StatusClass.LABELS:
             self.status_combo.addItem(label, value)
+        for combo in (self.workspace_combo, self.status_combo):  # long names are elided, not widening the bar
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         self.status_combo.currentIndexChanged.connect(self._on_status_combo_changed)
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName("inspectorSearch")
         self.search_edit.setAccessibleName("Search calls")
-        self.search_edit.setPlaceholderText("Search path, status or operation…  (Ctrl+F)")
-        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setPlaceholderText(SEARCH_PLACEHOLDER)
+        self.search_edit.setToolTip("Finds calls by path, status, operation, workspace or error text")
+        # Never squeezed to "Se…": room for the placeholder, whatever the window width.
+        room = self.search_edit.fontMetrics().horizontalAdvance(SEARCH_PLACEHOLDER) + 40  # + clear button
+        self.search_edit.setMinimumWidth(room)
+        add_clear_button(self.search_edit)  # named "Clear"
         self.search_edit.textChanged.connect(self._proxy.set_text)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        self.retries_check = QCheckBox("Each &retry", self)
+        self.retries_check.setObjectName("inspectorShowRetries")
+        self.retries_check.setAccessibleName("Each retry as its own row")
+        self.retries_check.setToolTip(
+            "A call that was retried shows as one row, e.g. “No answer (4 tries)”. Tick to see every try."
+        )
+        self.retries_check.toggled.connect(lambda shown: self._proxy.set_group_retries(not shown))
         self.count_label = QLabel(self)
         self.count_label.setObjectName("inspectorCount")
         layout = QHBoxLayout(self)
@@ -48,7 +64,7 @@ class InspectorFilterBar(QWidget):
             layout.addWidget(buddy)
             layout.addWidget(widget)
         layout.addWidget(self.search_edit, 1)
-        layout.addWidget(self.count_label)
+        layout.addWidget(self.retries_check)
 
     def focus_search(self) -> None:
         self.search_edit.setFocus()

@@ -36,18 +36,9 @@ from PySide6.QtWidgets import (
 
 from cio_desktop.json_check import JsonCheck, check_json
 from cio_desktop.ui.panels.json_editor_text import JsonTextEdit
-from cio_desktop.ui.theme import semantic
+from cio_desktop.ui.theme import follow_theme, semantic, set_tone, syntax_colours
 
 Checker = Callable[[str], JsonCheck]
-
-# Colours readable on both light and dark backgrounds.
-_COLOURS = {
-    "key": "#2f6fb3",
-    "string": "#2e8b57",
-    "number": "#b5651d",
-    "literal": "#8e44ad",
-    "punct": "#808080",
-}
 
 
 def _format(colour: str, *, bold: bool = False) -> QTextCharFormat:
@@ -59,7 +50,8 @@ def _format(colour: str, *, bold: bool = False) -> QTextCharFormat:
 
 
 class JsonHighlighter(QSyntaxHighlighter):
-    """Colours keys, strings, numbers, true/false/null and punctuation, line by line.
+    """Colours keys, strings, numbers, true/false/null and punctuation, line by line, in the current
+    theme's syntax colours (re-coloured when the theme changes).
 
     ``after_blank_line``: colour only what follows the first empty line (an HTTP message's body).
     """
@@ -67,14 +59,20 @@ class JsonHighlighter(QSyntaxHighlighter):
     def __init__(self, document: QTextDocument, *, after_blank_line: bool = False) -> None:
         super().__init__(document)
         self._after_blank_line = after_blank_line
+        self._rules: list[tuple[QRegularExpression, QTextCharFormat]] = []
+        follow_theme(self, self._recolour)
+
+    def _recolour(self) -> None:
+        colours = syntax_colours()
         string = r'"(?:[^"\\]|\\.)*"'
         self._rules = [
-            (QRegularExpression(r"[{}\[\],:]"), _format(_COLOURS["punct"])),
-            (QRegularExpression(r"-?\b\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\b"), _format(_COLOURS["number"])),
-            (QRegularExpression(r"\b(?:true|false|null)\b"), _format(_COLOURS["literal"], bold=True)),
-            (QRegularExpression(string), _format(_COLOURS["string"])),
-            (QRegularExpression(string + r"(?=\s*:)"), _format(_COLOURS["key"], bold=True)),
+            (QRegularExpression(r"[{}\[\],:]"), _format(colours["punct"])),
+            (QRegularExpression(r"-?\b\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\b"), _format(colours["number"])),
+            (QRegularExpression(r"\b(?:true|false|null)\b"), _format(colours["literal"], bold=True)),
+            (QRegularExpression(string), _format(colours["string"])),
+            (QRegularExpression(string + r"(?=\s*:)"), _format(colours["key"], bold=True)),
         ]
+        self.rehighlight()
 
     def highlightBlock(self, text: str) -> None:  # Qt override
         if self._after_blank_line:
@@ -130,7 +128,7 @@ class JsonEditor(QWidget):
 
         self.goto_button = QPushButton("Go to mistake", self)
         self.goto_button.setObjectName(f"{name}GoToButton")
-        self.goto_button.setAccessibleName("Put the cursor on the JSON mistake")
+        self.goto_button.setAccessibleName("Go to mistake (put the cursor on it)")
         self.goto_button.clicked.connect(self.go_to_problem)
         self.goto_button.hide()
 
@@ -199,11 +197,11 @@ class JsonEditor(QWidget):
         if problem is None:
             self.problem_label.setText("✓ Valid JSON")
             self.problem_label.setProperty("state", "ok")
-            self.problem_label.setStyleSheet(f"color: {semantic(self).ok};")
+            set_tone(self.problem_label, "ok")  # follows a live theme switch
         else:
             self.problem_label.setText(f"⚠ {problem.describe()}")
             self.problem_label.setProperty("state", "error")
-            self.problem_label.setStyleSheet(f"color: {semantic(self).error};")
+            set_tone(self.problem_label, "error")
             selections.append(self._error_selection(problem.offset))
         self.editor.error_line = problem.line if problem is not None else None
         self.editor.setExtraSelections(selections)
@@ -228,8 +226,10 @@ class JsonEditor(QWidget):
         selection = QTextEdit.ExtraSelection()
         fmt = QTextCharFormat()
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        fmt.setUnderlineColor(QColor("#d32f2f"))
-        fmt.setBackground(QColor(211, 47, 47, 40))
+        error = QColor(semantic().error)
+        fmt.setUnderlineColor(error)
+        error.setAlpha(40)
+        fmt.setBackground(error)
         selection.format = fmt
         cursor = QTextCursor(self.editor.document())
         length = len(self.text())

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cio_desktop.customer_profile import SeveralMatches
+from cio_desktop.operations.lookup import SeveralMatches
 
 
 class MessagePage(QWidget):
@@ -63,7 +63,7 @@ class MatchesView(QWidget):
         self.list.itemActivated.connect(self._on_item_activated)
         self.open_button = QPushButton("Open this person", self)
         self.open_button.setObjectName("lookupOpenMatchButton")
-        self.open_button.setAccessibleName("Open the selected person")
+        self.open_button.setAccessibleName("Open this person (the selected one)")
         self.open_button.clicked.connect(self._on_open_clicked)
         column = QVBoxLayout(self)
         column.addWidget(self.intro)

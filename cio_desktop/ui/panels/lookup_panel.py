@@ -4,13 +4,12 @@ Signals:
     busy_changed(bool): a lookup started or finished.
     status_message(str): one line for the main window's status bar.
 
-A new search cancels the one in flight (latest wins). Fetching is ``cio_desktop.customer_profile``.
+A new search cancels the one in flight (latest wins). Fetching is ``cio_desktop.operations.lookup``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,15 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cio_desktop.customer_profile import (
-    CustomerProfile,
-    Match,
-    NoMatch,
-    Outcome,
-    SeveralMatches,
-    look_up,
-    more_activities,
-)
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.lookup_query import (
     IdentifierKind,
@@ -47,13 +37,27 @@ from cio_desktop.lookup_query import (
     no_match_message,
 )
 from cio_desktop.models import Workspace
-from cio_desktop.ui.models.tasks import LatestTask
+from cio_desktop.operations.lookup import (
+    CustomerProfile,
+    Match,
+    NoMatch,
+    Outcome,
+    SeveralMatches,
+    look_up,
+    more_activities,
+)
+from cio_desktop.operations.practice import demo_examples
+from cio_desktop.operations.services import Services
+from cio_desktop.person_activity import is_same_person
 from cio_desktop.ui.panels.lookup_pages import MatchesView, MessagePage
 from cio_desktop.ui.panels.lookup_profile_view import ProfileView
+from cio_desktop.ui.tasks import LatestTask
 from cio_desktop.ui.widgets.busy import BusyIndicator
+from cio_desktop.ui.widgets.clear_button import add_clear_button
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
 
 AUTO = ""
+FIND_PLACEHOLDER = "Email, ID or cio_id"
 PAGE_EMPTY, PAGE_MESSAGE, PAGE_MATCHES, PAGE_PROFILE = range(4)
 
 
@@ -70,7 +74,7 @@ class LookupPanel(QWidget):
 
     panel_title = "Customer lookup"
 
-    def __init__(self, services: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("lookupPanel")
         self.setAccessibleName("Customer lookup")
@@ -82,9 +86,13 @@ class LookupPanel(QWidget):
 
         self.query_edit = QLineEdit(self)
         self.query_edit.setObjectName("lookupQueryEdit")
-        self.query_edit.setAccessibleName("Who to look up")
-        self.query_edit.setPlaceholderText("Email, ID or cio_id, e.g. ada.lovelace@example.com")
-        self.query_edit.setClearButtonEnabled(True)
+        self.query_edit.setAccessibleName("Find a person")
+        self.query_edit.setAccessibleDescription("Who to look up: an email address, an ID or a cio_id")
+        self.query_edit.setPlaceholderText(FIND_PLACEHOLDER)
+        # Wide enough for the whole placeholder: a cut-off hint ("Email, ID or ci…") helps nobody.
+        room = self.query_edit.fontMetrics().horizontalAdvance(FIND_PLACEHOLDER) + 40  # + clear button
+        self.query_edit.setMinimumWidth(room)
+        add_clear_button(self.query_edit)  # named "Clear"
         self.query_edit.textChanged.connect(self._on_query_edit_changed)
         self.query_edit.returnPressed.connect(self.start_search)
         self.kind_combo = QComboBox(self)
@@ -163,6 +171,7 @@ class LookupPanel(QWidget):
         self.banner.clear()
         self.outcome = None
         self._last = None
+        self._on_query_edit_changed(self.query_edit.text())  # no "Found by …" for a person no longer shown
         self._show_empty_state()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -196,6 +205,19 @@ class LookupPanel(QWidget):
             f"Refreshing {query.value}…", self._run_lookup, query, try_cio_id=fallback, refresh=True
         )
 
+    def reload_if_showing(self, workspace: Workspace, value: str, id_type: str) -> asyncio.Task[None] | None:
+        """Reload the activities when the person shown (in ``workspace``) was just sent something; a lookup
+        or page load already running is left alone (it shows fresh data anyway)."""
+        profile = self.outcome
+        if (
+            not isinstance(profile, CustomerProfile)
+            or workspace != self._workspace
+            or self.tasks.running
+            or not is_same_person(profile.identifiers, value, id_type)
+        ):
+            return None
+        return self._launch_page(append=False)
+
     def focus_input(self) -> None:
         """Put the keyboard focus in the search field, text selected (Ctrl+L)."""
         self._focus_query()
@@ -214,6 +236,10 @@ class LookupPanel(QWidget):
         self, text: str, work: Callable[..., Awaitable[None]], *args: Any, **kw: Any
     ) -> asyncio.Task[None]:
         self.banner.clear()
+        if work != self._run_activity_page:
+            # "Found by email address: …" belongs to the last result; a new lookup (which may fail) must not
+            # leave it above its own error. The line goes back to what the typed text looks like.
+            self._on_query_edit_changed(self.query_edit.text())
         self.status_message.emit(text)
         self._page_running = work == self._run_activity_page
         return self.tasks.start(text, work, *args, **kw)
@@ -272,7 +298,7 @@ class LookupPanel(QWidget):
                 level="warning",
                 detail=f"{first.message}\n{first.detail}",
             )
-        self.status_message.emit(f"Showing {outcome.display_name}")
+        self.status_message.emit(f"Showing {self.profile_view.header.text()}")
 
     async def _run_activity_page(self, *, append: bool) -> None:
         profile = self.outcome
@@ -301,6 +327,10 @@ class LookupPanel(QWidget):
         else:
             profile.activities = page
             self.profile_view.set_activities(page)
+        # "Loading activities…" must not stay in the status bar once they are shown.
+        self.status_message.emit(
+            f"Showing {self.profile_view.header.text()}: {self.profile_view.activities_note.text()}"
+        )
 
     def _launch_page(self, append: bool) -> asyncio.Task[None]:
         return self._launch("Loading activities…", self._run_activity_page, append=append)
@@ -333,6 +363,10 @@ class LookupPanel(QWidget):
         if isinstance(self.outcome, CustomerProfile) and (not self.tasks.running or self._page_running):
             self._launch_page(append=False)
 
+    def redisplay(self) -> None:
+        """Show the person again with the current display settings (no new request)."""
+        self.profile_view.redisplay()
+
     def _focus_query(self) -> None:
         self.query_edit.setFocus()
         self.query_edit.selectAll()
@@ -340,9 +374,7 @@ class LookupPanel(QWidget):
     def _show_empty_state(self) -> None:
         example_id = example_email = None
         if self._workspace is not None and self._workspace.demo:
-            with contextlib.suppress(ImportError):
-                from cio_desktop.sandbox.demo import WELL_KNOWN
-
-                example_id, example_email = WELL_KNOWN["customer_id"], WELL_KNOWN["email"]
+            examples = demo_examples()
+            example_id, example_email = examples.customer_id, examples.email
         self.empty_label.setText(empty_state_hint(example_id, example_email))
         self.stack.setCurrentIndex(PAGE_EMPTY)

@@ -26,10 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cio_desktop.customer_profile import ActivityPage, CustomerProfile, activity_label, activity_summary
 from cio_desktop.lookup_query import pretty_json
+from cio_desktop.operations.lookup import ActivityPage, CustomerProfile, activity_label, activity_summary
+from cio_desktop.person_activity import Side, last_seen_line, person_name, side_of
+from cio_desktop.text_safety import safe_line
 from cio_desktop.ui.panels.json_editor import JsonHighlighter
 from cio_desktop.ui.panels.lookup_tables import CopyableTable, cell
+from cio_desktop.ui.widgets.clear_button import add_clear_button
 from cio_desktop.ui.widgets.large_text import LargeTextFill
 
 ACTIVITY_TYPES = (
@@ -44,10 +47,16 @@ ACTIVITY_TYPES = (
 )
 
 
+WHO = {Side.THEIRS: "They did", Side.TO_THEM: "Sent to them", Side.PROFILE: "Profile"}
+SIDE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
 def _labelled(text: str, raw: Any) -> QTableWidgetItem:
-    """A cell showing ``text`` with the raw value as its tooltip and copy value."""
+    """A cell showing ``text`` (also on hover, where a long line can be read whole); "Copy raw value" copies
+    the raw value. The raw JSON is not the tooltip: it held Unix timestamps nobody can read."""
     item = cell(raw)
     item.setText(text)
+    item.setToolTip(text[:500])
     return item
 
 
@@ -76,6 +85,7 @@ class ProfileView(QWidget):
         super().__init__(parent)
         self.setObjectName("lookupProfile")
         self.profile: CustomerProfile | None = None
+        self._has_more = False
 
         self.header = QLabel(self)
         self.header.setObjectName("lookupProfileHeader")
@@ -88,6 +98,11 @@ class ProfileView(QWidget):
         self.subheader.setObjectName("lookupProfileIdentifiers")
         self.subheader.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.subheader.setWordWrap(True)
+        self.last_seen = QLabel(self)
+        self.last_seen.setObjectName("lookupProfileLastSeen")
+        self.last_seen.setAccessibleName("Last activity")
+        self.last_seen.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.last_seen.setWordWrap(True)
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("lookupTabs")
@@ -99,7 +114,7 @@ class ProfileView(QWidget):
         self.attributes_filter.setObjectName("lookupAttributesFilter")
         self.attributes_filter.setAccessibleName("Filter attributes")
         self.attributes_filter.setPlaceholderText("Filter attributes by name or value…")
-        self.attributes_filter.setClearButtonEnabled(True)
+        add_clear_button(self.attributes_filter)  # named "Clear"
         self.attributes_filter.textChanged.connect(self._on_attributes_filter_changed)
         self.attributes_table = CopyableTable(
             ("Attribute", "Value"), self, name="lookupAttributesTable", label="Attributes"
@@ -116,12 +131,22 @@ class ProfileView(QWidget):
         for label, value in ACTIVITY_TYPES:
             self.activity_type_combo.addItem(label, value)
         self.activity_type_combo.currentIndexChanged.connect(self._on_activity_type_changed)
+        self.activity_side_combo = QComboBox(self)
+        self.activity_side_combo.setObjectName("lookupActivitySide")
+        self.activity_side_combo.setAccessibleName("Whose activities to show")
+        self.activity_side_combo.addItem("Everything", None)
+        for side in Side:
+            self.activity_side_combo.addItem(side.value, side)
+        self.activity_side_combo.currentIndexChanged.connect(self._apply_side_filter)
         self.activities_table = CopyableTable(
-            ("When", "Type", "Name", "Details"), self, name="lookupActivitiesTable", label="Recent activities"
+            ("When", "Who", "Type", "Name", "Details"),
+            self,
+            name="lookupActivitiesTable",
+            label="Recent activities",
         )
         self.load_more_button = QPushButton("Load more", self)
         self.load_more_button.setObjectName("lookupLoadMoreButton")
-        self.load_more_button.setAccessibleName("Load older activities")
+        self.load_more_button.setAccessibleName("Load more (older activities)")
         self.load_more_button.clicked.connect(self.load_more_requested)
         self.activities_note = QLabel(self)
         self.activities_note.setObjectName("lookupActivitiesNote")
@@ -149,9 +174,17 @@ class ProfileView(QWidget):
         caption.setBuddy(self.activity_type_combo)
         controls.addWidget(caption)
         controls.addWidget(self.activity_type_combo)
+        whose = QLabel("&Whose:", self)
+        whose.setBuddy(self.activity_side_combo)
+        controls.addWidget(whose)
+        controls.addWidget(self.activity_side_combo)
         controls.addWidget(self.activities_note, 1)
         controls.addWidget(self.load_more_button)
         self._add_tab("Activities", controls, self.activities_table)
+        # Tab follows reading order: "Load more" sits in the row above the table.
+        QWidget.setTabOrder(self.activity_type_combo, self.activity_side_combo)
+        QWidget.setTabOrder(self.activity_side_combo, self.load_more_button)
+        QWidget.setTabOrder(self.load_more_button, self.activities_table)
         self._add_tab("Messages", self.messages_table)
         self._add_tab("Raw JSON", self.raw_view)
 
@@ -159,6 +192,7 @@ class ProfileView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
         layout.addWidget(self.subheader)
+        layout.addWidget(self.last_seen)
         layout.addWidget(self.tabs, 1)
 
     def _add_tab(self, title: str, *parts: QWidget | QHBoxLayout) -> None:
@@ -180,11 +214,11 @@ class ProfileView(QWidget):
         """Fill every section from ``profile``."""
         self.profile = profile
         ids = profile.identifiers
-        self.header.setText(profile.display_name)
+        self.header.setText(safe_line(person_name(profile.attributes) or profile.display_name))
         parts = [f"{key}: {ids[key]}" for key in ("id", "email", "cio_id") if ids.get(key)]
         if profile.customer.get("unsubscribed"):
             parts.append("unsubscribed from all messages")
-        self.subheader.setText("   ·   ".join(parts))
+        self.subheader.setText(safe_line("   ·   ".join(parts)))
         rows = [[cell(key), cell(ids.get(key))] for key in ("id", "email", "cio_id")]
         self.identifiers_table.set_rows(rows)
 
@@ -229,6 +263,7 @@ class ProfileView(QWidget):
         rows = [
             [
                 cell(a.get("timestamp"), as_date=True),
+                self._who(str(a.get("type") or "")),
                 _labelled(activity_label(str(a.get("type") or "")), a.get("type")),
                 cell(a.get("name")),
                 _labelled(activity_summary(a), a.get("data") or a.get("url")),
@@ -239,15 +274,56 @@ class ProfileView(QWidget):
             self.activities_table.append_rows(rows)
         else:
             self.activities_table.set_rows(rows)
-        has_more = page.next is not None
-        self.load_more_button.setEnabled(has_more)
-        shown = self.activities_table.rowCount()
-        if shown == 0:
+        self._has_more = page.next is not None
+        self.load_more_button.setEnabled(self._has_more)
+        self._apply_side_filter()
+        self.update_last_seen()
+
+    def _who(self, kind: str) -> QTableWidgetItem:
+        side = side_of(kind)
+        item = cell(WHO[side])
+        item.setData(SIDE_ROLE, side)
+        item.setToolTip(side.value)
+        return item
+
+    def _apply_side_filter(self, _index: int = 0) -> None:
+        """Hide the rows of other sides (the activities loaded stay; "Load more" brings older ones)."""
+        wanted = self.activity_side_combo.currentData()
+        table = self.activities_table
+        shown = 0
+        for row in range(table.rowCount()):
+            item = table.item(row, 1)
+            hidden = wanted is not None and (item is None or item.data(SIDE_ROLE) is not wanted)
+            table.setRowHidden(row, hidden)
+            shown += not hidden
+        total = table.rowCount()
+        end = "" if self._has_more else " (that is all)"
+        if total == 0:
             self.activities_note.setText("No activities of this type in the last 30 days.")
+        elif shown == total:
+            self.activities_note.setText(f"{shown} shown, newest first{end}")
         else:
-            self.activities_note.setText(
-                f"{shown} shown, newest first" + ("" if has_more else " (that is all)")
+            self.activities_note.setText(f"{shown} of {total} loaded shown, newest first{end}")
+
+    def update_last_seen(self) -> None:
+        """The "Last activity · Last message to them" line from what is loaded."""
+        profile = self.profile
+        if profile is None:
+            self.last_seen.setText("")
+            return
+        self.last_seen.setText(
+            last_seen_line(
+                profile.activities.items,
+                profile.messages,
+                label=activity_label,
+                complete=not self.activity_type(),
             )
+        )
+
+    def redisplay(self) -> None:
+        """Show the same person again (the time zone setting changed)."""
+        if self.profile is not None:
+            self.show_profile(self.profile)
 
     def activity_type(self) -> str:
         return str(self.activity_type_combo.currentData() or "")

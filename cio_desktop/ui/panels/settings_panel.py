@@ -6,6 +6,8 @@ Follows the panel contract in ``cio_desktop/ui/main_window.py``. Saving validate
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,10 +29,10 @@ from PySide6.QtWidgets import (
 from cio_desktop import paths
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import Workspace
-from cio_desktop.secrets import BackendState, BackendStatus
-from cio_desktop.services import Services
+from cio_desktop.operations.services import BackendState, BackendStatus, Services
+from cio_desktop.time_display import zone_name
 from cio_desktop.ui.tasks import TaskKeeper
-from cio_desktop.ui.theme import THEME_LABELS, THEMES, apply_theme, semantic
+from cio_desktop.ui.theme import THEME_LABELS, THEMES, apply_theme, set_tone
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
 
 STATE_WORDS = {
@@ -69,7 +71,7 @@ class SettingsPanel(QWidget):
         self.keyring_detail.setWordWrap(True)
         self.keyring_button = QPushButton("Check again", self)
         self.keyring_button.setObjectName("checkKeyringButton")
-        self.keyring_button.setAccessibleName("Check the keyring again")
+        self.keyring_button.setAccessibleName("Check again (the keyring)")
         self.keyring_button.clicked.connect(self.refresh)
         keyring_box = QGroupBox("Where your API keys are kept", self)
         keyring_form = QFormLayout(keyring_box)
@@ -86,7 +88,7 @@ class SettingsPanel(QWidget):
         )
         self.ca_edit = QLineEdit(self)
         self.ca_edit.setObjectName("caFileEdit")
-        self.ca_edit.setAccessibleName("Extra CA certificate file")
+        self.ca_edit.setAccessibleName("Extra CA certificates file")
         self.ca_edit.setPlaceholderText("Only if your company inspects HTTPS traffic (a .pem file)")
         self.ca_button = QPushButton("Choose…", self)
         self.ca_button.setObjectName("chooseCaFileButton")
@@ -95,8 +97,10 @@ class SettingsPanel(QWidget):
         ca_row = QHBoxLayout()
         ca_row.addWidget(self.ca_edit, 1)
         ca_row.addWidget(self.ca_button)
-        self.timeout_spin = self._seconds("requestTimeoutSpin", "Request timeout in seconds")
-        self.connect_spin = self._seconds("connectTimeoutSpin", "Connection timeout in seconds")
+        self.timeout_spin = self._seconds("requestTimeoutSpin", "Wait for an answer up to (request timeout)")
+        self.connect_spin = self._seconds(
+            "connectTimeoutSpin", "Wait for a connection up to (connection timeout)"
+        )
         network_box = QGroupBox("Network", self)
         network_form = QFormLayout(network_box)
         network_form.addRow("&Proxy:", self.proxy_edit)
@@ -111,9 +115,18 @@ class SettingsPanel(QWidget):
         self.theme_combo.setAccessibleName("Theme")
         for theme in THEMES:
             self.theme_combo.addItem(THEME_LABELS[theme], theme)
+        self.theme_combo.setToolTip("Applies at once; Save settings keeps it for the next start")
+        self.theme_combo.activated.connect(self._on_theme_combo_activated)
+        self.zone_combo = QComboBox(self)
+        self.zone_combo.setObjectName("timeZoneCombo")
+        self.zone_combo.setAccessibleName("Show times in")
+        here = zone_name(datetime.now().astimezone())
+        self.zone_combo.addItem(f"This computer's time zone ({here})", "local")
+        self.zone_combo.addItem("UTC (as Customer.io stores them)", "utc")
+        self.zone_combo.setMaximumWidth(320)
         self.history_spin = QSpinBox(self)
         self.history_spin.setObjectName("historyLimitSpin")
-        self.history_spin.setAccessibleName("Number of requests kept in the inspector")
+        self.history_spin.setAccessibleName("Keep the last (number of requests kept in the inspector)")
         self.history_spin.setRange(10, 100_000)
         self.history_spin.setSuffix(" requests")
         self.history_spin.setMaximumWidth(220)
@@ -121,6 +134,7 @@ class SettingsPanel(QWidget):
         app_box = QGroupBox("Appearance and history", self)
         app_form = QFormLayout(app_box)
         app_form.addRow("&Theme:", self.theme_combo)
+        app_form.addRow("Show times &in:", self.zone_combo)
         app_form.addRow("&Keep the last:", self.history_spin)
 
         self.save_button = QPushButton("Save settings", self)
@@ -156,6 +170,7 @@ class SettingsPanel(QWidget):
         column.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setObjectName("settingsScroll")
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop: the fields inside are
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         layout = QVBoxLayout(self)
@@ -178,6 +193,10 @@ class SettingsPanel(QWidget):
     def set_workspace(self, workspace: Workspace | None) -> None:
         """Settings are app-wide: nothing changes with the workspace."""
 
+    def focus_input(self) -> None:
+        """Ctrl+L: the first field."""
+        self.focusNextChild()
+
     def refresh(self) -> None:
         """Check the keyring again (F5)."""
         self.tasks.spawn(self.check_keyring(), key="keyring")
@@ -194,18 +213,16 @@ class SettingsPanel(QWidget):
         self.connect_spin.setValue(settings.connect_timeout_s)
         self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(settings.theme)))
         self.history_spin.setValue(settings.history_limit)
+        self.zone_combo.setCurrentIndex(max(0, self.zone_combo.findData(settings.time_zone)))
         for key, label in self.path_labels.items():
             label.setText(str(getattr(paths, f"{'log' if key == 'logs' else key}_dir")()))
 
     def show_status(self, status: BackendStatus) -> None:
-        colours = semantic()
         good = status.state is BackendState.SECURE
         words = STATE_WORDS.get(status.state, status.state.value)
         backend = "" if status.state is BackendState.SESSION_ONLY else f" — {status.name}"
         self.keyring_state.setText(f"{words}{backend}")
-        self.keyring_state.setStyleSheet(
-            f"color: {colours.ok if good else colours.warning}; font-weight: bold;"
-        )
+        set_tone(self.keyring_state, "ok" if good else "warning", "font-weight: bold;")
         self.keyring_detail.setText(status.message)
 
     async def check_keyring(self) -> None:
@@ -227,6 +244,7 @@ class SettingsPanel(QWidget):
             timeout_s=float(self.timeout_spin.value()),
             connect_timeout_s=float(self.connect_spin.value()),
             theme=theme,
+            time_zone=str(self.zone_combo.currentData()),
             history_limit=int(self.history_spin.value()),
         )
         self.busy_changed.emit(True)
@@ -243,6 +261,12 @@ class SettingsPanel(QWidget):
         self.banner.show_message("Settings saved. New requests use them right away.", level="success")
         self.status_message.emit("Settings saved")
         return True
+
+    def _on_theme_combo_activated(self, _index: int) -> None:
+        """A chosen theme applies at once (every themed colour follows); Save settings keeps it."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, str(self.theme_combo.currentData()))
 
     def _on_ca_button_clicked(self) -> None:
         dialog = QFileDialog(

@@ -1,6 +1,6 @@
 """BusyIndicator: "what is running" with a moving bar, the seconds elapsed and a Cancel button.
 
-API (D2 reuses it)::
+API::
 
     busy = BusyIndicator(parent, name="lookupBusy")   # objectName prefix; hidden until started
     layout.addWidget(busy)

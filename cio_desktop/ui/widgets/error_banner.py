@@ -1,6 +1,6 @@
 """ErrorBanner: an inline message next to what failed, in plain words, technical detail one click away.
 
-API (D2 reuses it)::
+API::
 
     banner = ErrorBanner(parent, name="lookupError")   # objectName prefix; hidden until used
     layout.addWidget(banner)
@@ -15,7 +15,7 @@ might carry data). Signals: ``dismissed()`` when the user closes it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from cio_desktop.errors import CioDesktopError
-from cio_desktop.ui.theme import semantic
+from cio_desktop.text_safety import safe_line
+from cio_desktop.ui.theme import follow_theme, semantic
 
 LEVEL_ICONS = {"error": "✖", "warning": "⚠", "info": "ℹ", "success": "✔"}  # glyphs, not letters
+SUCCESS_DISMISS_MS = 6000  # long enough to read "Copied as curl." and its hint
 
 
 def describe_exception(exc: BaseException) -> tuple[str, str]:
@@ -73,12 +75,12 @@ class ErrorBanner(QFrame):
 
         self.details_button = QPushButton("Show details", self)
         self.details_button.setObjectName(f"{name}DetailsButton")
-        self.details_button.setAccessibleName("Show technical details")
+        self.details_button.setAccessibleName("Show details (technical)")
         self.details_button.setCheckable(True)
         self.details_button.toggled.connect(self._on_details_button_toggled)
         self.copy_button = QPushButton("Copy details", self)
         self.copy_button.setObjectName(f"{name}CopyButton")
-        self.copy_button.setAccessibleName("Copy technical details")
+        self.copy_button.setAccessibleName("Copy details (technical)")
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
         self.close_button = QPushButton("Dismiss", self)
         self.close_button.setObjectName(f"{name}CloseButton")
@@ -91,6 +93,11 @@ class ErrorBanner(QFrame):
         self.details_edit.setReadOnly(True)
         self.details_edit.setMaximumHeight(120)
         self.details_edit.hide()
+        # A success notice goes away by itself; errors, warnings and info wait for the user.
+        self.auto_dismiss_ms = SUCCESS_DISMISS_MS
+        self._dismiss_timer = QTimer(self)
+        self._dismiss_timer.setSingleShot(True)
+        self._dismiss_timer.timeout.connect(self.clear)
 
         top = QHBoxLayout()
         top.addWidget(self.icon_label, 0, Qt.AlignmentFlag.AlignTop)
@@ -98,17 +105,19 @@ class ErrorBanner(QFrame):
         text.addWidget(self.message_label)
         text.addWidget(self.hint_label)
         top.addLayout(text, 1)
+        # Dismiss sits beside the text, so a short notice takes one line of height, not two (small windows).
+        top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.details_button)
         buttons.addWidget(self.copy_button)
-        buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addLayout(top)
         layout.addLayout(buttons)
         layout.addWidget(self.details_edit)
         self.hide()
+        follow_theme(self, self._restyle)
 
     # -- public API -------------------------------------------------------------------------------------
 
@@ -127,6 +136,7 @@ class ErrorBanner(QFrame):
 
     def clear(self) -> None:
         """Hide the banner and forget its text."""
+        self._dismiss_timer.stop()
         self.message_label.clear()
         self.hint_label.clear()
         self.details_edit.clear()
@@ -148,8 +158,8 @@ class ErrorBanner(QFrame):
     def _show(self, level: str, message: str, detail: str, hint: str) -> None:
         self._level = level if level in LEVEL_ICONS else "info"
         self.icon_label.setText(LEVEL_ICONS[self._level])
-        self.message_label.setText(message)
-        self.hint_label.setText(hint)
+        self.message_label.setText(safe_line(message))  # may quote a server's text
+        self.hint_label.setText(safe_line(hint))
         self.hint_label.setVisible(bool(hint))
         self.details_edit.setPlainText(detail)
         self.details_button.setChecked(False)
@@ -158,6 +168,10 @@ class ErrorBanner(QFrame):
         self.setAccessibleDescription(f"{message} {hint}".strip())
         self._restyle()
         self.show()
+        if self._level == "success" and not detail:
+            self._dismiss_timer.start(self.auto_dismiss_ms)
+        else:
+            self._dismiss_timer.stop()
 
     def _restyle(self) -> None:
         colours = semantic()
@@ -173,14 +187,10 @@ class ErrorBanner(QFrame):
         if sheet != self.styleSheet():
             self.setStyleSheet(sheet)
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.PaletteChange and self.isVisible():
-            self._restyle()
-        super().changeEvent(event)
-
     def _on_details_button_toggled(self, checked: bool) -> None:
         self.details_edit.setVisible(checked)
         self.details_button.setText("Hide details" if checked else "Show details")
+        self.details_button.setAccessibleName(f"{self.details_button.text()} (technical)")
 
     def _on_copy_button_clicked(self) -> None:
         QApplication.clipboard().setText(f"{self.message()}\n\n{self.detail()}".strip())

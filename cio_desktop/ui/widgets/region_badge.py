@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from cio_desktop.models import Region
-from cio_desktop.ui.theme import semantic
+from cio_desktop.ui.theme import follow_theme, semantic
 
 REGION_WORDS = {
     Region.US: "United States data centre",
@@ -23,20 +23,28 @@ class RegionBadge(QLabel):
         self.setObjectName(name)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._practice = False
         self.set_region(Region.AUTO)
+        follow_theme(self, self._restyle)
 
     def set_region(self, region: Region, *, practice: bool = False) -> None:
-        colours = semantic()
+        self._practice = practice
         if practice:
             text, words = "PRACTICE", "Practice workspace: fictional data on this computer"
-            fg, bg = colours.practice, colours.practice_bg
         else:
             text = region.value.upper() if region is not Region.AUTO else "?"
             words = REGION_WORDS[region]
-            fg, bg = colours.info, colours.info_bg
         self.setText(text)
         self.setToolTip(words)
         self.setAccessibleName(words)
+        self._restyle()
+
+    def _restyle(self) -> None:
+        colours = semantic()
+        if self._practice:
+            fg, bg = colours.practice, colours.practice_bg
+        else:
+            fg, bg = colours.info, colours.info_bg
         self.setStyleSheet(
             f"QLabel {{ color: {fg}; background: {bg}; border: 1px solid {fg};"
             " border-radius: 4px; padding: 0px 5px; font-weight: bold; }"

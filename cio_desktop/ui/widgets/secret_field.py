@@ -28,6 +28,7 @@ class SecretField(QWidget):
     def __init__(self, label: str, parent: QWidget | None = None, *, name: str = "secretField") -> None:
         super().__init__(parent)
         self.setObjectName(name)
+        self._label = label
         self.edit = QLineEdit(self)
         self.edit.setObjectName(f"{name}Edit")
         self.edit.setAccessibleName(label)
@@ -79,3 +80,4 @@ class SecretField(QWidget):
             self.reveal_requested.emit()
         self.edit.setEchoMode(QLineEdit.EchoMode.Normal if checked else QLineEdit.EchoMode.Password)
         self.reveal_button.setText("Hide" if checked else "Reveal")
+        self.reveal_button.setAccessibleName(f"{self.reveal_button.text()} {self._label}")

@@ -1,7 +1,7 @@
 """StatusDot: one credential's state as a coloured glyph plus words (never colour alone).
 
-States (``cio_desktop.services.CredentialState``): present (stored, not checked yet), verified (Customer.io
-accepted it), rejected (Customer.io refused it), missing (not stored).
+States (``operations.services.CredentialState``): present (stored, not checked yet), verified
+(Customer.io accepted it), rejected (Customer.io refused it), missing (not stored).
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
-from cio_desktop.services import CredentialState
-from cio_desktop.ui.theme import semantic
+from cio_desktop.operations.services import CredentialState
+from cio_desktop.ui.theme import set_tone
 
 GLYPHS = {
     CredentialState.VERIFIED: "✔",
@@ -43,15 +43,14 @@ class StatusDot(QLabel):
 
     def set_state(self, state: CredentialState) -> None:
         self._state = state
-        colours = semantic()
-        colour = {
-            CredentialState.VERIFIED: colours.ok,
-            CredentialState.REJECTED: colours.error,
-            CredentialState.PRESENT: colours.info,
-            CredentialState.MISSING: colours.muted,
+        tone = {
+            CredentialState.VERIFIED: "ok",
+            CredentialState.REJECTED: "error",
+            CredentialState.PRESENT: "info",
+            CredentialState.MISSING: "muted",
         }[state]
         self.setText(f"{GLYPHS[state]} {self._label}")
-        self.setStyleSheet(f"color: {colour};")
+        set_tone(self, tone)  # follows a live theme switch
         words = f"{self._label} key: {WORDS[state]}"
         self.setToolTip(words)
         self.setAccessibleName(words)
