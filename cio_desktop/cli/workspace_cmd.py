@@ -1,9 +1,9 @@
 """``cio-desktop workspace add|list|show|rename|remove|test``: manage workspaces from the command line.
 
-Secrets never come from argv: ``--track-key-stdin``/``--app-key-stdin`` read one line each (in that
-order) from standard input, and on a terminal the command prompts without echo. Every change goes through
-``operations.services.Services`` (the same transactions as the app); keyring and filelock are imported
-only when a command runs (see tests/test_import_rule.py).
+Secrets never come from argv: ``--track-key-stdin``/``--app-key-stdin``/``--pipelines-key-stdin`` read
+one line each (in that order, only those asked for) from standard input, and on a terminal the command
+prompts without echo. Every change goes through ``operations.services.Services`` (the same transactions as
+the app); keyring and filelock are imported only when a command runs (see tests/test_import_rule.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from cio_desktop.cli import workspace_test
 from cio_desktop.cli.common import guarded, open_services, read_secret, run_async, stdin_is_tty, warn
 from cio_desktop.errors import CioDesktopError
-from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.models import WORKSPACE_KEY_KINDS, Region, SecretKind, Workspace
 
 if TYPE_CHECKING:
     from cio_desktop.operations.services import Services
@@ -27,6 +27,8 @@ KEY_LABELS: dict[SecretKind, str] = {
     SecretKind.PIPELINES_KEY: "Pipelines API key",
     SecretKind.OAUTH_ACCESS_TOKEN: "OAuth access token",
     SecretKind.OAUTH_REFRESH_TOKEN: "OAuth refresh token",
+    SecretKind.OAUTH_SESSION: "OAuth sign-in record",
+    SecretKind.OAUTH_CLIENT_SECRET: "OAuth client secret",
 }
 SHORT_LABELS: dict[SecretKind, str] = {
     SecretKind.TRACK_API_KEY: "track",
@@ -34,6 +36,8 @@ SHORT_LABELS: dict[SecretKind, str] = {
     SecretKind.PIPELINES_KEY: "pipelines",
     SecretKind.OAUTH_ACCESS_TOKEN: "oauth",
     SecretKind.OAUTH_REFRESH_TOKEN: "oauth-refresh",
+    SecretKind.OAUTH_SESSION: "oauth-session",
+    SecretKind.OAUTH_CLIENT_SECRET: "oauth-client-secret",
 }
 
 
@@ -52,6 +56,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     add.add_argument("--site-id", metavar="ID", help="the workspace's Site ID (Track API)")
     add.add_argument("--track-url", metavar="URL", help="override the Track API address (https)")
     add.add_argument("--app-url", metavar="URL", help="override the App API address (https)")
+    add.add_argument(
+        "--pipelines-url", metavar="URL", help="override the Pipelines API address (https, without /v1)"
+    )
     add.add_argument("--ca-file", metavar="PEM", help="extra CA certificates to trust for this workspace")
     add.add_argument(
         "--track-key-stdin", action="store_true", help="read the Track API key from standard input"
@@ -60,6 +67,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "--app-key-stdin",
         action="store_true",
         help="read the App API key from standard input (the line after the Track key)",
+    )
+    add.add_argument(
+        "--pipelines-key-stdin",
+        action="store_true",
+        help="read the Pipelines API key (a source's write key) from standard input (after the App key)",
     )
     add.set_defaults(func=guarded(_add))
 
@@ -93,9 +105,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 def _read_keys(args: argparse.Namespace) -> dict[SecretKind, str]:
     """The keys to store: from stdin when asked (an empty line is an error), else a silent prompt on a
     terminal (an empty answer means no key), else none."""
-    wanted = [(SecretKind.TRACK_API_KEY, args.track_key_stdin), (SecretKind.APP_API_KEY, args.app_key_stdin)]
+    wanted = [
+        (SecretKind.TRACK_API_KEY, args.track_key_stdin),
+        (SecretKind.APP_API_KEY, args.app_key_stdin),
+        (SecretKind.PIPELINES_KEY, args.pipelines_key_stdin),
+    ]
     keys: dict[SecretKind, str] = {}
-    if args.track_key_stdin or args.app_key_stdin:
+    if any(flag for _kind, flag in wanted):
         for kind, flag in wanted:
             if not flag:
                 continue
@@ -128,6 +144,7 @@ def _add(args: argparse.Namespace) -> int:
         site_id=args.site_id,
         track_url=args.track_url,
         app_url=args.app_url,
+        pipelines_url=args.pipelines_url,
         ca_file=ca_file,
     )
     run_async(_check_new(candidate))  # refuse bad input before asking for keys
@@ -224,11 +241,12 @@ async def _show_async(args: argparse.Namespace) -> int:
         ("Site ID", workspace.site_id or "-"),
         ("Track URL", workspace.track_url or "(the region's default)"),
         ("App URL", workspace.app_url or "(the region's default)"),
+        ("Pipelines URL", workspace.pipelines_url or "(the region's default)"),
         ("CA file", workspace.ca_file or "-"),
     ]
     if workspace.demo:
         lines.append(("Demo", "yes (practice workspace)"))
-    for kind in SecretKind:
+    for kind in WORKSPACE_KEY_KINDS:
         state = "unknown" if present is None else ("stored" if present.get(kind) else "not stored")
         lines.append((KEY_LABELS[kind], state))
     width = max(len(label) for label, _ in lines) + 1
