@@ -27,6 +27,7 @@ from cio_desktop.api.models import ApiResult, Credentials, NetworkSettings
 from cio_desktop.api.redact import Redactor
 from cio_desktop.api.retry import RetryPolicy, never_retry
 from cio_desktop.api.timing import RequestTimer
+from cio_desktop.api.transport import MAX_CONNECTIONS
 from cio_desktop.api.ulid import new_ulid
 from cio_desktop.models import Workspace
 
@@ -76,6 +77,9 @@ class Engine:
         self._fixed_limiter = limiter
         self._redactor: Redactor | None = None
         self._redactor_key: tuple[str, ...] = ()
+        # At most as many requests in httpx as it has connections: httpcore's pool scans every queued
+        # request against every connection on each event, so 800 queued lookups cost seconds of CPU.
+        self._sending = asyncio.Semaphore(MAX_CONNECTIONS)
         self.credentials = credentials
 
     # ---- credentials and auth ---------------------------------------------------------------------
@@ -244,7 +248,7 @@ class Engine:
         failure: BaseException | None = None
         total = asyncio.timeout_at(deadline)
         try:
-            async with total:
+            async with total, self._sending:
                 response = await self.http.send(request)
                 raw = response.content
         except (httpx.HTTPError, OSError) as exc:  # OSError: e.g. ssl errors, the deadline's TimeoutError

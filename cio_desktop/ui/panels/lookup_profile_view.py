@@ -34,6 +34,7 @@ from cio_desktop.ui.panels.json_editor import JsonHighlighter
 from cio_desktop.ui.panels.lookup_tables import CopyableTable, cell
 from cio_desktop.ui.panels.timeline_view import TimelineView
 from cio_desktop.ui.widgets.clear_button import add_clear_button
+from cio_desktop.ui.widgets.large_text import LargeTextFill
 
 ACTIVITY_TYPES = (
     ("All types", ""),
@@ -163,6 +164,7 @@ class ProfileView(QWidget):
         self.raw_view.setTabChangesFocus(True)
         self.raw_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self._raw_highlighter = JsonHighlighter(self.raw_view.document())
+        self._raw_fill = LargeTextFill(self.raw_view, self._raw_highlighter)
 
         self._add_tab("Identifiers", self.identifiers_table)
         self._add_tab("Attributes", self.attributes_filter, self.attributes_table)
@@ -248,7 +250,8 @@ class ProfileView(QWidget):
                 for m in profile.messages
             ]
         )
-        self.raw_view.setPlainText(pretty_json(profile.raw))
+        raw = profile.raw  # made in a worker thread, filled in piece by piece: megabytes never freeze
+        self._raw_fill.fill_with(lambda: pretty_json(raw), placeholder="Formatting the raw answers…")
         self.timeline.set_person(profile.activities.items, profile.messages)
         counts = {
             "Attributes": len(attributes),
