@@ -127,6 +127,24 @@ def read_json(path: Path) -> ReadResult:
     return ReadResult(None, backup=backup, problem=damaged_message(path, reason, backup))
 
 
+def read_json_if_healthy(path: Path) -> ReadResult | None:
+    """``read_json`` without the lock for a file that needs no repair: ``None`` when it would have to
+    be moved aside (or cannot be read), so the caller takes the lock and lets ``read_json`` do that.
+
+    Writers replace the file atomically (``write_json_atomic``), so a reader sees a whole old or new
+    file without holding the lock; start-up reads this way, which keeps ``filelock`` (~12 ms of
+    imports) out of the path to the first usable window.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return ReadResult(None)
+    except OSError:
+        return None
+    data, reason = _parse_object(raw)
+    return ReadResult(data) if reason is None else None
+
+
 def _parse_object(raw: bytes) -> tuple[dict[str, Any], None] | tuple[None, str]:
     """The JSON object in ``raw`` or, in plain words, why there is none. Never raises."""
     from cio_desktop.json_check import has_lone_surrogate

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from cio_desktop import paths
 from cio_desktop.errors import ConfigError
-from cio_desktop.jsonfile import FileLock, move_aside, read_json, write_json_atomic
+from cio_desktop.jsonfile import FileLock, move_aside, read_json, read_json_if_healthy, write_json_atomic
 from cio_desktop.text_safety import unsafe_characters
 from cio_desktop.time_display import DISPLAY_ZONES, DisplayZone
 
@@ -171,6 +171,15 @@ class SettingsStore:
 
     def load(self) -> AppSettings:
         """The saved settings, or defaults. Never fails because of a broken file."""
+        healthy = read_json_if_healthy(self._path)
+        if healthy is not None:  # nothing to repair: no lock needed (writes are atomic)
+            if healthy.data is None:
+                self.problem, self.recovered_backup = None, None
+                return AppSettings()
+            settings, problems = from_dict(healthy.data)
+            if not problems:
+                self.problem, self.recovered_backup = None, None
+                return settings
         with self._lock.hold():
             return self._load_locked()
 

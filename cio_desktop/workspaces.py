@@ -16,7 +16,14 @@ from urllib.parse import urlsplit
 
 from cio_desktop import paths
 from cio_desktop.errors import ConfigError, WorkspaceError
-from cio_desktop.jsonfile import FileLock, ReadResult, move_aside, read_json, write_json_atomic
+from cio_desktop.jsonfile import (
+    FileLock,
+    ReadResult,
+    move_aside,
+    read_json,
+    read_json_if_healthy,
+    write_json_atomic,
+)
 from cio_desktop.models import Region, SecretKind, Workspace
 from cio_desktop.text_safety import unsafe_characters
 
@@ -222,6 +229,11 @@ class WorkspaceStore:
 
     def load(self) -> LoadReport:
         """The stored workspaces. A broken file is moved aside and reported, never fatal."""
+        healthy = read_json_if_healthy(self._path)
+        if healthy is not None:  # nothing to repair: no lock needed (writes are atomic)
+            quick = self._interpret(healthy, repair=False)
+            if quick is not None:
+                return quick[0]
         with self._lock.hold():
             report, _newer = self._read_locked()
         return report
@@ -311,13 +323,21 @@ class WorkspaceStore:
 
     def _read_locked(self) -> tuple[LoadReport, bool]:
         """Read with the lock held; returns the report and whether the file is from a newer version."""
-        result: ReadResult = read_json(self._path)
+        interpreted = self._interpret(read_json(self._path), repair=True)
+        assert interpreted is not None  # with repair=True every file gives a report
+        return interpreted
+
+    def _interpret(self, result: ReadResult, *, repair: bool) -> tuple[LoadReport, bool] | None:
+        """The report for what was read and whether it is from a newer version; ``None`` when the file
+        needs repairing and ``repair`` is off (the caller then reads again with the lock held)."""
         if result.data is None:
             return LoadReport((), result.backup, result.problem), False
         data = result.data
         version = data.get("schema_version")
         entries = data.get("workspaces")
         if not isinstance(version, int) or isinstance(version, bool) or not isinstance(entries, list):
+            if not repair:
+                return None
             return self._salvage([], "it has no schema_version or workspaces list"), False
         kept: builtins.list[Workspace] = []
         dropped: builtins.list[str] = []
@@ -337,6 +357,8 @@ class WorkspaceStore:
             )
             return LoadReport(tuple(kept), None, problem), True
         if dropped:
+            if not repair:
+                return None
             count = f"{len(dropped)} entry" if len(dropped) == 1 else f"{len(dropped)} entries"
             return self._salvage(kept, f"{count} could not be used: {dropped[0]}"), False
         return LoadReport(tuple(kept)), False

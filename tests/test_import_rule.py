@@ -179,6 +179,34 @@ def test_cli_start_does_not_import_heavy_libraries() -> None:
     assert json.loads(out.stdout) == []
 
 
+def test_gui_fast_path_builds_no_sub_command_parser() -> None:
+    """``cio-desktop`` with only GUI options neither imports nor builds the sub-command modules."""
+    code = (
+        "import json, sys\n"
+        "import cio_desktop.app\n"
+        "cio_desktop.app.run_gui = lambda **kw: print(json.dumps(kw)) or 0\n"
+        "from cio_desktop.cli import main\n"
+        "code = main(['--demo', '--exit-when-ready'])\n"
+        "cmds = sorted(m for m in sys.modules if m.startswith('cio_desktop.cli.'))\n"
+        "print(json.dumps([code, cmds]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    called, result = out.stdout.splitlines()
+    assert json.loads(called) == {"demo": True, "exit_when_ready": True}
+    assert json.loads(result) == [0, []]
+
+
+def test_sub_commands_still_parse_after_the_fast_path() -> None:
+    """Anything but GUI options takes the full parser: a sub-command or an unknown option."""
+    for argv, expected in ((["workspace", "--help"], 0), (["--nope"], 2), (["--help"], 0)):
+        run = subprocess.run(
+            [sys.executable, "-m", "cio_desktop", *argv], capture_output=True, text=True, check=False
+        )
+        assert run.returncode == expected, (argv, run.stderr)
+        if argv == ["--help"]:
+            assert "workspace" in run.stdout  # the sub-commands are listed in the help
+
+
 BLOCKING_DIALOGS = {
     "QMessageBox": {"question", "warning", "information", "critical", "about"},
     "QFileDialog": {"getSaveFileName", "getOpenFileName", "getOpenFileNames", "getExistingDirectory"},

@@ -281,3 +281,35 @@ def test_concurrent_processes_lose_no_workspace(cio_home: Path) -> None:
     assert [proc.exitcode for proc in procs] == [0] * workers
     names = sorted(w.name for w in WorkspaceStore().list())
     assert names == sorted(f"p{n}-{i}" for n in range(workers) for i in range(per_worker))
+
+
+def test_a_healthy_file_is_read_without_the_lock_and_a_broken_one_waits_for_it() -> None:
+    """Start-up reads without the lock (writers replace the file atomically); repairing still locks."""
+    store = WorkspaceStore()
+    store.add(Workspace(name="Acme"))
+    holder = FileLock(store.path)
+    store._lock = FileLock(store.path, timeout=0.1)  # don't make the test wait the full 15 s
+    with holder.hold():
+        assert [w.name for w in store.load().workspaces] == ["Acme"]
+        store.path.write_text('{"schema_version": 1, "workspaces": [{"name": ""}]}', encoding="utf-8")
+        with pytest.raises(ConfigError, match="busy"):
+            store.load()  # an entry must be dropped: that rewrites the file, so it takes the lock
+    assert store.load().problem is not None  # and once the lock is free the repair happens
+
+
+def test_reading_the_workspace_and_settings_files_loads_no_file_lock_library(cio_home: Path) -> None:
+    """The first window's reads stay cheap: ``filelock`` loads only when a file is written or repaired."""
+    import subprocess
+    import sys
+
+    WorkspaceStore().add(Workspace(name="Acme"))
+    code = (
+        "import sys\n"
+        "from cio_desktop.settings import SettingsStore\n"
+        "from cio_desktop.workspaces import WorkspaceStore\n"
+        "assert [w.name for w in WorkspaceStore().load().workspaces] == ['Acme']\n"
+        "SettingsStore().load()\n"
+        "print('filelock' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -16,20 +16,14 @@ import sys
 from collections.abc import Sequence
 
 from cio_desktop import __version__
-from cio_desktop.cli import (
-    account_cmd,
-    history_cmd,
-    login_cmd,
-    lookup_cmd,
-    sandbox_cmd,
-    selftest_cmd,
-    send_cmd,
-    workspace_cmd,
-)
+
+# The options of the GUI itself: when the command line holds nothing else, the sub-command parsers
+# (and their modules: OAuth, accounts, the sandbox ...) are neither imported nor built.
+GUI_FLAGS = frozenset({"--demo", "--exit-when-ready"})
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser (also used by the tests)."""
+def build_gui_parser() -> argparse.ArgumentParser:
+    """The parser of the GUI's own options only (the start-up fast path)."""
     parser = argparse.ArgumentParser(
         prog="cio-desktop",
         description="Desktop admin tool for Customer.io. Without a command, opens the app.",
@@ -43,6 +37,23 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="quit as soon as the main window is shown and idle (for start-up benchmarks)",
     )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser with every sub-command (also used by the tests)."""
+    from cio_desktop.cli import (
+        account_cmd,
+        history_cmd,
+        login_cmd,
+        lookup_cmd,
+        sandbox_cmd,
+        selftest_cmd,
+        send_cmd,
+        workspace_cmd,
+    )
+
+    parser = build_gui_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     workspace_cmd.register(sub)
     sandbox_cmd.register(sub)
@@ -57,8 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cio-desktop`` command; returns the process exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_list = sys.argv[1:] if argv is None else list(argv)
+    # Opening the window is the common case: with only GUI options, skip the sub-command parsers.
+    gui_only = all(arg in GUI_FLAGS for arg in args_list)
+    parser = build_gui_parser() if gui_only else build_parser()
+    args = parser.parse_args(args_list)
+    if gui_only:  # only on/off flags: no text value to check
+        from cio_desktop.app import run_gui  # lazy: Qt loads only for the GUI
+
+        return run_gui(demo=args.demo, exit_when_ready=args.exit_when_ready)
     from cio_desktop.json_check import has_lone_surrogate
 
     for name, value in vars(args).items():
