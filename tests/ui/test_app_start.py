@@ -19,6 +19,14 @@ def traced_show(self):
     before_paint.extend(sorted(loaded & set(heavy + ('filelock',))))
     show(self)
 mw.MainWindow.show = traced_show
+import cio_desktop.ui.window_flows as flows
+at_ready = []
+idle = flows.next_idle
+def traced_idle():
+    if not at_ready:  # the first wait for idle comes right after the ready point
+        at_ready.append('filelock' in sys.modules)
+    return idle()
+flows.next_idle = traced_idle
 from cio_desktop.app import run_gui
 code = run_gui(exit_when_ready=True)
 print(json.dumps({
@@ -26,6 +34,8 @@ print(json.dumps({
     "before_paint": before_paint,
     "heavy": sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy}),
     "panels": sorted(m for m in sys.modules if m.startswith('cio_desktop.ui.panels.')),
+    "cli": sorted(m for m in sys.modules if m.startswith('cio_desktop.cli.')),
+    "filelock_at_ready": at_ready,
 }))
 """
 
@@ -40,3 +50,7 @@ def test_exit_when_ready_quits_cleanly_before_loading_heavy_modules(cio_home: Pa
     assert outcome["before_paint"] == [], "the first frame needs no file lock, keyring or HTTP library"
     assert outcome["heavy"] == [], "httpx, keyring and aiohttp load after the first paint"
     assert outcome["panels"] == [], "panels load after the first paint"
+    assert outcome["cli"] == [], "no sub-command module on the way to the window"
+    assert outcome["filelock_at_ready"] == [False], (
+        "reading healthy settings and workspace files takes no lock"
+    )
