@@ -81,6 +81,8 @@ class AuthError(ApiError):
         self.api = api
         self.other_region_works = other_region_works
         self.needed_scope = needed_scope  # a 403 insufficient_scope: sign in again asking for this scope
+        # True when signing in again (OAuth) is the fix: the sign-in ended, or lacks a scope.
+        self.sign_in_again = needed_scope is not None
 
 
 class NotFoundError(ApiError):

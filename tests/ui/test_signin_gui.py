@@ -267,3 +267,31 @@ def test_cancelling_the_add_wizard_after_signing_in_deletes_the_sign_in(
         return await TokenStore(services.secrets).load(owner) is None
 
     assert qloop.run(gone(), timeout=30)
+
+
+def test_an_ended_sign_in_offers_sign_in_again_where_the_error_shows(
+    qtbot: QtBot, qloop: QtAsyncLoop, window: MainWindow, sandbox: ThreadedSandbox, gateway: Workspace
+) -> None:
+    """invalid_grant: the lookup says the sign-in ended and its banner's "Sign in again…" starts a new
+    sign-in for that workspace (never a loop of refreshes)."""
+    info = sandbox.info
+    qloop.run(window_refresh(window, gateway.name))
+    window.browser_opener = scripted_user("approve")
+    window.sidebar.oauth_requested.emit(gateway)
+    answer_issuer(qtbot, window, info.issuer_url)
+    qtbot.waitUntil(lambda: "Signed in 'Gateway'" in window.status_label.text(), timeout=20000)
+    sandbox.oauth(lambda s: (s.refresh.clear(), s.expire_access_tokens()))  # the grant is gone
+
+    lookup = window.panels["lookup"]
+    window.show_panel(window.panel_index("lookup"))
+    lookup.search_for(WELL_KNOWN["email"])  # type: ignore[attr-defined]
+    banner = lookup.banner  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "sign-in was refused" in banner.message(), timeout=20000)
+    assert banner.sign_in_button.isVisible()
+    window.set_status("")
+    qtbot.mouseClick(banner.sign_in_button, Qt.MouseButton.LeftButton)
+    answer_issuer(qtbot, window, info.issuer_url)
+    qtbot.waitUntil(lambda: "Signed in 'Gateway'" in window.status_label.text(), timeout=20000)
+
+    banner.show_error("A plain failure")
+    assert not banner.sign_in_button.isVisible()  # only where signing in again is the fix
