@@ -2,6 +2,7 @@
 
 File: ``<data_dir>/history.jsonl``, one ``Exchange.to_json_dict()`` per line, appended under a file lock
 (the GUI and the CLI may both write) and compacted to the newest ``limit`` records now and then.
+Loading and compaction read the file backwards and stop at the limit, so a huge file costs what is kept.
 Records arrive already redacted; this module never sees a secret. Corrupt lines are skipped on load.
 """
 
