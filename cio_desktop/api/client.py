@@ -317,6 +317,7 @@ class CioClient:
             if exc.status == 401 and self._uses_token(api):
                 exc.message = TOKEN_REFUSED  # not a key problem: the OAuth sign-in ended
                 exc.args = (exc.message,)
+                exc.sign_in_again = True
             elif exc.status == 401 and spec.check_path and not spec.has_override(self.workspace):
                 await self._explain_401(exc, api, region)
             raise

@@ -7,6 +7,7 @@ module turns any of them into texts and ``FieldError`` items. Pure functions, no
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -105,3 +106,25 @@ def server_messages(body: bytes | str | None) -> tuple[list[str], list[FieldErro
             if text:
                 messages.append(text)
     return messages, fields
+
+
+_PARAM = re.compile(r'([A-Za-z_][A-Za-z0-9_-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')
+
+
+def parse_bearer_challenge(header: str | None) -> dict[str, str]:
+    """The parameters of a ``Bearer`` challenge in a ``WWW-Authenticate`` header (empty if none)."""
+    if not header:
+        return {}
+    match = re.search(r"(?i)\bbearer\b", header)
+    if match is None:
+        return {}
+    rest = header[match.end() :]
+    # Stop at a following scheme ("..., Basic realm=...") so its parameters are not mixed in.
+    nxt = re.search(r",\s*[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*\s+[A-Za-z_][A-Za-z0-9_-]*\s*=", rest)
+    if nxt is not None:
+        rest = rest[: nxt.start()]
+    params: dict[str, str] = {}
+    for m in _PARAM.finditer(rest):
+        value = m.group(2) if m.group(2) is not None else m.group(3)
+        params.setdefault(m.group(1).lower(), re.sub(r"\\(.)", r"\1", value))
+    return params

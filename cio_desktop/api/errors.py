@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from cio_desktop.api.envelopes import REQUEST_ID_HEADERS as REQUEST_ID_HEADERS  # re-exported
 from cio_desktop.api.envelopes import FieldError as FieldError
 from cio_desktop.api.envelopes import endpoint_label as endpoint_label
+from cio_desktop.api.envelopes import parse_bearer_challenge as parse_bearer_challenge
 from cio_desktop.api.envelopes import parse_retry_after as parse_retry_after
 from cio_desktop.api.envelopes import request_id_from as request_id_from
 from cio_desktop.api.envelopes import server_messages as server_messages
@@ -68,11 +69,20 @@ class AuthError(ApiError):
     """401/403: the key was rejected. ``other_region_works`` says if it works in the other region."""
 
     def __init__(
-        self, message: str, *, api: str = "", other_region_works: bool | None = None, **kw: Any
+        self,
+        message: str,
+        *,
+        api: str = "",
+        other_region_works: bool | None = None,
+        needed_scope: str | None = None,
+        **kw: Any,
     ) -> None:
         super().__init__(message, **kw)
         self.api = api
         self.other_region_works = other_region_works
+        self.needed_scope = needed_scope  # a 403 insufficient_scope: sign in again asking for this scope
+        # True when signing in again (OAuth) is the fix: the sign-in ended, or lacks a scope.
+        self.sign_in_again = needed_scope is not None
 
 
 class NotFoundError(ApiError):
@@ -175,6 +185,17 @@ def _detail(endpoint: str, status: int | None, request_id: str | None) -> str:
 _OTHER = {"us": "EU", "eu": "US"}
 
 
+def scope_message(needed: str | None) -> str:
+    """Plain words for a 403 ``insufficient_scope``: the sign-in works but was not granted enough."""
+    what = f" (it needs the scope “{needed}”)" if needed else ""
+    how = f" --scope {needed}" if needed and " " not in needed else ""
+    return (
+        f"The OAuth sign-in works but does not allow this request{what}. Sign in again and grant it: "
+        f"in the workspace's More menu choose “Sign in with OAuth…”, or run "
+        f"“cio-desktop login <workspace>{how}”."
+    )
+
+
 def auth_message(api: str, status: int, region: str | None, other_region_works: bool | None) -> str:
     """The plain-language text for a rejected key."""
     if status == 403:
@@ -220,6 +241,11 @@ def error_for_response(
         "exchange_id": exchange_id,
         "server_message": "; ".join(texts)[:500] or None,
     }
+    if status == 403:
+        challenge = parse_bearer_challenge(headers.get("www-authenticate") if headers is not None else None)
+        if challenge.get("error") == "insufficient_scope":
+            needed = "".join(c for c in challenge.get("scope", "") if c.isprintable())[:200] or None
+            return AuthError(scope_message(needed), api=api, needed_scope=needed, **kw)
     if status in (401, 403):
         return AuthError(auth_message(api, status, region, None), api=api, **kw)
     if status == 404:

@@ -10,37 +10,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
+from cio_desktop.api.envelopes import parse_bearer_challenge as parse_bearer_challenge  # re-exported
 from cio_desktop.oauth.errors import DiscoveryError, OAuthError, clean
 from cio_desktop.oauth.httpjson import get_json
 from cio_desktop.oauth.metadata import ResourceMetadata, ServerMetadata, check_url
 
 if TYPE_CHECKING:
     import httpx
-
-_PARAM = re.compile(r'([A-Za-z_][A-Za-z0-9_-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')
-
-
-def parse_bearer_challenge(header: str | None) -> dict[str, str]:
-    """The parameters of a ``Bearer`` challenge in a ``WWW-Authenticate`` header (empty if none)."""
-    if not header:
-        return {}
-    match = re.search(r"(?i)\bbearer\b", header)
-    if match is None:
-        return {}
-    rest = header[match.end() :]
-    # Stop at a following scheme ("..., Basic realm=...") so its parameters are not mixed in.
-    nxt = re.search(r",\s*[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*\s+[A-Za-z_][A-Za-z0-9_-]*\s*=", rest)
-    if nxt is not None:
-        rest = rest[: nxt.start()]
-    params: dict[str, str] = {}
-    for m in _PARAM.finditer(rest):
-        value = m.group(2) if m.group(2) is not None else m.group(3)
-        params.setdefault(m.group(1).lower(), re.sub(r"\\(.)", r"\1", value))
-    return params
 
 
 def well_known_urls(base: str, suffix: str) -> list[str]:

@@ -471,6 +471,22 @@ class Services:
             token = await self.token_sources.get(oauth_owner(workspace.id))
         return Credentials.from_secrets(secrets, token=token)
 
+    def forget_sign_in(self, workspace_id: str) -> None:
+        """Delete, in the background, the OAuth sign-in made for a workspace that was never saved (the
+        wizard was cancelled after signing in). Nothing is revoked: the tokens were never used."""
+
+        async def forget() -> None:
+            from cio_desktop.oauth.token_store import TokenStore, oauth_owner
+
+            owner = oauth_owner(workspace_id)
+            self.token_sources.forget(owner)
+            with contextlib.suppress(CioDesktopError):
+                await TokenStore(self.secrets).clear(owner)
+
+        task = asyncio.ensure_future(forget())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
     @functools.cached_property
     def token_sources(self) -> TokenSources:
         """Each signed-in workspace's (and the account's) self-renewing OAuth tokens, one per owner."""

@@ -292,6 +292,15 @@ class MainWindow(QMainWindow):
         stream = self.panels["stream"]
         if hasattr(stream, "lookup_requested"):  # a row's "Open this person in Customer lookup"
             stream.lookup_requested.connect(self.open_person)
+        from cio_desktop.ui.widgets.error_banner import ErrorBanner
+
+        for banner in self.findChildren(ErrorBanner):  # "Sign in again…" on an ended or too narrow sign-in
+            banner.sign_in_requested.connect(self.sign_in_again)
+
+    def sign_in_again(self) -> None:
+        """Sign the current workspace in with OAuth again (from an error banner's button)."""
+        if self._workspace is not None and not self._workspace.demo:
+            self.sidebar.oauth_requested.emit(self._workspace)
 
     def open_person(self, query: str) -> None:
         """Show Customer lookup searching for ``query`` (from the live activity)."""

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from cio_desktop.api import AuthError, Credentials, MissingCredentialsError
+from cio_desktop.api import AuthError, CioClient, Credentials, MissingCredentialsError
 from cio_desktop.api.apis import API_SPECS, APP, TRACK, spec_for
 from cio_desktop.api.history import RequestHistory
 from cio_desktop.api.regions import DEFAULT_HOSTS, endpoints_for
@@ -86,3 +86,35 @@ async def test_missing_keys_fail_before_sending(sandbox: ThreadedSandbox, make_c
     assert not client.can_call("app")
     with pytest.raises(MissingCredentialsError, match="App API key"):
         await client.app.workspaces()
+
+
+async def test_insufficient_scope_names_the_scope_and_how_to_sign_in_again() -> None:
+    """A 403 ``insufficient_scope`` (RFC 6750) from an App API gateway: the sign-in works but lacks a
+    scope. The peer is a small aiohttp server on 127.0.0.1 (the sandbox grants every scope it knows)."""
+    from aiohttp import web
+
+    async def refuse(_request: web.Request) -> web.Response:
+        challenge = 'Bearer error="insufficient_scope", scope="customers:read"'
+        return web.json_response({"errors": [{"detail": "forbidden", "status": "403"}]}, status=403,
+                                 headers={"WWW-Authenticate": challenge})  # fmt: skip
+
+    app = web.Application()
+    app.router.add_get("/v1/workspaces", refuse)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        ws = Workspace(name="gw", region=Region.US, app_url=f"http://127.0.0.1:{port}")
+        token = RenewingToken("token-with-few-scopes", None)
+        async with CioClient(ws, Credentials(token=token)) as client:
+            with pytest.raises(AuthError) as caught:
+                await client.app.workspaces()
+    finally:
+        await runner.cleanup()
+    assert caught.value.status == 403
+    assert caught.value.needed_scope == "customers:read"
+    assert "customers:read" in caught.value.message
+    assert "--scope customers:read" in caught.value.message
+    assert token.renewals == 0  # a 403 is not an expired token: no renewal

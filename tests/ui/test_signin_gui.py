@@ -217,3 +217,81 @@ def test_account_sign_in_with_chromium(
     window.browser_opener = chromium
     qtbot.mouseClick(window.welcome.account_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "90210" in window.sidebar.account.summary.text(), timeout=120000)
+
+
+def _open_add_wizard(qtbot: QtBot, window: MainWindow, sandbox: ThreadedSandbox) -> Any:
+    from cio_desktop.ui import window_flows
+
+    window.browser_opener = scripted_user("approve")
+    window.tasks.spawn(window_flows.add_workspace(window), key="wizard")
+    qtbot.waitUntil(lambda: window.wizard is not None and window.wizard.isVisible(), timeout=20000)
+    wizard = window.wizard
+    assert wizard is not None
+    wizard.next()  # past the intro, to the keys
+    keys = wizard.keys
+    keys.name_edit.setText("Gateway added")
+    assert keys.oauth_button.isVisible()  # offered while adding too, not only when editing
+    qtbot.mouseClick(keys.oauth_button, Qt.MouseButton.LeftButton)
+    answer_issuer(qtbot, wizard, sandbox.info.issuer_url)
+    qtbot.waitUntil(lambda: "Signed in with OAuth at" in keys.oauth_label.text(), timeout=20000)
+    assert keys.problem() == ""  # the sign-in stands in for the App API key
+    return wizard
+
+
+def test_signing_in_while_adding_files_the_tokens_under_the_new_workspace(
+    qtbot: QtBot, qloop: QtAsyncLoop, window: MainWindow, services: Services, sandbox: ThreadedSandbox
+) -> None:
+    from cio_desktop.oauth.token_store import oauth_owner
+
+    wizard = _open_add_wizard(qtbot, window, sandbox)
+    draft = wizard.draft()
+    assert qloop.run(TokenStore(services.secrets).load(oauth_owner(draft.id))) is not None
+    saved = qloop.run(services.add_workspace(draft.replace(app_url=sandbox.info.app_url), {}))
+    wizard.saved_workspace = saved
+    wizard.reject()
+    credentials = qloop.run(services.credentials(saved))
+    assert credentials.token is not None  # the saved workspace calls the App API with that sign-in
+
+
+def test_cancelling_the_add_wizard_after_signing_in_deletes_the_sign_in(
+    qtbot: QtBot, qloop: QtAsyncLoop, window: MainWindow, services: Services, sandbox: ThreadedSandbox
+) -> None:
+    from cio_desktop.oauth.token_store import oauth_owner
+
+    wizard = _open_add_wizard(qtbot, window, sandbox)
+    owner = oauth_owner(wizard.draft().id)
+    wizard.reject()
+
+    async def gone() -> bool:
+        await asyncio.gather(*services._background)
+        return await TokenStore(services.secrets).load(owner) is None
+
+    assert qloop.run(gone(), timeout=30)
+
+
+def test_an_ended_sign_in_offers_sign_in_again_where_the_error_shows(
+    qtbot: QtBot, qloop: QtAsyncLoop, window: MainWindow, sandbox: ThreadedSandbox, gateway: Workspace
+) -> None:
+    """invalid_grant: the lookup says the sign-in ended and its banner's "Sign in again…" starts a new
+    sign-in for that workspace (never a loop of refreshes)."""
+    info = sandbox.info
+    qloop.run(window_refresh(window, gateway.name))
+    window.browser_opener = scripted_user("approve")
+    window.sidebar.oauth_requested.emit(gateway)
+    answer_issuer(qtbot, window, info.issuer_url)
+    qtbot.waitUntil(lambda: "Signed in 'Gateway'" in window.status_label.text(), timeout=20000)
+    sandbox.oauth(lambda s: (s.refresh.clear(), s.expire_access_tokens()))  # the grant is gone
+
+    lookup = window.panels["lookup"]
+    window.show_panel(window.panel_index("lookup"))
+    lookup.search_for(WELL_KNOWN["email"])  # type: ignore[attr-defined]
+    banner = lookup.banner  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "sign-in was refused" in banner.message(), timeout=20000)
+    assert banner.sign_in_button.isVisible()
+    window.set_status("")
+    qtbot.mouseClick(banner.sign_in_button, Qt.MouseButton.LeftButton)
+    answer_issuer(qtbot, window, info.issuer_url)
+    qtbot.waitUntil(lambda: "Signed in 'Gateway'" in window.status_label.text(), timeout=20000)
+
+    banner.show_error("A plain failure")
+    assert not banner.sign_in_button.isVisible()  # only where signing in again is the fix

@@ -12,7 +12,7 @@ import asyncio
 from PySide6.QtWidgets import QWidget, QWizard
 
 from cio_desktop.errors import CioDesktopError
-from cio_desktop.models import SecretKind, Workspace
+from cio_desktop.models import SecretKind, Workspace, new_workspace_id
 from cio_desktop.operations.key_check import KeyState
 from cio_desktop.operations.services import API_KINDS, BackendState, CredentialState, Services
 from cio_desktop.ui.dialogs.wizard_pages import IntroPage, KeysPage, TestPage
@@ -59,8 +59,10 @@ class WorkspaceWizard(QWizard):
         self.test.retest_requested.connect(self.start_test)
         self.keys.reveal_saved_requested.connect(self._on_keys_reveal_saved_requested)
         self.keys.oauth_requested.connect(lambda: self.tasks.spawn(self._sign_in_with_oauth(), key="oauth"))
-        # A sign-in belongs to a stored workspace: offered when editing (add it first, then Edit…).
-        self.keys.oauth_button.setVisible(workspace is not None)
+        # A new workspace gets its id now, so a sign-in made before saving is filed under it; a sign-in
+        # left behind by Cancel is deleted again (``done``).
+        self._new_id = new_workspace_id()
+        self._unsaved_sign_in = False
         self.keys.taken_names = {
             known.name.casefold()
             for known in services.known_workspaces()
@@ -101,18 +103,21 @@ class WorkspaceWizard(QWizard):
         """ "Sign in with OAuth instead": the issuer, the browser, then the token serves the App API."""
         from cio_desktop.ui.dialogs.signin_dialog import sign_in_workspace
 
-        assert self.editing is not None
+        target = self.editing or Workspace(
+            name=self.keys.name_edit.text().strip() or "the new workspace", id=self._new_id
+        )
         opener = getattr(self.parentWidget(), "browser_opener", None)
         try:
-            record = await sign_in_workspace(self, self.services, self.editing, opener=opener)
+            record = await sign_in_workspace(self, self.services, target, opener=opener)
         except CioDesktopError as exc:
             self.keys.oauth_label.setText(exc.message)
             return
         from cio_desktop.oauth.token_store import oauth_owner
 
-        self.services.token_sources.forget(oauth_owner(self.editing.id))
+        self.services.token_sources.forget(oauth_owner(target.id))
         if record is None:
             return
+        self._unsaved_sign_in = self.editing is None
         self.keys.has_saved[SecretKind.OAUTH_SESSION] = True
         self.keys.oauth_label.setText(
             f"Signed in with OAuth at {record.issuer}: App API calls use the token."
@@ -129,7 +134,7 @@ class WorkspaceWizard(QWizard):
         }
         if self.editing is not None:
             return self.editing.replace(**fields)
-        return Workspace(**fields)  # type: ignore[arg-type]  # keys match the dataclass fields
+        return Workspace(**fields, id=self._new_id)  # type: ignore[arg-type]  # keys match the fields
 
     def typed_secrets(self) -> dict[SecretKind, str]:
         typed = {
@@ -241,4 +246,7 @@ class WorkspaceWizard(QWizard):
     def done(self, result: int) -> None:
         for key in ("test", "flags"):
             self.tasks.cancel(key)
+        if self._unsaved_sign_in and self.saved_workspace is None:
+            self._unsaved_sign_in = False
+            self.services.forget_sign_in(self._new_id)  # the workspace it was for was never saved
         super().done(result)

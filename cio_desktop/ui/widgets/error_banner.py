@@ -50,9 +50,12 @@ class ErrorBanner(QFrame):
 
     Signals:
         dismissed(): the user closed the banner.
+        sign_in_requested(): the user pressed "Sign in again…", shown for errors whose fix is to sign in
+            with OAuth again (the window connects it to the workspace's sign-in).
     """
 
     dismissed = Signal()
+    sign_in_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None, *, name: str = "errorBanner") -> None:
         super().__init__(parent)
@@ -82,6 +85,11 @@ class ErrorBanner(QFrame):
         self.copy_button.setObjectName(f"{name}CopyButton")
         self.copy_button.setAccessibleName("Copy details (technical)")
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
+        self.sign_in_button = QPushButton("Sign in again…", self)
+        self.sign_in_button.setObjectName(f"{name}SignInButton")
+        self.sign_in_button.setAccessibleName("Sign in again (OAuth)")
+        self.sign_in_button.clicked.connect(self.sign_in_requested)
+        self.sign_in_button.hide()
         self.close_button = QPushButton("Dismiss", self)
         self.close_button.setObjectName(f"{name}CloseButton")
         self.close_button.setAccessibleName("Dismiss message")
@@ -109,6 +117,7 @@ class ErrorBanner(QFrame):
         top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.sign_in_button)
         buttons.addWidget(self.details_button)
         buttons.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
@@ -129,6 +138,7 @@ class ErrorBanner(QFrame):
         else:
             message = error
         self._show("error", message, detail, hint)
+        self.sign_in_button.setVisible(bool(getattr(error, "sign_in_again", False)))
 
     def show_message(self, message: str, *, level: str = "info", detail: str = "", hint: str = "") -> None:
         """Show a non-error message ("info", "success" or "warning")."""
@@ -156,6 +166,7 @@ class ErrorBanner(QFrame):
     # -- internals --------------------------------------------------------------------------------------
 
     def _show(self, level: str, message: str, detail: str, hint: str) -> None:
+        self.sign_in_button.hide()
         self._level = level if level in LEVEL_ICONS else "info"
         self.icon_label.setText(LEVEL_ICONS[self._level])
         self.message_label.setText(safe_line(message))  # may quote a server's text
