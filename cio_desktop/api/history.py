@@ -2,6 +2,7 @@
 
 File: ``<data_dir>/history.jsonl``, one ``Exchange.to_json_dict()`` per line, appended under a file lock
 (the GUI and the CLI may both write) and compacted to the newest ``limit`` records now and then.
+Loading and compaction read the file backwards and stop at the limit, so a huge file costs what is kept.
 Records arrive already redacted; this module never sees a secret. Corrupt lines are skipped on load.
 """
 
@@ -13,13 +14,14 @@ import json
 import os
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from cio_desktop.api.curl import to_curl
 from cio_desktop.api.exchange import Exchange
 from cio_desktop.api.har import to_har
-from cio_desktop.private_files import FILE_MODE, SymlinkRefusedError, open_private, private_dir, read_private
+from cio_desktop.private_files import FILE_MODE, SymlinkRefusedError, open_private, private_dir
 
 __all__ = ["RequestHistory", "default_history_path", "to_curl", "to_har"]
 
@@ -27,6 +29,7 @@ HISTORY_FILE = "history.jsonl"
 WRITE_DELAY_S = 0.05  # records made within this time are appended together
 
 Listener = Callable[[Exchange], None]
+_T = TypeVar("_T")
 
 
 def default_history_path() -> Path:
@@ -186,7 +189,7 @@ class RequestHistory:
             return 0
         try:
             with self._file_lock, self._lock():
-                loaded = list(self._read())
+                loaded = self._read()
         except SymlinkRefusedError as exc:
             self.persist_error = f"The saved request history was not read: {exc.strerror}."
             return 0
@@ -206,27 +209,45 @@ class RequestHistory:
         private_dir(self.path.parent)
         return FileLock(str(self.path) + ".lock", timeout=10, mode=FILE_MODE)
 
-    def _read(self) -> Iterable[Exchange]:
-        """Parse the file line by line; a line that is not a good record is skipped and counted in
-        ``skipped_lines`` (bad bytes, not JSON, nested too deep, not an object, a field of the wrong type)."""
+    def _read(self) -> list[Exchange]:
+        """The newest ``limit`` good records of the file, oldest first, reading it backwards in blocks
+        so a huge file costs what the limit keeps, not its size. A line that is not a good record (bad
+        bytes, not JSON, nested too deep, not an object, a field of the wrong type) is skipped and counted
+        in ``skipped_lines``. Caller holds the locks."""
+        out: list[Exchange] = []
+        self._scan_newest(lambda line: _keep(out, _parse_line(line)))
+        out.reverse()
+        return out
+
+    def _scan_newest(self, take: Callable[[bytes], bool]) -> bool:
+        """Feed the file's lines, newest first, to ``take`` (True: a good record) until ``limit`` were
+        good; sets ``skipped_lines`` and ``_lines_on_disk``. False when there is no file."""
         try:
-            raw = read_private(self.path)
+            fd = open_private(self.path, os.O_RDONLY)
         except FileNotFoundError:
             self._lines_on_disk = 0
             self.skipped_lines = 0
-            return []
-        lines = [line for line in raw.split(b"\n") if line.strip()]
-        self._lines_on_disk = len(lines)
-        out: list[Exchange] = []
-        skipped = 0
-        for line in lines:
-            record = _parse_line(line)
-            if record is None:
-                skipped += 1  # a torn or hand-edited line: skip it, keep the rest
-            else:
-                out.append(record)
+            return False
+        kept = skipped = 0
+        more = False
+        try:
+            for line in _lines_backwards(fd):
+                if kept >= self._limit:
+                    more = True  # older lines remain: the next append compacts them away
+                    break
+                if take(line):
+                    kept += 1
+                else:
+                    skipped += 1  # a torn or hand-edited line: skip it, keep the rest
+        finally:
+            os.close(fd)
         self.skipped_lines = skipped
-        return out
+        self._lines_on_disk = self._compact_at() if more else kept + skipped
+        return True
+
+    def _compact_at(self) -> int:
+        """Lines on disk beyond which an append compacts the file (slack so it is not every append)."""
+        return self._limit + max(20, self._limit // 5) + 1
 
     def _append(self, *exchanges: Exchange) -> None:
         lines = "".join(
@@ -239,20 +260,52 @@ class RequestHistory:
             finally:
                 os.close(fd)
             self._lines_on_disk += len(exchanges)
-            if self._lines_on_disk > self._limit + max(20, self._limit // 5):
+            if self._lines_on_disk >= self._compact_at():
                 self._compact()
 
     def _compact(self) -> None:
-        """Rewrite the file with only the newest ``limit`` records (caller holds the locks)."""
-        records = sorted(self._read(), key=lambda e: e.started_at)[-self._limit :]
+        """Rewrite the file with only its newest ``limit`` good lines (caller holds the locks).
+
+        Streams: reads the file backwards in blocks and copies the kept lines' bytes as they are, so
+        memory holds the kept lines only, never the whole file or a record object per line (native
+        memory freed by such transient peaks is not returned to the system). Each line is still parsed
+        once, to drop lines that are not good records."""
+        kept: list[bytes] = []
+        self._scan_newest(lambda line: _parse_line(line) is not None and _keep(kept, line))
+        kept.reverse()
         tmp = self.path.with_suffix(".jsonl.tmp")
         tmp.unlink(missing_ok=True)  # a leftover of a killed compaction (or a planted link): start fresh
         fd = open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for record in records:
-                fh.write(json.dumps(record.to_json_dict(), ensure_ascii=False, separators=(",", ":")) + "\n")
+        with os.fdopen(fd, "wb") as fh:
+            for line in kept:
+                fh.write(line + b"\n")
         os.replace(tmp, self.path)
-        self._lines_on_disk = len(records)
+        self._lines_on_disk = len(kept)
+
+
+def _keep(into: list[_T], item: _T | None) -> bool:
+    """Append ``item`` unless it is None; says whether it was kept."""
+    if item is None:
+        return False
+    into.append(item)
+    return True
+
+
+def _lines_backwards(fd: int, block: int = 1 << 16) -> Iterator[bytes]:
+    """The non-empty lines of the open file ``fd``, last first, read in blocks from the end: a caller
+    that stops early never reads (or holds) the rest of the file."""
+    pos = os.fstat(fd).st_size
+    tail = b""
+    while pos > 0:
+        size = min(block, pos)
+        pos -= size
+        parts = (os.pread(fd, size, pos) + tail).split(b"\n")
+        tail = parts[0]  # may continue in the previous block
+        for line in reversed(parts[1:]):
+            if line.strip():
+                yield line
+    if tail.strip():
+        yield tail
 
 
 def _parse_line(line: bytes) -> Exchange | None:
