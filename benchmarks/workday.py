@@ -33,6 +33,10 @@ def run(opts: Options) -> list[Row]:
 def child(count: int, sandbox_json: str) -> dict[str, Any]:
     import gc
 
+    from cio_desktop.memory import cap_malloc_arenas
+
+    cap_malloc_arenas()  # as the app does first thing (cio_desktop.app.run_gui)
+
     from benchmarks.common import credentials_for, current_rss_mb, workspace_for
     from benchmarks.gui import qt_app, run_async
     from cio_desktop.api.client import CioClient

@@ -215,6 +215,10 @@ def run_gui(*, demo: bool = False, exit_when_ready: bool = False) -> int:
     """Open the main window; returns the process exit code."""
     from PySide6.QtWidgets import QApplication
 
+    from cio_desktop.memory import cap_malloc_arenas
+
+    cap_malloc_arenas()  # before Qt and the worker threads start: see cio_desktop.memory
+
     from cio_desktop.operations.services import Services
     from cio_desktop.resources import APP_ID
     from cio_desktop.ui.app_icon import app_icon
