@@ -9,9 +9,16 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 # Without a display Qt aborts the process; the test command sets this too.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# CI runs the property-based suites with fixed examples, so a red run can be repeated exactly; by hand
+# they explore new examples every run (and print a reproduction blob when one fails).
+settings.register_profile("ci", derandomize=True, print_blob=True, database=None)
+settings.register_profile("dev", print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 pytest_plugins = [
     "tests.fixtures.sandbox",

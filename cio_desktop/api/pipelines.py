@@ -204,6 +204,15 @@ class PipelinesApi(ApiFace):
         msg["previousId"] = str(previous_id)
         return await self.send("alias", msg)
 
+    async def check_key(self) -> ApiResult:
+        """``POST /v1/batch`` with an empty batch in strict mode: the cheapest call that proves the key
+        (a wrong key is answered 401) and stores nothing (there is no call in it). The Pipelines API has
+        no read endpoint to test a key with."""
+        return await self._call(
+            "POST", "/v1/batch", body={"batch": []}, operation="Key check", headers={"X-Strict-Mode": "1"},
+            idempotent=True,
+        )  # fmt: skip
+
     async def batch(self, messages: Sequence[Mapping[str, Any]]) -> ApiResult:
         """``POST /v1/batch``: several messages, each with its ``type``, in one call."""
         if not messages:

@@ -1,4 +1,6 @@
-"""``cio-desktop send NAME identify|event|anonymous|page|screen|batch ...``: send data with the Track API.
+"""``cio-desktop send NAME identify|event|anonymous|page|screen|batch ...``: send data with the Track API;
+``cio-desktop send NAME --api pipelines identify|track|page|screen|group|alias|batch ...``: with the
+Pipelines API (``cli.send_pipelines``).
 
 Prints the request that was sent (redacted), the status and the response; ``--verify`` then waits until
 the event shows up in the person's activities (needs the App API key too). Sending and verifying are
@@ -11,6 +13,7 @@ import argparse
 from typing import Any
 
 KINDS = ("identify", "event", "anonymous", "page", "screen", "batch")
+PIPELINES_KINDS = ("identify", "track", "page", "screen", "group", "alias", "batch")
 NEEDS_CUSTOMER = ("identify", "event", "page", "screen")
 NEEDS_NAME = ("event", "anonymous", "page", "screen")
 
@@ -19,22 +22,43 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add the ``send`` sub-command to ``sub``."""
     parser = sub.add_parser(
         "send",
-        help="send an identify, event, anonymous event, page or screen view, or a v2 batch",
-        description="Send data to a workspace with its Track API credentials.",
+        help="send an identify, event, anonymous event, page or screen view, or a batch",
+        description="Send data to a workspace with its Track API credentials, or with its Pipelines API "
+        "key (--api pipelines).",
     )
     parser.add_argument("name", metavar="NAME", help="the workspace name")
-    parser.add_argument("kind", choices=KINDS, help="what to send")
-    parser.add_argument("--customer", metavar="ID", help="the person (identify, event, page, screen)")
+    parser.add_argument(
+        "kind",
+        choices=tuple(dict.fromkeys(KINDS + PIPELINES_KINDS)),
+        help=f"what to send: Track {', '.join(KINDS)}; Pipelines {', '.join(PIPELINES_KINDS)}",
+    )
+    parser.add_argument(
+        "--api", choices=("track", "pipelines"), default="track", help="which API sends it (default track)"
+    )
+    parser.add_argument(
+        "--customer", metavar="ID", help="the person (identify, event, page, screen; Pipelines: the userId)"
+    )
     parser.add_argument(
         "--id-type", choices=("id", "email", "cio_id"), default="id", help="what --customer is (default id)"
     )
     parser.add_argument(
-        "--name", dest="event_name", metavar="NAME", help="event name, page URL or screen name"
+        "--name",
+        dest="event_name",
+        metavar="NAME",
+        help="event name, page URL (Pipelines: page name) or screen name",
     )
     data = parser.add_mutually_exclusive_group()
-    data.add_argument("--data", metavar="JSON", help="attributes (identify), event data, or batch operations")
+    data.add_argument(
+        "--data",
+        metavar="JSON",
+        help="attributes (identify), event data, or batch operations; Pipelines: traits (identify, group), "
+        "properties (track, page, screen) or the batch's calls",
+    )
     data.add_argument("--data-file", metavar="FILE", help="read --data from a file ('-' for standard input)")
-    parser.add_argument("--anonymous-id", metavar="ID", help="anonymous id for an anonymous event")
+    parser.add_argument("--anonymous-id", metavar="ID", help="anonymous id (Pipelines: the anonymousId)")
+    parser.add_argument("--group-id", metavar="ID", help="Pipelines group: the groupId")
+    parser.add_argument("--previous-id", metavar="ID", help="Pipelines alias: the previousId")
+    parser.add_argument("--context", metavar="JSON", help="Pipelines: the message's context object")
     parser.add_argument(
         "--verify", action="store_true", help="wait until the event appears in the activities"
     )
@@ -48,17 +72,30 @@ def run(args: argparse.Namespace) -> int:
 
     from cio_desktop.cli.common import fail
 
-    problem = _check_args(args)
+    if args.api == "pipelines":
+        from cio_desktop.cli import send_pipelines
+
+        problem = send_pipelines.check_args(args)
+    else:
+        problem = _check_args(args)
     if problem:
         return fail(problem)
     try:
         data = _read_data(args)
     except ValueError as exc:
         return fail(str(exc))
+    if args.api == "pipelines":
+        return asyncio.run(send_pipelines.run(args, data))
     return asyncio.run(_run(args, data))
 
 
 def _check_args(args: argparse.Namespace) -> str | None:
+    if args.kind not in KINDS:
+        track = ", ".join(KINDS)
+        return f"'send {args.kind}' is a Pipelines call: add --api pipelines (Track sends {track})."
+    extra = [flag for flag, value in _PIPELINES_ONLY.items() if getattr(args, value)]
+    if extra:
+        return f"{', '.join(extra)} only work with --api pipelines."
     if args.kind in NEEDS_CUSTOMER and not args.customer:
         return f"'send {args.kind}' needs --customer (the person's ID, or use --id-type email/cio_id)."
     if args.kind in NEEDS_NAME and not args.event_name:
@@ -84,7 +121,7 @@ def _read_data(args: argparse.Namespace) -> Any:
     if check.problem is not None:
         raise ValueError(f"--data is not valid JSON: {check.problem.describe()}")
     value = check.value
-    if args.kind == "batch":
+    if args.kind == "batch":  # the same shape for both APIs: a list, or {"batch": [...]}
         if isinstance(value, dict) and isinstance(value.get("batch"), list):
             value = value["batch"]
         if not isinstance(value, list) or not all(isinstance(op, dict) for op in value):
@@ -93,6 +130,8 @@ def _read_data(args: argparse.Namespace) -> Any:
         raise ValueError('--data must be a JSON object, such as {"plan": "pro"}')
     return value
 
+
+_PIPELINES_ONLY = {"--group-id": "group_id", "--previous-id": "previous_id", "--context": "context"}
 
 CALL_TYPES = {
     "identify": "identify",
@@ -129,7 +168,7 @@ async def _run(args: argparse.Namespace, data: Any) -> int:
                 anonymous_id=args.anonymous_id,
             )
             if not args.json:
-                _print_exchange(result.exchange)
+                print_exchange(result.exchange)
             if args.verify:
                 if not args.json:
                     print(f"Waiting up to {args.timeout:g} s for it to appear in the person's activities…")
@@ -169,7 +208,8 @@ async def _run(args: argparse.Namespace, data: Any) -> int:
     return 0
 
 
-def _print_exchange(ex: Any) -> None:
+def print_exchange(ex: Any) -> None:
+    """The request (redacted when it was recorded), the status and the answer, for a person to read."""
     print(f"Request:  {ex.method} {ex.url}")
     if ex.request_body:
         print(f"          {ex.request_body}")

@@ -1,9 +1,9 @@
 """``cio-desktop workspace add|list|show|rename|remove|test``: manage workspaces from the command line.
 
-Secrets never come from argv: ``--track-key-stdin``/``--app-key-stdin`` read one line each (in that
-order) from standard input, and on a terminal the command prompts without echo. Every change goes through
-``operations.services.Services`` (the same transactions as the app); keyring and filelock are imported
-only when a command runs (see tests/test_import_rule.py).
+Secrets never come from argv: ``--track-key-stdin``/``--app-key-stdin``/``--pipelines-key-stdin`` read
+one line each (in that order, only those asked for) from standard input, and on a terminal the command
+prompts without echo. Every change goes through ``operations.services.Services`` (the same transactions as
+the app); keyring and filelock are imported only when a command runs (see tests/test_import_rule.py).
 """
 
 from __future__ import annotations
@@ -52,6 +52,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     add.add_argument("--site-id", metavar="ID", help="the workspace's Site ID (Track API)")
     add.add_argument("--track-url", metavar="URL", help="override the Track API address (https)")
     add.add_argument("--app-url", metavar="URL", help="override the App API address (https)")
+    add.add_argument(
+        "--pipelines-url", metavar="URL", help="override the Pipelines API address (https, without /v1)"
+    )
     add.add_argument("--ca-file", metavar="PEM", help="extra CA certificates to trust for this workspace")
     add.add_argument(
         "--track-key-stdin", action="store_true", help="read the Track API key from standard input"
@@ -60,6 +63,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "--app-key-stdin",
         action="store_true",
         help="read the App API key from standard input (the line after the Track key)",
+    )
+    add.add_argument(
+        "--pipelines-key-stdin",
+        action="store_true",
+        help="read the Pipelines API key (a source's write key) from standard input (after the App key)",
     )
     add.set_defaults(func=guarded(_add))
 
@@ -93,9 +101,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 def _read_keys(args: argparse.Namespace) -> dict[SecretKind, str]:
     """The keys to store: from stdin when asked (an empty line is an error), else a silent prompt on a
     terminal (an empty answer means no key), else none."""
-    wanted = [(SecretKind.TRACK_API_KEY, args.track_key_stdin), (SecretKind.APP_API_KEY, args.app_key_stdin)]
+    wanted = [
+        (SecretKind.TRACK_API_KEY, args.track_key_stdin),
+        (SecretKind.APP_API_KEY, args.app_key_stdin),
+        (SecretKind.PIPELINES_KEY, args.pipelines_key_stdin),
+    ]
     keys: dict[SecretKind, str] = {}
-    if args.track_key_stdin or args.app_key_stdin:
+    if any(flag for _kind, flag in wanted):
         for kind, flag in wanted:
             if not flag:
                 continue
@@ -128,6 +140,7 @@ def _add(args: argparse.Namespace) -> int:
         site_id=args.site_id,
         track_url=args.track_url,
         app_url=args.app_url,
+        pipelines_url=args.pipelines_url,
         ca_file=ca_file,
     )
     run_async(_check_new(candidate))  # refuse bad input before asking for keys
@@ -224,6 +237,7 @@ async def _show_async(args: argparse.Namespace) -> int:
         ("Site ID", workspace.site_id or "-"),
         ("Track URL", workspace.track_url or "(the region's default)"),
         ("App URL", workspace.app_url or "(the region's default)"),
+        ("Pipelines URL", workspace.pipelines_url or "(the region's default)"),
         ("CA file", workspace.ca_file or "-"),
     ]
     if workspace.demo:

@@ -33,6 +33,7 @@ def run_test(args: argparse.Namespace) -> int:
                 "workspace_id": report.workspace.workspace_id,
                 "track": _check_json(report.track),
                 "app": _check_json(report.app),
+                "pipelines": _check_json(report.pipelines),
                 "ok": report.all_given_work,
             }
         )
@@ -57,7 +58,11 @@ def _check_json(check: KeyCheck) -> dict[str, Any]:
 def _print_report(report: CheckReport) -> None:
     workspace = report.workspace
     print(f"Workspace '{workspace.name}' · region {workspace.region.value.upper()}")
-    for label, check in (("Track API", report.track), ("App API", report.app)):
+    for label, check in (
+        ("Track API", report.track),
+        ("App API", report.app),
+        ("Pipelines API", report.pipelines),
+    ):
         print(f"  {label}: {MARKS[JSON_STATUS[check.state.value]]} — {check.message}")
         if check.detail:
             print(f"    technical detail: {check.detail}")

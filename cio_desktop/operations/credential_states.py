@@ -17,8 +17,12 @@ if TYPE_CHECKING:
     from cio_desktop.api.exchange import Exchange
     from cio_desktop.api.regions import Endpoints
 
-API_KINDS = (SecretKind.TRACK_API_KEY, SecretKind.APP_API_KEY)
-KIND_OF_API = {"track": SecretKind.TRACK_API_KEY, "app": SecretKind.APP_API_KEY}
+API_KINDS = (SecretKind.TRACK_API_KEY, SecretKind.APP_API_KEY, SecretKind.PIPELINES_KEY)
+KIND_OF_API = {
+    "track": SecretKind.TRACK_API_KEY,
+    "app": SecretKind.APP_API_KEY,
+    "pipelines": SecretKind.PIPELINES_KEY,
+}
 
 
 class CredentialState(StrEnum):
@@ -53,7 +57,7 @@ def verdict_for_exchange(
     if kind is None or verdict is None:
         return None
     endpoints = endpoints_for(workspace, hosts=hosts)
-    base = endpoints.track if kind is SecretKind.TRACK_API_KEY else endpoints.app
+    base = endpoints.base(exchange.api)
     return (kind, verdict) if exchange.url.startswith(base + "/") else None
 
 

@@ -39,6 +39,13 @@ class KeyCheck:
     detail: str = ""
 
 
+PIPELINES_NOT_GIVEN = KeyCheck(
+    SecretKind.PIPELINES_KEY,
+    KeyState.NOT_GIVEN,
+    "No Pipelines API key given (optional: sending through the Pipelines API needs one).",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class CheckReport:
     """What the test found. ``workspace`` carries the detected region and workspace id."""
@@ -47,19 +54,20 @@ class CheckReport:
     track: KeyCheck
     app: KeyCheck
     region_message: str = ""
+    pipelines: KeyCheck = PIPELINES_NOT_GIVEN
 
     @property
     def any_works(self) -> bool:
-        return KeyState.WORKS in (self.track.state, self.app.state)
+        return KeyState.WORKS in (c.state for c in self.checks())
 
     @property
     def any_rejected(self) -> bool:
-        return KeyState.REJECTED in (self.track.state, self.app.state)
+        return KeyState.REJECTED in (c.state for c in self.checks())
 
     @property
     def reached(self) -> bool:
-        """False when neither key could be checked (network down, proxy, Customer.io outage)."""
-        given = [c for c in (self.track, self.app) if c.state is not KeyState.NOT_GIVEN]
+        """False when no key could be checked (network down, proxy, Customer.io outage)."""
+        given = [c for c in self.checks() if c.state is not KeyState.NOT_GIVEN]
         return not given or any(c.state is not KeyState.NOT_CHECKED for c in given)
 
     @property
@@ -68,8 +76,8 @@ class CheckReport:
         given = [c for c in self.checks() if c.state is not KeyState.NOT_GIVEN]
         return bool(given) and all(c.state is KeyState.WORKS for c in given)
 
-    def checks(self) -> tuple[KeyCheck, KeyCheck]:
-        return (self.track, self.app)
+    def checks(self) -> tuple[KeyCheck, ...]:
+        return (self.track, self.app, self.pipelines)
 
 
 REGION_NAMES = {Region.US: "United States (US)", Region.EU: "European Union (EU)"}
@@ -109,8 +117,14 @@ async def check_credentials(
             retry, _ = await _check_app(client, credentials)
         if retry.state is KeyState.WORKS:
             app, found = retry, found.replace(region=other)
+    pipelines = PIPELINES_NOT_GIVEN
+    if credentials.pipelines_key:
+        async with client_for(found, Credentials(pipelines_key=credentials.pipelines_key)) as client:
+            pipelines = await _check_pipelines(client)
+            if found.region is Region.AUTO and pipelines.state is KeyState.WORKS:
+                found = found.replace(region=_key_region(credentials) or Region.AUTO)
     region_message = ""
-    if found.region is not Region.AUTO and KeyState.WORKS in (track.state, app.state):
+    if found.region is not Region.AUTO and KeyState.WORKS in (track.state, app.state, pipelines.state):
         region_message = f"Region: {REGION_NAMES[found.region]}."
         if chosen not in (Region.AUTO, found.region):
             region_message = (
@@ -118,7 +132,9 @@ async def check_credentials(
                 f"{REGION_NAMES[found.region]} data centre, so the region was changed to "
                 f"{found.region.value.upper()}."
             )
-    return CheckReport(workspace=found, track=track, app=app, region_message=region_message)
+    return CheckReport(
+        workspace=found, track=track, app=app, region_message=region_message, pipelines=pipelines
+    )
 
 
 async def _check_track(client: CioClient, workspace: Workspace, credentials: Credentials) -> KeyCheck:
@@ -168,3 +184,37 @@ async def _check_app(client: CioClient, credentials: Credentials) -> tuple[KeyCh
         message = f"Not tested. {exc.message}"
         return KeyCheck(kind, KeyState.NOT_CHECKED, message, exc.detail), None
     return KeyCheck(kind, KeyState.WORKS, "The App API key works."), None
+
+
+def _key_region(credentials: Credentials) -> Region | None:
+    """The region a region-prefixed Pipelines key names (``pk_eu_…``), else None."""
+    from cio_desktop.api.apis import pipelines_key_region
+
+    return pipelines_key_region(credentials)
+
+
+async def _check_pipelines(client: CioClient) -> KeyCheck:
+    """A strict-mode empty batch (``PipelinesApi.check_key``): it stores nothing, and a wrong key is
+    answered 401. The message says what was checked, since the Pipelines API has no read call."""
+    from cio_desktop.api import ApiError, AuthError
+    from cio_desktop.api.errors import ValidationError, WrongRegionError
+
+    kind = SecretKind.PIPELINES_KEY
+    checked = "a strict-mode call with an empty batch, which stores nothing"
+    try:
+        await client.pipelines.check_key()
+    except AuthError as exc:
+        return KeyCheck(kind, KeyState.REJECTED, f"{exc.message} (checked with {checked}).", exc.detail)
+    except WrongRegionError as exc:  # a pk_eu_/sk_us_ key for the other region's host: never sent
+        return KeyCheck(kind, KeyState.REJECTED, exc.message, exc.detail)
+    except ValidationError as exc:
+        # Strict mode checks the key before the content: a 400 about the empty batch means the key passed.
+        if exc.status == 400:
+            message = f"The Pipelines API key was accepted ({checked}; it was refused only for being empty)."
+            return KeyCheck(kind, KeyState.WORKS, message, exc.detail)
+        return KeyCheck(kind, KeyState.NOT_CHECKED, f"Not tested. {exc.message}", exc.detail)
+    except ApiError as exc:
+        return KeyCheck(kind, KeyState.NOT_CHECKED, f"Not tested. {exc.message}", exc.detail)
+    where = client.workspace.region
+    region = f" in the {where.value.upper()} region" if where is not Region.AUTO else ""
+    return KeyCheck(kind, KeyState.WORKS, f"The Pipelines API key works{region} (checked with {checked}).")

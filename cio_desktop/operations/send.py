@@ -1,8 +1,10 @@
 """Sending with the Track API (the event panel and ``cio-desktop send``): call types, checks, send, verify.
 
 Plain Python: the panel shows these specs; ``send`` / ``send_draft`` await the API client and
-``verify_arrival`` watches the person's activities. Not responsible for
-templates on disk (``operations.templates``) or for the JSON syntax check (``cio_desktop.json_check``).
+``verify_arrival`` watches the person's activities. A draft whose ``api`` is ``"pipelines"`` is checked,
+sent and verified with ``operations.pipelines_send`` (the functions taking a draft dispatch on it). Not
+responsible for templates on disk (``operations.templates``) or for the JSON syntax check
+(``cio_desktop.json_check``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from cio_desktop.json_check import JsonCheck, JsonProblem, check_json
 from cio_desktop.lookup_query import build_query
+from cio_desktop.operations import pipelines_send as P
 from cio_desktop.operations.templates import EventDraft
 
 if TYPE_CHECKING:
@@ -46,6 +49,7 @@ class CallSpec:
     body_label: str
     default_body: str
     default_name: str = ""
+    customer_label: str = "Customer ID or email"
 
     @property
     def can_verify(self) -> bool:
@@ -152,6 +156,35 @@ def spec_for(call_type: str) -> CallSpec:
         return SPECS[CallType.PERSON_EVENT]
 
 
+def form_spec(draft: EventDraft) -> CallSpec | P.PipelinesSpec:
+    """The spec the form shows for ``draft`` (its API and call type)."""
+    return P.pipelines_spec(draft.call_type) if is_pipelines(draft) else spec_for(draft.call_type)
+
+
+def is_pipelines(draft: EventDraft) -> bool:
+    """Whether ``draft`` is a Pipelines API call."""
+    return draft.api == "pipelines"
+
+
+def pipelines_fields(draft: EventDraft) -> P.PipelinesFields:
+    """The typed Pipelines fields of ``draft`` (the customer field is the userId)."""
+    return P.PipelinesFields(
+        user_id=draft.customer_id,
+        anonymous_id=draft.anonymous_id,
+        name=draft.event_name,
+        group_id=draft.group_id,
+        previous_id=draft.previous_id,
+    )
+
+
+def pipelines_message(draft: EventDraft) -> dict[str, Any] | None:
+    """The Pipelines message ``draft`` sends (typed fields over its JSON); None while the JSON is bad."""
+    checked = P.check_body(P.pipelines_spec(draft.call_type).call, draft.body)
+    if not checked.ok:
+        return None
+    return P.build_message(P.pipelines_spec(draft.call_type).call, pipelines_fields(draft), checked.value)
+
+
 def default_draft(call_type: CallType, customer_id: str = "") -> EventDraft:
     """A ready-to-send starting point for ``call_type``."""
     spec = SPECS[call_type]
@@ -166,6 +199,8 @@ def default_draft(call_type: CallType, customer_id: str = "") -> EventDraft:
 
 def check_body(draft: EventDraft) -> JsonCheck:
     """The JSON check for the draft's body, with the batch shape checked too."""
+    if is_pipelines(draft):
+        return P.check_body(P.pipelines_spec(draft.call_type).call, draft.body)
     result = check_json(draft.body)
     if not result.ok or spec_for(draft.call_type).call_type is not CallType.BATCH:
         return result
@@ -178,6 +213,9 @@ def check_body(draft: EventDraft) -> JsonCheck:
 
 def missing_fields(draft: EventDraft) -> list[str]:
     """Plain sentences naming each required field that is empty (nothing when ready to send)."""
+    if is_pipelines(draft):
+        message = pipelines_message(draft)
+        return [] if message is None else P.missing(P.pipelines_spec(draft.call_type).call, message)
     spec = spec_for(draft.call_type)
     missing = []
     if spec.needs_customer and not draft.customer_id.strip():
@@ -226,6 +264,9 @@ async def send(
 
 async def send_draft(client: CioClient, draft: EventDraft, body: dict[str, Any]) -> ApiResult:
     """Send the event panel's ``draft`` (its JSON already parsed into ``body``); raises ``ApiError``."""
+    if is_pipelines(draft):
+        call = P.pipelines_spec(draft.call_type).call
+        return await P.send(client, call, P.build_message(call, pipelines_fields(draft), body))
     call_type = spec_for(draft.call_type).call_type
     value, id_type = person_ref(draft.customer_id)
     return await send(
@@ -248,12 +289,19 @@ async def verify_arrival(
     timeout_s: float,
     id_type: IdType = "id",
     call_type: CallType | None = None,
+    activity_type: str | None = None,
 ) -> dict[str, Any] | None:
     """Wait until the sent event shows in the person's activities (App API key needed): the activity,
-    or None when it did not appear within ``timeout_s``."""
+    or None when it did not appear within ``timeout_s``. ``activity_type`` (a Pipelines call's, from
+    ``pipelines_send.arrival_target``) or ``call_type`` (a Track call) narrows the activity type."""
     from cio_desktop.api.verify import wait_for_activity
 
-    types = (ACTIVITY_TYPES[call_type],) if call_type in ACTIVITY_TYPES else ("event", "page", "screen")
+    if activity_type:
+        types: tuple[str, ...] = (activity_type,)
+    elif call_type in ACTIVITY_TYPES:
+        types = (ACTIVITY_TYPES[call_type],)
+    else:
+        types = ("event", "page", "screen")
     return await wait_for_activity(
         client, customer, name, since=since, timeout_s=timeout_s, id_type=id_type, types=types
     )
@@ -261,7 +309,47 @@ async def verify_arrival(
 
 def verify_target(draft: EventDraft) -> tuple[str, str] | None:
     """(customer id, activity name) to watch for after sending ``draft``; None when it cannot be checked."""
+    if is_pipelines(draft):
+        found = arrival_of(draft)
+        return (found.customer, found.name) if found is not None else None
     spec = spec_for(draft.call_type)
     if not spec.can_verify or not draft.customer_id.strip() or not draft.event_name.strip():
         return None
     return draft.customer_id.strip(), draft.event_name.strip()
+
+
+def arrival_of(draft: EventDraft) -> P.ArrivalTarget | None:
+    """What "verify arrival" watches after sending a Pipelines ``draft`` (None for a Track draft, or
+    when the call lands on no person's activity log)."""
+    message = pipelines_message(draft) if is_pipelines(draft) else None
+    return P.arrival_target(P.pipelines_spec(draft.call_type).call, message) if message is not None else None
+
+
+async def verify_sent(
+    client: CioClient, draft: EventDraft, *, since: float, timeout_s: float
+) -> dict[str, Any] | None:
+    """Wait until the sent ``draft`` (Track or Pipelines) shows in the person's activities: the activity,
+    or None when it did not appear in time. Raises ``ValueError`` for a draft that cannot be verified
+    (see ``verify_target``) and ``ApiError`` when the App API refuses."""
+    pipelines = arrival_of(draft)
+    if pipelines is not None:  # a userId is an id, even when it looks like an email
+        return await verify_arrival(
+            client, pipelines.customer, pipelines.name, since=since, timeout_s=timeout_s,
+            activity_type=pipelines.activity_type,
+        )  # fmt: skip
+    target = None if is_pipelines(draft) else verify_target(draft)
+    if target is None:
+        raise ValueError("this call lands on no person's activity log")
+    value, id_type = person_ref(target[0])
+    return await verify_arrival(
+        client, value, target[1], since=since, timeout_s=timeout_s, id_type=id_type,
+        call_type=spec_for(draft.call_type).call_type,
+    )  # fmt: skip
+
+
+def person_of(draft: EventDraft) -> tuple[str, IdType] | None:
+    """The person ``draft`` is about, as (value, id_type), or None (anonymous, batch). A Pipelines userId
+    is always an id, even when it looks like an email."""
+    if not draft.customer_id.strip():
+        return None
+    return (draft.customer_id.strip(), "id") if is_pipelines(draft) else person_ref(draft.customer_id)

@@ -28,6 +28,9 @@ class EventDraft:
     customer_id: str = ""
     event_name: str = ""
     anonymous_id: str = ""
+    api: str = "track"  # "track" or "pipelines": which API ``call_type`` belongs to
+    group_id: str = ""  # Pipelines group
+    previous_id: str = ""  # Pipelines alias
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> EventDraft:
@@ -38,6 +41,9 @@ class EventDraft:
             customer_id=str(raw.get("customer_id", "")),
             event_name=str(raw.get("event_name", "")),
             anonymous_id=str(raw.get("anonymous_id", "")),
+            api="pipelines" if raw.get("api") == "pipelines" else "track",
+            group_id=str(raw.get("group_id", "")),
+            previous_id=str(raw.get("previous_id", "")),
         )
 
 
@@ -60,7 +66,8 @@ class SentPayload:
         """One line for the history drop-down: ``12:03:04 · Person event · signed_up``."""
         local = format_moment(self.sent_at)
         what = self.draft.event_name or self.draft.customer_id or self.draft.anonymous_id
-        return f"{local} · {self.draft.call_type}" + (f" · {what}" if what else "")
+        kind = f"pipelines {self.draft.call_type}" if self.draft.api == "pipelines" else self.draft.call_type
+        return f"{local} · {kind}" + (f" · {what}" if what else "")
 
 
 @dataclass(slots=True)

@@ -45,8 +45,10 @@ def sandbox_workspace(
     region: Region = Region.AUTO,
     track_key: str | None = "<sandbox>",
     app_key: str | None = "<sandbox>",
+    pipelines_key: str | None = None,
 ) -> Iterator[Workspace]:
-    """Add a workspace for ``sb`` to the store and its keys to the keyring; remove the keys after."""
+    """Add a workspace for ``sb`` to the store and its keys to the keyring; remove the keys after.
+    ``pipelines_key="<sandbox>"`` adds the sandbox's write key (and its Pipelines address)."""
     ws = WorkspaceStore().add(
         Workspace(
             name=name,
@@ -54,12 +56,16 @@ def sandbox_workspace(
             site_id=sb.info.site_id,
             track_url=sb.info.track_url,
             app_url=sb.info.app_url,
+            pipelines_url=sb.info.pipelines_url if pipelines_key else None,
             ca_file=sb.info.ca_file,
         )
     )
     keys = {
         SecretKind.TRACK_API_KEY: sb.info.track_api_key if track_key == "<sandbox>" else track_key,
         SecretKind.APP_API_KEY: sb.info.app_api_key if app_key == "<sandbox>" else app_key,
+        SecretKind.PIPELINES_KEY: (
+            sb.info.pipelines_write_key if pipelines_key == "<sandbox>" else pipelines_key
+        ),
     }
 
     async def store() -> None:
@@ -79,8 +85,9 @@ def secret_forms(sb: ThreadedSandbox) -> list[str]:
     """The sandbox's keys as they could leak: plain and base64 (alone and in the Basic pair)."""
     info = sb.info
     out = []
-    for secret in (info.track_api_key, info.app_api_key):
+    for secret in (info.track_api_key, info.app_api_key, info.pipelines_write_key):
         out += [secret, base64.b64encode(secret.encode()).decode()]
+    out.append(base64.b64encode(f"{info.pipelines_write_key}:".encode()).decode())
     out.append(base64.b64encode(f"{info.site_id}:{info.track_api_key}".encode()).decode())
     return out
 

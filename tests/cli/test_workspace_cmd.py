@@ -127,6 +127,40 @@ def test_add_with_keys_on_stdin_then_list_and_show(
     assert json.loads(out)["secrets"] == entry["secrets"]
 
 
+@pytest.mark.usefixtures("keyring_cleanup")
+def test_add_with_a_pipelines_key_and_address(capsys: pytest.CaptureFixture[str], cio_home: Path) -> None:
+    """Keys are read in the order Track, App, Pipelines, only those asked for."""
+    app, pipelines = new_key("app"), new_key("cdp")
+    proc = run_process(
+        "workspace", "add", "--name", "CDP", "--region", "eu", "--app-key-stdin", "--pipelines-key-stdin",
+        "--pipelines-url", "https://cdp-proxy.example.com",
+        stdin=f"{app}\n{pipelines}\n",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "App API key, Pipelines API key stored" in proc.stdout
+    assert pipelines not in proc.stdout + proc.stderr
+    _, out, _ = run_cli(capsys, "workspace", "show", "CDP", "--json")
+    entry = json.loads(out)
+    assert entry["pipelines_url"] == "https://cdp-proxy.example.com"
+    assert entry["secrets"]["pipelines_key"] is True
+    assert entry["secrets"]["track_api_key"] is False
+    assert keyring_value(entry["id"], SecretKind.PIPELINES_KEY) == pipelines
+    assert keyring_value(entry["id"], APP) == app
+    _code, out, _ = run_cli(capsys, "workspace", "show", "CDP")
+    assert "Pipelines URL:" in out
+    assert "https://cdp-proxy.example.com" in out
+    assert pipelines not in out
+
+
+def test_an_empty_pipelines_key_line_saves_nothing(
+    capsys: pytest.CaptureFixture[str], cio_home: Path
+) -> None:
+    proc = run_process("workspace", "add", "--name", "CDP", "--pipelines-key-stdin", stdin="\n")
+    assert proc.returncode != 0
+    assert "empty key: the Pipelines API key read from standard input is empty" in proc.stderr
+    assert not WorkspaceStore().list()
+
+
 def test_add_without_keys_and_an_empty_list(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "workspace", "list", "--json")
     assert (code, json.loads(out)) == (0, [])
@@ -236,6 +270,8 @@ def test_on_a_terminal_keys_are_prompted_without_echo(cio_home: Path) -> None:
         _read_until(master, b"Track API key", transcript)
         os.write(master, key.encode() + b"\n")
         _read_until(master, b"App API key", transcript)
+        os.write(master, b"\n")
+        _read_until(master, b"Pipelines API key", transcript)
         os.write(master, b"\n")
         _read_until(master, b"Added workspace", transcript)
         assert proc.wait(timeout=30) == 0

@@ -72,3 +72,28 @@ def test_unknown_workspace(capsys: pytest.CaptureFixture[str], secret_service: A
     assert out == ""
     assert err.startswith("cio-desktop: ")
     assert "Nope" in err
+
+
+def test_the_pipelines_key_is_tested_and_says_what_was_checked(
+    capsys: pytest.CaptureFixture[str], sandbox: ThreadedSandbox, secret_service: Any
+) -> None:
+    with sandbox_workspace(sandbox, secret_service, pipelines_key="<sandbox>"):
+        code, out, err = run_cli(capsys, "workspace", "test", "Sandbox")
+        assert code == 0, err
+        assert "Pipelines API: OK — The Pipelines API key works" in out
+        assert "a strict-mode call with an empty batch, which stores nothing" in out
+        code, out, _ = run_cli(capsys, "workspace", "test", "Sandbox", "--json")
+    assert json.loads(out)["pipelines"]["status"] == "ok"
+    assert not any(s in out + err for s in secret_forms(sandbox))
+
+
+def test_a_wrong_pipelines_key_fails_the_test(
+    capsys: pytest.CaptureFixture[str], sandbox: ThreadedSandbox, secret_service: Any
+) -> None:
+    with sandbox_workspace(sandbox, secret_service, pipelines_key="not-the-write-key"):
+        code, out, _ = run_cli(capsys, "workspace", "test", "Sandbox", "--json")
+    doc = json.loads(out)
+    assert code == 1
+    assert doc["pipelines"]["status"] == "failed"
+    assert doc["track"]["status"] == doc["app"]["status"] == "ok"
+    assert "not-the-write-key" not in out

@@ -174,8 +174,11 @@ def sandbox_hosts(sandbox: Any) -> dict[Any, Any]:
     from cio_desktop.models import Region
 
     info = sandbox.info
-    own = Endpoints(track=info.track_url, app=info.app_url)
-    other = Endpoints(track=info.track_url_other, app=info.app_url_other)
+    # Pipelines too: an empty entry would fall back to Customer.io's real host.
+    own = Endpoints(track=info.track_url, app=info.app_url, pipelines=info.pipelines_url)
+    other = Endpoints(
+        track=info.track_url_other, app=info.app_url_other, pipelines=f"{info.track_url_other}/cdp"
+    )
     return {Region(info.region): own, Region(info.other_region): other}
 
 

@@ -178,7 +178,8 @@ async def wizard_shots(services: Services, sandbox: object, out: Path, parent: Q
     wizard.back()
     hosts = services.hosts
     services.hosts = {
-        r: Endpoints("http://127.0.0.1:9", "http://127.0.0.1:9") for r in (Region.US, Region.EU)
+        r: Endpoints("http://127.0.0.1:9", "http://127.0.0.1:9", "http://127.0.0.1:9")
+        for r in (Region.US, Region.EU)
     }
     wizard.next()
     await settle(lambda: wizard.test.report is not None)
@@ -209,8 +210,8 @@ async def main_shots(app: QApplication, out: Path, size: tuple[int, int]) -> Non
     with run_in_thread(SandboxOptions()) as sandbox:
         info = sandbox.info
         hosts = {
-            Region.US: Endpoints(info.track_url, info.app_url),
-            Region.EU: Endpoints(info.track_url_other, info.app_url_other),
+            Region.US: Endpoints(info.track_url, info.app_url, info.pipelines_url),
+            Region.EU: Endpoints(info.track_url_other, info.app_url_other, f"{info.track_url_other}/cdp"),
         }
         services = Services(secrets=SecretStore(session_only=True), hosts=hosts)
         window = MainWindow(services)

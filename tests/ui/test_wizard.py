@@ -105,8 +105,48 @@ def test_good_keys_are_tested_and_saved_to_the_keyring(
     assert states == {
         SecretKind.TRACK_API_KEY: CredentialState.VERIFIED,
         SecretKind.APP_API_KEY: CredentialState.VERIFIED,
+        SecretKind.PIPELINES_KEY: CredentialState.MISSING,
     }
     assert info.track_api_key not in services.workspaces.path.read_text()
+    assert wizard.test.result_labels[SecretKind.PIPELINES_KEY].text().startswith("– Pipelines API key:")
+
+
+def test_a_pipelines_key_is_masked_tested_and_saved(
+    qtbot: QtBot, qloop: QtAsyncLoop, services: Services, sandbox: Any
+) -> None:
+    """The optional Pipelines key: masked, tested with a call that stores nothing (the words say so),
+    kept in the keyring; a wrong one is named and blocks saving."""
+    info = sandbox.info
+    wizard, task = open_wizard(qtbot, qloop, services)
+    intro = wizard.intro.findChild(QLabel, "wizardIntroText")
+    assert "Pipelines API key" in intro.text()
+    click(qtbot, wizard, NEXT)
+    fill_keys(qtbot, wizard, name="CDP", app=info.app_api_key)
+    field = wizard.keys.pipelines_field
+    field.edit.insert("not-the-write-key")
+    field.edit.textEdited.emit(field.edit.text())
+    assert not field.is_revealed()
+    run_test_step(qtbot, wizard)
+    label = wizard.test.result_labels[SecretKind.PIPELINES_KEY]
+    assert label.text().startswith("✖ Pipelines API key:")
+    assert "not-the-write-key" not in label.text() + label.toolTip()
+    assert not wizard.button(FINISH).isEnabled()
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.BackButton), Qt.MouseButton.LeftButton)
+    field.set_value(info.pipelines_write_key)
+    people = sandbox.inspect(lambda ws: len(ws.people))
+    run_test_step(qtbot, wizard)
+    assert label.text().startswith("✔ Pipelines API key: The Pipelines API key works")
+    assert "stores nothing" in label.text()
+    assert sandbox.inspect(lambda ws: len(ws.people)) == people
+    click(qtbot, wizard, FINISH)
+    assert qloop.run(task) == WorkspaceWizard.DialogCode.Accepted
+    saved = wizard.saved_workspace
+    assert saved is not None
+    stored = keyring.get_password(SERVICE_NAME, f"{saved.id}/pipelines_key")
+    assert stored == info.pipelines_write_key
+    states = qloop.run(services.credential_states(saved))
+    assert states[SecretKind.PIPELINES_KEY] is CredentialState.VERIFIED
+    assert info.pipelines_write_key not in services.workspaces.path.read_text()
 
 
 def test_a_wrong_key_is_named_and_blocks_saving(
@@ -168,7 +208,7 @@ def test_network_down_says_so_and_still_allows_saving(
     qtbot: QtBot, qloop: QtAsyncLoop, services: Services, sandbox: Any
 ) -> None:
     down = f"http://127.0.0.1:{_closed_port()}"
-    services.hosts = {Region.US: Endpoints(down, down), Region.EU: Endpoints(down, down)}
+    services.hosts = {Region.US: Endpoints(down, down, down), Region.EU: Endpoints(down, down, down)}
     wizard, task = open_wizard(qtbot, qloop, services)
     click(qtbot, wizard, NEXT)
     fill_keys(qtbot, wizard, site="site123", track="track-key-123", app="app-key-123")
@@ -176,14 +216,16 @@ def test_network_down_says_so_and_still_allows_saving(
     assert wizard.test.banner.isVisible()
     assert "could not be reached" in wizard.test.banner.message()
     assert "proxy" in wizard.test.banner.hint_label.text()
-    for label in wizard.test.result_labels.values():
-        assert label.text().startswith("?")
+    for kind in (SecretKind.TRACK_API_KEY, SecretKind.APP_API_KEY):
+        assert wizard.test.result_labels[kind].text().startswith("?")
+    assert wizard.test.result_labels[SecretKind.PIPELINES_KEY].text().startswith("–"), "not given"
     assert wizard.button(FINISH).isEnabled(), "saving untested keys is allowed when offline"
     click(qtbot, wizard, FINISH)
     assert qloop.run(task) == WorkspaceWizard.DialogCode.Accepted
     saved = wizard.saved_workspace
     assert saved is not None
     states = qloop.run(services.credential_states(saved))
+    assert states.pop(SecretKind.PIPELINES_KEY) is CredentialState.MISSING  # none was pasted
     assert set(states.values()) == {CredentialState.PRESENT}
 
 
@@ -224,7 +266,7 @@ def test_keyring_unavailable_offers_keep_for_this_session(
     click(qtbot, wizard, NEXT)
     fill_keys(qtbot, wizard, app="app-key-123")
     down = f"http://127.0.0.1:{_closed_port()}"
-    services.hosts = {Region.US: Endpoints(down, down), Region.EU: Endpoints(down, down)}
+    services.hosts = {Region.US: Endpoints(down, down, down), Region.EU: Endpoints(down, down, down)}
     run_test_step(qtbot, wizard)
     click(qtbot, wizard, FINISH)
     qtbot.waitUntil(lambda: wizard.findChild(KeyringUnavailableDialog) is not None, timeout=10000)

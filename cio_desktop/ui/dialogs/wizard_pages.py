@@ -32,6 +32,8 @@ INTRO = (
     " test events. Find them on the <b>Track API Keys</b> tab.</li>"
     "<li><b>App API key</b> — used to <i>look people up</i> (attributes, segments, activity). Create one on"
     " the <b>App API Keys</b> tab; Customer.io shows it only once, so copy it right away.</li>"
+    "<li><b>Pipelines API key</b> (optional) — a source's <i>write key</i>, used to send through the"
+    " Data Pipelines API. Find it under <b>Data Pipelines → Sources</b>, in the source's settings.</li>"
     "</ul>"
     f"<p>{WHERE} Ask a Customer.io admin if you cannot see that page.</p>"
     "<p>Your keys are stored in this computer's secure keyring, never in a file, and are never shown again"
@@ -43,7 +45,11 @@ REGION_CHOICES = (
     (Region.EU, "European Union (EU)"),
 )
 GLYPH = {KeyState.WORKS: "✔", KeyState.REJECTED: "✖", KeyState.NOT_CHECKED: "?", KeyState.NOT_GIVEN: "–"}
-KIND_LABEL = {SecretKind.TRACK_API_KEY: "Track API key", SecretKind.APP_API_KEY: "App API key"}
+KIND_LABEL = {
+    SecretKind.TRACK_API_KEY: "Track API key",
+    SecretKind.APP_API_KEY: "App API key",
+    SecretKind.PIPELINES_KEY: "Pipelines API key",
+}
 
 
 def _hint(text: str, parent: QWidget) -> QLabel:
@@ -99,6 +105,8 @@ class KeysPage(QWizardPage):
         self.app_field = SecretField("App API key", self, name="appKeyField")
         self.track_field.set_placeholder("Paste the Track API key (hidden as you paste)")
         self.app_field.set_placeholder("Paste the App API key (hidden as you paste)")
+        self.pipelines_field = SecretField("Pipelines API key", self, name="pipelinesKeyField")
+        self.pipelines_field.set_placeholder("Optional: a source's write key (hidden as you paste)")
         self.region_combo = QComboBox(self)
         self.region_combo.setObjectName("regionCombo")
         self.region_combo.setAccessibleName("Region")
@@ -117,18 +125,23 @@ class KeysPage(QWizardPage):
         form.addRow("", _hint("From the Track API Keys tab, together with its Site ID. For sending.", self))
         form.addRow("&App API key:", self.app_field)
         form.addRow("", _hint("From the App API Keys tab. For looking people up.", self))
+        form.addRow("&Pipelines API key:", self.pipelines_field)
+        form.addRow("", _hint("Optional: a Data Pipelines source's write key. For the Pipelines API.", self))
         form.addRow("&Region:", self.region_combo)
         form.addRow("", _hint("Where your Customer.io data is stored. Leave on automatic if unsure.", self))
         form.addRow(self.problem_label)
         for widget in (self.name_edit, self.site_edit):
             widget.textChanged.connect(self.completeChanged)
-        for field in (self.track_field, self.app_field):
+        for field in (self.track_field, self.app_field, self.pipelines_field):
             field.changed.connect(lambda _v: self.completeChanged.emit())
         self.track_field.reveal_requested.connect(
             lambda: self.reveal_saved_requested.emit(SecretKind.TRACK_API_KEY)
         )
         self.app_field.reveal_requested.connect(
             lambda: self.reveal_saved_requested.emit(SecretKind.APP_API_KEY)
+        )
+        self.pipelines_field.reveal_requested.connect(
+            lambda: self.reveal_saved_requested.emit(SecretKind.PIPELINES_KEY)
         )
         self.has_saved: dict[SecretKind, bool] = {}
         self.taken_names: set[str] = set()  # other workspaces' names (case-insensitive)
@@ -148,6 +161,7 @@ class KeysPage(QWizardPage):
         """Why the page cannot go on, in plain words ("" when it can)."""
         track = self.track_field.value() or self.has_saved.get(SecretKind.TRACK_API_KEY, False)
         app = self.app_field.value() or self.has_saved.get(SecretKind.APP_API_KEY, False)
+        pipelines = self.pipelines_field.value() or self.has_saved.get(SecretKind.PIPELINES_KEY, False)
         site = self.site_edit.text().strip()
         name = self.name_edit.text().strip()
         if not name:
@@ -158,7 +172,7 @@ class KeysPage(QWizardPage):
             return "A Track API key needs its Site ID: paste both from the Track API Keys tab."
         if site and not track:
             return "Paste the Track API key that goes with this Site ID."
-        if not track and not app:
+        if not track and not app and not pipelines:
             return "Paste at least one key: the Site ID with its Track API key, or an App API key."
         return ""
 
@@ -188,9 +202,15 @@ class TestPage(QWizardPage):
         self.result_labels = {
             SecretKind.TRACK_API_KEY: QLabel(self),
             SecretKind.APP_API_KEY: QLabel(self),
+            SecretKind.PIPELINES_KEY: QLabel(self),
+        }
+        names = {
+            SecretKind.TRACK_API_KEY: "trackResultLabel",
+            SecretKind.APP_API_KEY: "appResultLabel",
+            SecretKind.PIPELINES_KEY: "pipelinesResultLabel",
         }
         for kind, label in self.result_labels.items():
-            label.setObjectName("trackResultLabel" if kind is SecretKind.TRACK_API_KEY else "appResultLabel")
+            label.setObjectName(names[kind])
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.PlainText)
         self.region_label = QLabel(self)

@@ -78,6 +78,7 @@ class WorkspaceWizard(QWizard):
         for kind, field in (
             (SecretKind.TRACK_API_KEY, self.keys.track_field),
             (SecretKind.APP_API_KEY, self.keys.app_field),
+            (SecretKind.PIPELINES_KEY, self.keys.pipelines_field),
         ):
             saved = with_secret.get(kind, CredentialState.MISSING) is not CredentialState.MISSING
             self.keys.has_saved[kind] = saved
@@ -100,6 +101,7 @@ class WorkspaceWizard(QWizard):
         typed = {
             SecretKind.TRACK_API_KEY: self.keys.track_field.value(),
             SecretKind.APP_API_KEY: self.keys.app_field.value(),
+            SecretKind.PIPELINES_KEY: self.keys.pipelines_field.value(),
         }
         return {kind: value for kind, value in typed.items() if value}
 
@@ -194,7 +196,11 @@ class WorkspaceWizard(QWizard):
     async def _reveal_saved(self, kind: SecretKind) -> None:
         assert self.editing is not None
         value = (await self.services.load_secrets(self.editing)).get(kind)
-        field = self.keys.track_field if kind is SecretKind.TRACK_API_KEY else self.keys.app_field
+        field = {
+            SecretKind.TRACK_API_KEY: self.keys.track_field,
+            SecretKind.APP_API_KEY: self.keys.app_field,
+            SecretKind.PIPELINES_KEY: self.keys.pipelines_field,
+        }[kind]
         if value:
             field.reveal(value)
 

@@ -1,4 +1,5 @@
-"""The event panel's form: call type, the plain fields it needs, the JSON editor, templates and history.
+"""The event panel's form: the API (Track or Pipelines), the call type, the plain fields it needs, the JSON
+editor, templates and history.
 
 Signals:
     send_requested(): the user pressed Send (only possible when the form is ready).
@@ -26,8 +27,19 @@ from PySide6.QtWidgets import (
 )
 
 from cio_desktop.json_check import JsonCheck
-from cio_desktop.operations.send import SPECS, CallType, check_body, default_draft, missing_fields, spec_for
+from cio_desktop.operations.pipelines_send import PIPELINES_SPECS, PipelinesSpec
+from cio_desktop.operations.send import (
+    SPECS,
+    CallSpec,
+    CallType,
+    check_body,
+    default_draft,
+    form_spec,
+    missing_fields,
+    spec_for,
+)
 from cio_desktop.operations.templates import EventDraft, EventTemplate, SentPayload
+from cio_desktop.ui.panels.event_api_choice import API_HELP, PipelinesIdRows, api_combo
 from cio_desktop.ui.panels.json_editor import JsonEditor
 from cio_desktop.ui.widgets.clear_button import add_clear_button
 
@@ -52,11 +64,11 @@ class EventForm(QWidget):
         self._history: list[SentPayload] = []
         self._sending = False
 
+        self.api_combo = api_combo(self)
         self.type_combo = QComboBox(self)
         self.type_combo.setObjectName("eventTypeCombo")
         self.type_combo.setAccessibleName("What to send")
-        for spec in SPECS.values():
-            self.type_combo.addItem(spec.title, spec.call_type.value)
+        self._fill_types()
         self.help_label = QLabel(self)
         self.help_label.setObjectName("eventTypeHelp")
         self.help_label.setWordWrap(True)
@@ -70,10 +82,14 @@ class EventForm(QWidget):
         self.customer_label = QLabel("&Customer ID or email:", self)
         self.name_label = QLabel("Event &name:", self)
         self.anonymous_label = QLabel("&Anonymous ID:", self)
+        self.pipelines_rows = PipelinesIdRows(self)
+        self.group_edit = self.pipelines_rows.group_edit
+        self.previous_edit = self.pipelines_rows.previous_edit
         for label, edit in (
             (self.customer_label, self.customer_edit),
             (self.name_label, self.name_edit),
             (self.anonymous_label, self.anonymous_edit),
+            *self.pipelines_rows.rows(),
         ):
             label.setBuddy(edit)
             self.form.addRow(label, edit)
@@ -117,6 +133,11 @@ class EventForm(QWidget):
         self.send_hint.setAccessibleName("Why Send is not available")
         self.send_hint.setWordWrap(True)
 
+        api_label = QLabel("Send w&ith:", self)
+        api_label.setBuddy(self.api_combo)
+        api_row = QHBoxLayout()
+        api_row.addWidget(api_label)
+        api_row.addWidget(self.api_combo, 1)
         type_label = QLabel("&What to send:", self)
         type_label.setBuddy(self.type_combo)
         templates = QHBoxLayout()
@@ -137,6 +158,7 @@ class EventForm(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(api_row)
         layout.addWidget(type_label)
         layout.addWidget(self.type_combo)
         layout.addWidget(self.help_label)
@@ -153,11 +175,18 @@ class EventForm(QWidget):
         for before, after in itertools.pairwise(chain):
             QWidget.setTabOrder(before, after)
         # Long item texts must not make the form wide: the request/response side needs the room.
-        for combo in (self.type_combo, self.template_combo, self.history_combo):
+        for combo in (self.api_combo, self.type_combo, self.template_combo, self.history_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(14)
+        self.api_combo.currentIndexChanged.connect(self._on_api_changed)
         self.type_combo.currentIndexChanged.connect(self._on_type_changed)
-        for edit in (self.customer_edit, self.name_edit, self.anonymous_edit):
+        for edit in (
+            self.customer_edit,
+            self.name_edit,
+            self.anonymous_edit,
+            self.group_edit,
+            self.previous_edit,
+        ):
             edit.textChanged.connect(self.update_send_state)
         self.editor.validity_changed.connect(self.update_send_state)
         self.set_templates([])
@@ -174,26 +203,44 @@ class EventForm(QWidget):
 
     # -- draft -------------------------------------------------------------------------------------
 
+    def api(self) -> str:
+        """The chosen API: ``"track"`` or ``"pipelines"``."""
+        return str(self.api_combo.currentData() or "track")
+
     def call_type(self) -> CallType:
-        return CallType(self.type_combo.currentData())
+        """The chosen Track call (a person event while the Pipelines API is chosen)."""
+        return spec_for(self.type_combo.currentData() or "").call_type
+
+    def spec(self) -> CallSpec | PipelinesSpec:
+        """How the chosen call is presented (a Track ``CallSpec`` or a ``PipelinesSpec``)."""
+        return form_spec(
+            EventDraft(call_type=str(self.type_combo.currentData() or ""), body="", api=self.api())
+        )
 
     def draft(self) -> EventDraft:
         """What the form describes now."""
+        pipelines = self.api() == "pipelines"
         return EventDraft(
-            call_type=self.call_type().value,
+            call_type=self.spec().call_type.value,
             body=self.editor.text(),
             customer_id=self.customer_edit.text().strip(),
             event_name=self.name_edit.text().strip(),
             anonymous_id=self.anonymous_edit.text().strip(),
+            api=self.api(),
+            group_id=self.group_edit.text().strip() if pipelines else "",
+            previous_id=self.previous_edit.text().strip() if pipelines else "",
         )
 
     def set_draft(self, draft: EventDraft) -> None:
-        """Fill the form from ``draft`` (type, fields and JSON)."""
-        index = self.type_combo.findData(spec_for(draft.call_type).call_type.value)
+        """Fill the form from ``draft`` (API, type, fields and JSON)."""
+        self.api_combo.setCurrentIndex(max(self.api_combo.findData(draft.api), 0))
+        index = self.type_combo.findData(form_spec(draft).call_type.value)
         self.type_combo.setCurrentIndex(max(index, 0))
         self.customer_edit.setText(draft.customer_id)
         self.name_edit.setText(draft.event_name)
         self.anonymous_edit.setText(draft.anonymous_id)
+        self.group_edit.setText(draft.group_id)
+        self.previous_edit.setText(draft.previous_id)
         self.editor.set_text(draft.body)
         self.update_send_state()
 
@@ -241,11 +288,32 @@ class EventForm(QWidget):
     # -- slots -------------------------------------------------------------------------------------
 
     def _check_text(self, text: str) -> JsonCheck:
-        return check_body(EventDraft(call_type=self.type_combo.currentData() or "", body=text))
+        return check_body(
+            EventDraft(call_type=self.type_combo.currentData() or "", body=text, api=self.api())
+        )
+
+    def _fill_types(self) -> None:
+        """List the chosen API's calls in the type drop-down (without signalling a change)."""
+        specs: list[CallSpec | PipelinesSpec] = list(
+            PIPELINES_SPECS.values() if self.api() == "pipelines" else SPECS.values()
+        )
+        blocked = self.type_combo.blockSignals(True)
+        self.type_combo.clear()
+        for spec in specs:
+            self.type_combo.addItem(spec.title, spec.call_type.value)
+        self.type_combo.blockSignals(blocked)
 
     def _apply_spec(self) -> None:
-        spec = spec_for(self.type_combo.currentData())
-        self.help_label.setText(spec.help)
+        spec = self.spec()
+        self.help_label.setText(f"{spec.help}\n{API_HELP[self.api()]}")
+        pipelines = isinstance(spec, PipelinesSpec)
+        group = isinstance(spec, PipelinesSpec) and spec.shows_group
+        previous = isinstance(spec, PipelinesSpec) and spec.shows_previous
+        self.customer_label.setText(f"&{spec.customer_label}:")
+        self.customer_edit.setAccessibleName(spec.customer_label)
+        self.anonymous_label.setText("&Anonymous ID (anonymousId):" if pipelines else "&Anonymous ID:")
+        self.anonymous_edit.setAccessibleName("Anonymous ID (anonymousId)" if pipelines else "Anonymous ID")
+        self.pipelines_rows.show_for(group=group, previous=previous)
         self.customer_label.setVisible(spec.needs_customer)
         self.customer_edit.setVisible(spec.needs_customer)
         self.name_label.setVisible(spec.name_label is not None)
@@ -261,14 +329,21 @@ class EventForm(QWidget):
         self.editor.revalidate()
         self.update_send_state()
 
+    def _on_api_changed(self, _index: int) -> None:
+        self._fill_types()
+        self._on_type_changed(0)
+
     def _on_type_changed(self, _index: int) -> None:
-        spec = spec_for(self.type_combo.currentData())
-        body_matches = any(s.default_body == self.editor.text() for s in SPECS.values())
+        spec = self.spec()
+        defaults: list[CallSpec | PipelinesSpec] = [*SPECS.values(), *PIPELINES_SPECS.values()]
+        body_matches = any(s.default_body == self.editor.text() for s in defaults)
+        if self.name_edit.text().strip() in {s.default_name for s in defaults if s.default_name}:
+            self.name_edit.clear()  # a default name of another call: take this call's default
         if body_matches or not self.editor.text().strip():
             self.editor.set_text(spec.default_body)  # keep what the user typed, replace only a default
         if spec.name_label and not self.name_edit.text().strip():
             self.name_edit.setText(spec.default_name)
-        if spec.needs_anonymous and not self.anonymous_edit.text().strip():
+        if isinstance(spec, CallSpec) and spec.needs_anonymous and not self.anonymous_edit.text().strip():
             self.anonymous_edit.setText(default_draft(spec.call_type).anonymous_id)
         self._apply_spec()
 

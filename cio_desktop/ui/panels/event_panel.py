@@ -1,4 +1,5 @@
-"""Event test: send identify, events, page/screen views or a v2 batch; see request and response; verify.
+"""Event test: send identify, events, page/screen views or a batch with the Track or the Pipelines API; see
+request and response; verify.
 
 Signals:
     busy_changed(bool): sending or verifying started or finished.
@@ -12,6 +13,7 @@ store (``cio_desktop.operations.templates``, file I/O in a thread).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -22,14 +24,15 @@ from PySide6.QtWidgets import QInputDialog, QSplitter, QVBoxLayout, QWidget
 
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import Workspace
+from cio_desktop.operations.pipelines_send import no_verify_reason, pipelines_spec
 from cio_desktop.operations.practice import demo_examples
 from cio_desktop.operations.send import (
     CallType,
     default_draft,
-    person_ref,
+    is_pipelines,
+    person_of,
     send_draft,
-    spec_for,
-    verify_arrival,
+    verify_sent,
     verify_target,
 )
 from cio_desktop.operations.services import Services
@@ -172,11 +175,13 @@ class EventPanel(QWidget):
         """Watch the person's activity for the last sent event (or ``target``: customer id, event name),
         with a countdown and Cancel."""
         draft = self._last_sent
-        target = target or (verify_target(draft) if draft is not None else None)
-        if target is None:
+        if target is not None:  # watch for another event of the same kind
+            base = draft or default_draft(CallType.PERSON_EVENT)
+            draft = dataclasses.replace(base, customer_id=target[0], event_name=target[1])
+        if draft is None or verify_target(draft) is None:
             return None
         self.status_message.emit("Verifying arrival…")
-        return self.tasks.start("Waiting for the event to arrive…", self._verify, target[0], target[1])
+        return self.tasks.start("Waiting for the event to arrive…", self._verify, draft)
 
     async def save_template(self, name: str) -> None:
         """Save the form as template ``name`` for the current workspace."""
@@ -228,33 +233,24 @@ class EventPanel(QWidget):
                 else _no_verify_reason(draft)
             )
             self.status_message.emit(f"Sent: HTTP {result.status}")
-            if draft.customer_id.strip():
-                self.person_changed.emit(workspace, *person_ref(draft.customer_id))
+            person = person_of(draft)
+            if person is not None:
+                self.person_changed.emit(workspace, *person)
             self._spawn_store(self._store.record_sent, workspace.id, draft)
         finally:
             if self.tasks.alive:
                 self.form.set_sending(False)
 
-    async def _verify(self, customer_id: str, name: str) -> None:
+    async def _verify(self, draft: EventDraft) -> None:
         workspace = self._workspace
         if workspace is None:
             return
         self.arrived_at = None
         timeout = self.verify_timeout_s
         self.result.start_countdown(timeout)
-        value, id_type = person_ref(customer_id)
         try:
             client = await self._services.client_for(workspace)
-            sent = self._last_sent
-            found = await verify_arrival(
-                client,
-                value,
-                name,
-                since=self._sent_at,
-                timeout_s=timeout,
-                id_type=id_type,
-                call_type=spec_for(sent.call_type).call_type if sent is not None else None,
-            )
+            found = await verify_sent(client, draft, since=self._sent_at, timeout_s=timeout)
         except asyncio.CancelledError:
             if self.tasks.alive:
                 self.result.stop_countdown(
@@ -284,8 +280,9 @@ class EventPanel(QWidget):
         self.arrived_at = moment
         self.result.stop_countdown(f"✔ Arrived at {format_clock(moment)}", ok=True)
         self.status_message.emit(f"Event arrived at {format_clock(moment)}")
-        if self._workspace is not None:
-            self.person_changed.emit(self._workspace, *person_ref(customer_id))
+        person = person_of(draft)
+        if self._workspace is not None and person is not None:
+            self.person_changed.emit(self._workspace, *person)
 
     def _show_failure(self, exc: CioDesktopError) -> None:
         exchange_id = getattr(exc, "exchange_id", None)
@@ -346,6 +343,8 @@ class EventPanel(QWidget):
 
 
 def _no_verify_reason(draft: EventDraft) -> str:
+    if is_pipelines(draft):
+        return no_verify_reason(pipelines_spec(draft.call_type).call)
     if draft.call_type == CallType.IDENTIFY.value:
         return "Identify updates the profile: open Customer lookup to see the new attributes."
     if draft.call_type == CallType.ANONYMOUS_EVENT.value:
