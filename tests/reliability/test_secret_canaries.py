@@ -2,9 +2,10 @@
 
 Workspaces are added with unique keys (the sandbox's random Track, App and Pipelines keys, which work, and
 ``canary…`` keys that the sandbox rejects). Then real ``cio-desktop`` child processes (the CLI as a user
-runs it) add, list, test, look up, send (succeeding, rejected and against server faults), crash (a
-planted bug whose exception text holds a key), export HAR and print curl; the Pipelines key and the
-practice workspace's sandbox child go through the application layer (``Services``) in this process.
+runs it) add, list, test, look up, send through Track and Pipelines (succeeding, rejected and against
+server faults), crash (a planted bug whose exception text holds a key), export HAR and print curl; the
+same calls and the practice workspace's sandbox child then go through the application layer
+(``Services``) in this process, which keeps every exception raised.
 Finally every place a key could land is searched for every canary in plain, base64, Basic-auth base64
 (``site_id:key`` and ``key:``) and URL-encoded form: each file under ``CIO_DESKTOP_HOME`` (logs, history,
 crash reports included), the exports, stdout and stderr of every CLI call, ``/proc/PID/cmdline`` and
@@ -31,10 +32,8 @@ from typing import Any
 
 import pytest
 
-from cio_desktop.api.client import CioClient
 from cio_desktop.api.errors import ApiError
 from cio_desktop.lookup_query import IdentifierKind, LookupQuery
-from cio_desktop.models import Region, SecretKind, Workspace
 from cio_desktop.operations.lookup import look_up
 from cio_desktop.operations.services import Services
 from cio_desktop.sandbox import ThreadedSandbox
@@ -158,11 +157,14 @@ def search(
     return searched, hits
 
 
-def cli_workspace_add(sweep: Sweep, sb: ThreadedSandbox, name: str, track: str, app: str) -> None:
+def cli_workspace_add(
+    sweep: Sweep, sb: ThreadedSandbox, name: str, track: str, app: str, pipelines: str
+) -> None:
     info = sb.info
     argv = ["workspace", "add", "--name", name, "--region", "us", "--site-id", info.site_id]
-    argv += ["--track-url", info.track_url, "--app-url", info.app_url, "--track-key-stdin", "--app-key-stdin"]
-    result = sweep.cli(f"add {name}", *argv, stdin=f"{track}\n{app}\n")
+    argv += ["--track-url", info.track_url, "--app-url", info.app_url, "--pipelines-url", info.pipelines_url]
+    argv += ["--track-key-stdin", "--app-key-stdin", "--pipelines-key-stdin"]
+    result = sweep.cli(f"add {name}", *argv, stdin=f"{track}\n{app}\n{pipelines}\n")
     assert result.returncode == 0, result.stderr
 
 
@@ -176,6 +178,18 @@ def cli_calls(sweep: Sweep, sb: ThreadedSandbox, tmp_path: Path) -> None:
         "lookup text": ("lookup", "Good", "--email", WELL_KNOWN["email"]),
         "send event": ("send", "Good", "event", "--customer", CUSTOMER, "--name", "canary", "--json"),
         "send identify": ("send", "Good", "identify", "--customer", CUSTOMER, "--data", '{"plan":"gold"}'),
+        "pipelines identify": ("send", "Good", "identify", "--api", "pipelines", "--customer", CUSTOMER),
+        "pipelines track": (
+            "send",
+            "Good",
+            "track",
+            "--api",
+            "pipelines",
+            "--customer",
+            CUSTOMER,
+            "--name",
+            "c",
+        ),
     }
     for label, argv in ok.items():
         result = sweep.cli(label, *argv)
@@ -185,6 +199,16 @@ def cli_calls(sweep: Sweep, sb: ThreadedSandbox, tmp_path: Path) -> None:
         "lookup wrong": ("lookup", "Wrong", "--id", CUSTOMER),
         "send wrong": ("send", "Wrong", "event", "--customer", CUSTOMER, "--name", "x", "--json"),
         "lookup missing": ("lookup", "Good", "--id", "nobody-by-this-id"),
+        "pipelines wrong": (
+            "send",
+            "Wrong",
+            "identify",
+            "--api",
+            "pipelines",
+            "--customer",
+            CUSTOMER,
+            "--json",
+        ),
     }
     for label, argv in failing.items():
         assert sweep.cli(label, *argv).returncode != 0, label
@@ -214,53 +238,28 @@ def cli_calls(sweep: Sweep, sb: ThreadedSandbox, tmp_path: Path) -> None:
     assert "Authorization" in curls or "-u " in curls, "the curl copies carry a (redacted) credential"
 
 
-async def pipelines_client(services: Services, workspace: Workspace) -> CioClient:
-    """The shared client with the workspace's Pipelines key read from the keyring. On main the
-    application layer loads only the Track and App keys (``API_KINDS``); on branch `pipes` it loads the
-    Pipelines key too and this becomes ``services.client_for(workspace)``."""
-    from cio_desktop.api.models import Credentials, NetworkSettings
-
-    stored = await services.secrets.stored(workspace.secrets_id, (SecretKind.PIPELINES_KEY,))
-    network = NetworkSettings.from_app_settings(services.settings)
-    return await services.clients.get(workspace, Credentials.from_secrets(stored), network, services.history)
-
-
-async def pipelines_and_practice(sweep: Sweep, sb: ThreadedSandbox, wrong_pipelines: str) -> list[str]:
-    """The Pipelines key (right and rejected) and the practice workspace, through the application layer;
-    returns the practice sandbox's keys (canaries too)."""
-    info = sb.info
+async def in_process(sweep: Sweep) -> list[str]:
+    """The same workspaces (Track, App and Pipelines keys) and the practice workspace through the
+    application layer, keeping every exception it raises; returns the practice sandbox's keys (canaries
+    too)."""
     services = Services.create()
     await services.load_workspaces()
     try:
-        for name, key in (("Pipes", info.pipelines_write_key), ("Pipes wrong", wrong_pipelines)):
-            # On branch `pipes` this becomes `workspace add --pipelines-key-stdin` in cli_calls.
-            workspace = await services.add_workspace(
-                Workspace(
-                    name=name,
-                    region=Region.US,
-                    site_id=info.site_id,
-                    track_url=info.track_url,
-                    app_url=info.app_url,
-                    pipelines_url=info.pipelines_url,
-                ),
-                {SecretKind.PIPELINES_KEY: key},
-            )
-            client = await pipelines_client(services, workspace)
-            try:
-                await client.pipelines.identify(user_id=CUSTOMER, traits={"canary": True})
-                assert key == info.pipelines_write_key
-            except ApiError as exc:
-                assert key == wrong_pipelines
-                sweep.exception(f"pipelines {name}", exc)
         for workspace_name in ("Good", "Wrong"):
-            workspace = services.find_workspace(workspace_name)
-            try:
-                client = await services.client_for(workspace)
-                await look_up(client, LookupQuery(CUSTOMER, IdentifierKind.ID))
-                await client.track.event(CUSTOMER, "canary-in-process")
-            except ApiError as exc:
-                assert workspace_name == "Wrong"
-                sweep.exception(f"in-process {workspace_name}", exc)
+            client = await services.client_for(services.find_workspace(workspace_name))
+            calls = {
+                "lookup": look_up(client, LookupQuery(CUSTOMER, IdentifierKind.ID)),
+                "track": client.track.event(CUSTOMER, "canary-in-process"),
+                "pipelines": client.pipelines.identify(user_id=CUSTOMER, traits={"canary": True}),
+            }
+            for call, coroutine in calls.items():
+                failed: ApiError | None = None
+                try:
+                    await coroutine
+                except ApiError as exc:
+                    failed = exc
+                    sweep.exception(f"in-process {call} {workspace_name}", exc)
+                assert (failed is not None) == (workspace_name == "Wrong"), (call, failed)
         # The practice workspace: a sandbox child process whose keys must travel neither on its command
         # line nor in its environment.
         practice = await services.ensure_demo()
@@ -279,7 +278,7 @@ async def pipelines_and_practice(sweep: Sweep, sb: ThreadedSandbox, wrong_pipeli
 
 #: The scenario in order. The OAuth sign-in (`cio-desktop login Good` with a BROWSER script driving
 #: headless Chromium against the sandbox's OAuth face) is added here as one step once it is on main.
-STEPS: tuple[str, ...] = ("add workspaces", "cli calls", "pipelines and practice")
+STEPS: tuple[str, ...] = ("add workspaces", "cli calls", "in process and practice")
 
 
 def test_no_canary_anywhere(
@@ -292,13 +291,13 @@ def test_no_canary_anywhere(
     sweep = Sweep(cio_home)
     run_step: dict[str, Callable[[], object]] = {
         "add workspaces": lambda: (
-            cli_workspace_add(sweep, sb, "Good", info.track_api_key, info.app_api_key),
-            cli_workspace_add(sweep, sb, "Wrong", wrong["Track"], wrong["App"]),
+            cli_workspace_add(
+                sweep, sb, "Good", info.track_api_key, info.app_api_key, info.pipelines_write_key
+            ),
+            cli_workspace_add(sweep, sb, "Wrong", wrong["Track"], wrong["App"], wrong["Pipelines"]),
         ),
         "cli calls": lambda: cli_calls(sweep, sb, tmp_path),
-        "pipelines and practice": lambda: practice_keys.extend(
-            asyncio.run(pipelines_and_practice(sweep, sb, wrong["Pipelines"]))
-        ),
+        "in process and practice": lambda: practice_keys.extend(asyncio.run(in_process(sweep))),
     }
     practice_keys: list[str] = []
     try:
