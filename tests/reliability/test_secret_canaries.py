@@ -67,6 +67,51 @@ client.CioClient.__init__ = planted
 GATE = "import sys\nprint('ready', flush=True)\nsys.stdin.readline()\n"
 RUN_CLI = "from cio_desktop.cli import main\nsys.exit(main(sys.argv[1:]))\n"
 
+# The text of every exception raised in the child's Python code (caught or not, in any thread), with the
+# function it passed through, written to a file outside the home for the sweep: a trace function that
+# skips line events and keeps only "exception" events (once per frame the exception passes through).
+# StopIteration, StopAsyncIteration and GeneratorExit are left out: they are how generators and
+# coroutines hand back their values (a coroutine that returns a key "raises" StopIteration(key)), not
+# errors anything could show.
+TRACE_EXCEPTIONS = """
+import threading
+_raised = open({path!r}, "w", encoding="utf-8", errors="backslashreplace")
+_RETURNS = (StopIteration, StopAsyncIteration, GeneratorExit)
+
+
+def _exception(frame, event, arg):
+    if event == "exception" and not isinstance(arg[1], _RETURNS):
+        try:
+            where = f"{{frame.f_code.co_filename}}:{{frame.f_code.co_name}}"
+            text = f"{{type(arg[1]).__name__}}: {{arg[1]!s}} | {{arg[1]!r}}"
+            _raised.write(where + "\\t" + text.replace("\\n", " ") + "\\n")
+            _raised.flush()
+        except Exception:
+            pass
+    return _exception
+
+
+def _call(frame, event, arg):
+    frame.f_trace_lines = False
+    return _exception
+
+
+sys.settrace(_call)
+threading.settrace(_call)
+"""
+
+# The one exception whose text holds keys and is no leak: ``re``'s cache lookup misses (a KeyError of
+# (type, pattern, flags), caught at once inside ``re._compile``) when the redactor compiles its pattern,
+# which is made of the secrets' forms. Such lines are counted, not searched.
+RE_CACHE_MISS = "/re/__init__.py:_compile\tKeyError: (<class 'str'>, "
+
+
+def traced_exceptions(text: str) -> tuple[str, int]:
+    """The traced lines to search, and how many ``re`` cache misses were set aside."""
+    lines = text.splitlines()
+    kept = [line for line in lines if RE_CACHE_MISS not in line]
+    return "\n".join(kept), len(lines) - len(kept)
+
 
 @dataclass
 class Sweep:
@@ -76,6 +121,8 @@ class Sweep:
     texts: dict[str, str] = field(default_factory=dict)  # label -> text (outputs, /proc, exceptions)
     files: list[Path] = field(default_factory=list)  # exports outside the home
     children: int = 0
+    exceptions_seen: int = 0  # exception events traced in the CLI children
+    re_cache_misses: int = 0  # set aside: see RE_CACHE_MISS
 
     def add(self, label: str, text: str) -> None:
         n = 0
@@ -104,7 +151,11 @@ class Sweep:
         self, label: str, *argv: str, stdin: str = "", script: str | None = None
     ) -> subprocess.CompletedProcess[str]:
         """Run ``cio-desktop ARGV`` as a real child process; its /proc entries are read while it runs."""
-        prefix = [sys.executable, "-c", GATE + (script or "") + RUN_CLI]
+        raised = self.home.parent / "raised" / f"{self.children}.txt"
+        raised.parent.mkdir(exist_ok=True)
+        # The planted crash's exception holds the keys on purpose: only what the app shows of it counts.
+        trace = "" if script else TRACE_EXCEPTIONS.format(path=str(raised))
+        prefix = [sys.executable, "-c", GATE + trace + (script or "") + RUN_CLI]
         env = dict(os.environ, CIO_DESKTOP_HOME=str(self.home), NO_COLOR="1")
         child = subprocess.Popen(  # our own program
             [*prefix, *argv],
@@ -121,6 +172,11 @@ class Sweep:
         self.proc(child.pid, label)
         out, err = child.communicate("go\n" + stdin, timeout=CHILD_TIMEOUT_S)
         self.children += 1
+        if trace:
+            text, cache_misses = traced_exceptions(raised.read_text(encoding="utf-8"))
+            self.exceptions_seen += text.count("\n") + 1
+            self.re_cache_misses += cache_misses
+            self.add(f"{label} exceptions raised", text)
         self.add(f"{label} stdout", out)
         self.add(f"{label} stderr", err)
         return subprocess.CompletedProcess(child.args, child.returncode, out, err)
@@ -334,6 +390,9 @@ def test_no_canary_anywhere(
     tally(f"{SUITE}: where", "outputs, /proc entries, exception texts", len(sweep.texts))
     tally(f"{SUITE}: what", "canaries", len(canaries))
     tally(f"{SUITE}: what", "child processes read in /proc", sweep.children)
+    tally(f"{SUITE}: what", "exceptions traced in the children", sweep.exceptions_seen)
+    tally(f"{SUITE}: what", "re cache misses set aside", sweep.re_cache_misses)
+    assert sweep.exceptions_seen > 0, "the trace sees exceptions (a rejected key raises one)"
     assert not hits, hits
     # The sweep reads real content (not empty strings): the sandbox's answers reached stdout.
     assert any(WELL_KNOWN["email"] in text for text in sweep.texts.values())
