@@ -27,6 +27,24 @@ class SecretKind(StrEnum):
     PIPELINES_KEY = "pipelines_key"
     OAUTH_ACCESS_TOKEN = "oauth_access_token"
     OAUTH_REFRESH_TOKEN = "oauth_refresh_token"
+    OAUTH_SESSION = "oauth_session"  # the sign-in record: issuer, endpoints, client id, expiry (no token)
+    OAUTH_CLIENT_SECRET = "oauth_client_secret"  # a pre-registered client's secret, when it has one
+
+
+# Kinds whose values may be longer than one keyring item holds on every platform (Windows' Credential
+# Manager: about 1,280 UTF-16 characters). They are split into items ``kind``, ``kind.2`` ... ``kind.N``.
+LONG_SECRET_KINDS = (SecretKind.OAUTH_ACCESS_TOKEN, SecretKind.OAUTH_REFRESH_TOKEN)
+# An OAuth sign-in's items (kept under their own owner ids, never under a workspace's keyring id).
+OAUTH_KINDS = (
+    SecretKind.OAUTH_ACCESS_TOKEN,
+    SecretKind.OAUTH_REFRESH_TOKEN,
+    SecretKind.OAUTH_SESSION,
+    SecretKind.OAUTH_CLIENT_SECRET,
+)
+# A workspace's keys (``<keyring id>/<kind>``): every kind but the sign-in items.
+WORKSPACE_KEY_KINDS = tuple(kind for kind in SecretKind if kind not in OAUTH_KINDS)
+SECRET_PART_CHARS = 1200
+MAX_SECRET_PARTS = 8
 
 
 def new_workspace_id() -> str:

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from cio_desktop.errors import SESSION_ONLY_HINT, SecretStoreError
-from cio_desktop.models import SecretKind
+from cio_desktop.models import LONG_SECRET_KINDS, MAX_SECRET_PARTS, WORKSPACE_KEY_KINDS, SecretKind
 
 SERVICE_NAME = "cio-desktop"
 PROBE_USERNAME = "probe/backend-check"
@@ -154,7 +154,7 @@ class SecretStore:
     def __init__(self, *, session_only: bool = False, timeout: float = 10.0) -> None:
         self._session_only = session_only
         self._timeout = timeout
-        self._memory: dict[tuple[str, SecretKind], str] = {}
+        self._memory: dict[tuple[str, str], str] = {}
         self._backend: Any = None
 
     @property
@@ -188,17 +188,21 @@ class SecretStore:
         self._session_only = True
 
     async def get(self, workspace_id: str, kind: SecretKind) -> str | None:
+        return await self.get_item(workspace_id, SecretKind(kind).value)
+
+    async def get_item(self, workspace_id: str, name: str) -> str | None:
+        """One named item of the workspace (a kind's value, or a part of a long token: ``kind.2``)."""
+        user = _username(workspace_id, name)
         if self._session_only:
-            return self._memory.get((workspace_id, SecretKind(kind)))
+            return self._memory.get((workspace_id, name))
         backend = await self._secure_backend()
-        user = _username(workspace_id, kind)
         value: str | None = await self._call_mapped(
             backend, lambda: backend.get_password(SERVICE_NAME, user), attempts=READ_ATTEMPTS
         )
         return value
 
     async def stored(
-        self, workspace_id: str, kinds: Iterable[SecretKind] = tuple(SecretKind)
+        self, workspace_id: str, kinds: Iterable[SecretKind] = WORKSPACE_KEY_KINDS
     ) -> dict[SecretKind, str]:
         """The secrets of ``kinds`` stored for the workspace (only those present), looked up one by one."""
         found: dict[SecretKind, str] = {}
@@ -209,22 +213,30 @@ class SecretStore:
         return found
 
     async def set(self, workspace_id: str, kind: SecretKind, value: str) -> None:
+        await self.set_item(workspace_id, SecretKind(kind).value, value)
+
+    async def set_item(self, workspace_id: str, name: str, value: str) -> None:
+        """Store one named item (see :meth:`get_item`)."""
         if not value:
             raise SecretStoreError("An empty key cannot be saved.")
+        user = _username(workspace_id, name)
         if self._session_only:
-            self._memory[(workspace_id, SecretKind(kind))] = value
+            self._memory[(workspace_id, name)] = value
             return
         backend = await self._secure_backend()
-        user = _username(workspace_id, kind)
         await self._call_mapped(backend, lambda: backend.set_password(SERVICE_NAME, user, value))
 
     async def delete(self, workspace_id: str, kind: SecretKind) -> None:
         """Forget one secret; deleting one that is not there is not an error."""
+        await self.delete_item(workspace_id, SecretKind(kind).value)
+
+    async def delete_item(self, workspace_id: str, name: str) -> None:
+        """Forget one named item; deleting one that is not there is not an error."""
+        user = _username(workspace_id, name)
         if self._session_only:
-            self._memory.pop((workspace_id, SecretKind(kind)), None)
+            self._memory.pop((workspace_id, name), None)
             return
         backend = await self._secure_backend()
-        user = _username(workspace_id, kind)
 
         def delete() -> None:
             import keyring.errors
@@ -235,15 +247,20 @@ class SecretStore:
         await self._call_mapped(backend, delete)
 
     async def delete_all(self, workspace_id: str) -> None:
+        """Forget every secret of the workspace, including the extra parts of long tokens."""
         for kind in SecretKind:
             await self.delete(workspace_id, kind)
+        for kind in LONG_SECRET_KINDS:
+            for part in range(2, MAX_SECRET_PARTS + 1):
+                await self.delete_item(workspace_id, f"{kind.value}.{part}")
 
     async def present(self, workspace_id: str) -> dict[SecretKind, bool]:
         """Which kinds are stored for the workspace (never the values)."""
         if not self._session_only:
             await self._secure_backend()  # detect the backend once, not once per kind
-        values = await asyncio.gather(*(self.get(workspace_id, kind) for kind in SecretKind))
-        return {kind: bool(value) for kind, value in zip(SecretKind, values, strict=True)}
+        kinds = WORKSPACE_KEY_KINDS  # sign-ins live under their own owner ids (cio_desktop.oauth)
+        values = await asyncio.gather(*(self.get(workspace_id, kind) for kind in kinds))
+        return {kind: bool(value) for kind, value in zip(kinds, values, strict=True)}
 
     async def stored_ids(self, *, settled_s: float = 0.0) -> frozenset[str] | None:
         """The ids that have at least one workspace key (``<id>/<SecretKind>``), counting only items written
@@ -251,8 +268,9 @@ class SecretStore:
 
         ``None`` when the backend cannot list its items: only the Secret Service (and memory) can.
         """
+        keys = {kind.value for kind in WORKSPACE_KEY_KINDS}  # a sign-in is not a workspace key
         if self._session_only:
-            return frozenset(workspace_id for workspace_id, _kind in self._memory)
+            return frozenset(owner for owner, name in self._memory if name in keys)
         backend = await self._secure_backend()
         if not hasattr(backend, "get_preferred_collection") or not hasattr(backend, "_query"):
             return None
@@ -262,14 +280,13 @@ class SecretStore:
             from contextlib import closing
 
             username_key = backend.schemes[backend.scheme]["username"]
-            kinds = {kind.value for kind in SecretKind}
             collection = backend.get_preferred_collection()
             found: list[str] = []
             with closing(collection.connection):
                 for item in collection.search_items(backend._query(SERVICE_NAME)):
                     username = str(item.get_attributes().get(username_key, ""))
                     owner, _sep, kind = username.partition("/")
-                    if kind not in kinds or owner == "probe":  # only workspace keys, never anything else
+                    if kind not in keys or owner == "probe":  # only workspace keys, never anything else
                         continue
                     if time.time() - item.get_created() >= settled_s:
                         found.append(owner)
@@ -375,10 +392,12 @@ class _Unavailable(Exception):
         self.detail = detail
 
 
-def _username(workspace_id: str, kind: SecretKind) -> str:
+def _username(workspace_id: str, name: str) -> str:
     if not workspace_id or "/" in workspace_id:
         raise SecretStoreError("Invalid workspace id for the keyring.", detail="empty id or '/' in id")
-    return f"{workspace_id}/{SecretKind(kind).value}"
+    if not name or "/" in name:
+        raise SecretStoreError("Invalid item name for the keyring.", detail="empty name or '/' in name")
+    return f"{workspace_id}/{name}"
 
 
 def _detail(exc: BaseException) -> str:

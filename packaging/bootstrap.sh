@@ -19,8 +19,10 @@ app_pkgs=(
 )
 # Tests: a virtual X server, screenshots, curl (copy-as-curl output is run for real), packaging tools
 # (PyInstaller needs binutils and, with Debian's python3, libpython3.11; the .deb needs dpkg-dev; the
-# desktop file and AppStream metainfo are checked with desktop-file-validate and appstreamcli).
-dev_pkgs=(xvfb xauth imagemagick xdotool binutils dpkg-dev git curl libpython3.11 desktop-file-utils appstream)
+# desktop file and AppStream metainfo are checked with desktop-file-validate and appstreamcli), and chromium
+# (the OAuth tests click the sandbox's consent page in a real browser).
+dev_pkgs=(xvfb xauth imagemagick xdotool binutils dpkg-dev git curl libpython3.11 desktop-file-utils appstream
+  chromium)
 
 pkgs=("${app_pkgs[@]}")
 [[ "$mode" == "--dev" ]] && pkgs+=("${dev_pkgs[@]}")

@@ -48,8 +48,6 @@ async def test_real_secret_service_round_trip(workspace_id: str) -> None:
         TRACK: True,
         APP: True,
         SecretKind.PIPELINES_KEY: False,
-        SecretKind.OAUTH_ACCESS_TOKEN: False,
-        SecretKind.OAUTH_REFRESH_TOKEN: False,
     }
 
     await store.set(workspace_id, TRACK, "track-secret-rotated")

@@ -37,6 +37,12 @@ if TYPE_CHECKING:
 WorkspaceListener = Callable[[Workspace], None]
 
 
+TOKEN_REFUSED = (
+    "The OAuth sign-in was refused: its token expired or was revoked and could not be renewed, so this "
+    "workspace is signed out. Sign in again (Sign in with OAuth, or cio-desktop login NAME)."
+)
+
+
 class CioClient:
     """Async client for one workspace. Use ``async with CioClient(...) as client`` or ``await aclose()``.
 
@@ -305,7 +311,10 @@ class CioClient:
                 operation=operation, region=region.value, headers=headers, gzip=gzip,
             )  # fmt: skip
         except E.AuthError as exc:
-            if exc.status == 401 and spec.check_path and not spec.has_override(self.workspace):
+            if exc.status == 401 and self._uses_token(api):
+                exc.message = TOKEN_REFUSED  # not a key problem: the OAuth sign-in ended
+                exc.args = (exc.message,)
+            elif exc.status == 401 and spec.check_path and not spec.has_override(self.workspace):
                 await self._explain_401(exc, api, region)
             raise
         except E.WrongRegionError as exc:
@@ -346,6 +355,11 @@ class CioClient:
             exc.correct_region = found.value
             exc.message = E.wrong_region_message(region.value, found.value)
             exc.args = (exc.message,)
+
+    def _uses_token(self, api: str) -> bool:
+        """True when ``api``'s calls carry the workspace's OAuth token rather than a key."""
+        creds = self.credentials
+        return api == "app" and creds.token is not None and not creds.app_api_key
 
     async def _explain_401(self, exc: E.AuthError, api: str, region: Region) -> None:
         """Try the same key in the other region and fill ``exc.other_region_works`` and its message."""

@@ -17,7 +17,9 @@ from collections.abc import Sequence
 
 from cio_desktop import __version__
 from cio_desktop.cli import (
+    account_cmd,
     history_cmd,
+    login_cmd,
     lookup_cmd,
     sandbox_cmd,
     selftest_cmd,
@@ -47,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     lookup_cmd.register(sub)
     send_cmd.register(sub)
     history_cmd.register(sub)
+    login_cmd.register(sub)
+    account_cmd.register(sub)
     selftest_cmd.register(sub)
     return parser
 

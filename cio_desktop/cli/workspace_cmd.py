@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from cio_desktop.cli import workspace_test
 from cio_desktop.cli.common import guarded, open_services, read_secret, run_async, stdin_is_tty, warn
 from cio_desktop.errors import CioDesktopError
-from cio_desktop.models import Region, SecretKind, Workspace
+from cio_desktop.models import WORKSPACE_KEY_KINDS, Region, SecretKind, Workspace
 
 if TYPE_CHECKING:
     from cio_desktop.operations.services import Services
@@ -27,6 +27,8 @@ KEY_LABELS: dict[SecretKind, str] = {
     SecretKind.PIPELINES_KEY: "Pipelines API key",
     SecretKind.OAUTH_ACCESS_TOKEN: "OAuth access token",
     SecretKind.OAUTH_REFRESH_TOKEN: "OAuth refresh token",
+    SecretKind.OAUTH_SESSION: "OAuth sign-in record",
+    SecretKind.OAUTH_CLIENT_SECRET: "OAuth client secret",
 }
 SHORT_LABELS: dict[SecretKind, str] = {
     SecretKind.TRACK_API_KEY: "track",
@@ -34,6 +36,8 @@ SHORT_LABELS: dict[SecretKind, str] = {
     SecretKind.PIPELINES_KEY: "pipelines",
     SecretKind.OAUTH_ACCESS_TOKEN: "oauth",
     SecretKind.OAUTH_REFRESH_TOKEN: "oauth-refresh",
+    SecretKind.OAUTH_SESSION: "oauth-session",
+    SecretKind.OAUTH_CLIENT_SECRET: "oauth-client-secret",
 }
 
 
@@ -242,7 +246,7 @@ async def _show_async(args: argparse.Namespace) -> int:
     ]
     if workspace.demo:
         lines.append(("Demo", "yes (practice workspace)"))
-    for kind in SecretKind:
+    for kind in WORKSPACE_KEY_KINDS:
         state = "unknown" if present is None else ("stored" if present.get(kind) else "not stored")
         lines.append((KEY_LABELS[kind], state))
     width = max(len(label) for label, _ in lines) + 1

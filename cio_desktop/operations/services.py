@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from cio_desktop.api.history import RequestHistory
     from cio_desktop.api.models import ApiResult
     from cio_desktop.api.regions import Endpoints
+    from cio_desktop.oauth.session import TokenSources
     from cio_desktop.operations.key_check import CheckReport
     from cio_desktop.secrets import SecretStore
     from cio_desktop.settings import AppSettings, SettingsStore
@@ -451,8 +453,20 @@ class Services:
 
     async def credentials(self, workspace: Workspace) -> Credentials:
         from cio_desktop.api.models import Credentials
+        from cio_desktop.oauth.token_store import oauth_owner
 
-        return Credentials.from_secrets(await self.load_secrets(workspace))
+        secrets = await self.load_secrets(workspace)
+        token = None  # an OAuth sign-in serves App API calls when no App API key is stored
+        if not workspace.demo and SecretKind.APP_API_KEY not in secrets:
+            token = await self.token_sources.get(oauth_owner(workspace.id))
+        return Credentials.from_secrets(secrets, token=token)
+
+    @functools.cached_property
+    def token_sources(self) -> TokenSources:
+        """Each signed-in workspace's (and the account's) self-renewing OAuth tokens, one per owner."""
+        from cio_desktop.oauth.session import TokenSources
+
+        return TokenSources(self.secrets)
 
     async def credential_states(self, workspace: Workspace) -> dict[SecretKind, CredentialState]:
         """One state per API key kind, for the status dots (never the values)."""

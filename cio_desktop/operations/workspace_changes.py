@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import SecretKind, Workspace, new_workspace_id
+from cio_desktop.oauth.token_store import oauth_owner
 
 if TYPE_CHECKING:
     from cio_desktop.secrets import SecretStore
@@ -188,6 +189,7 @@ async def remove(store: WorkspaceStore, secrets: SecretStore, workspace: Workspa
         )
     try:
         await secrets.delete_all(removed.secrets_id)
+        await secrets.delete_all(oauth_owner(removed.id))  # its OAuth sign-in, if any
     except CioDesktopError as exc:
         return RemoveResult(removed, keys_left=exc.message)
     return RemoveResult(removed)

@@ -79,6 +79,8 @@ class SandboxInfo:
     other_region: str = ""
     pipelines_url: str = ""
     pipelines_write_key: str = field(default="", repr=False)
+    issuer_url: str = ""  # the sandbox's OAuth authorization server (RFC 8414 metadata under it)
+    mcp_url: str = ""  # its MCP endpoint (a protected resource, RFC 9728)
 
     def to_json_dict(self) -> dict[str, Any]:
         """The fields as a JSON-ready dict (the line ``cio-desktop sandbox`` prints)."""

@@ -77,6 +77,10 @@ class ThreadedSandbox:
         """Run ``fn(workspace)`` on the server's loop and return its result (for tests)."""
         return self._call(lambda: fn(self._server.context.ws))
 
+    def oauth(self, fn: Callable[[Any], T]) -> T:
+        """Run ``fn(oauth_state)`` on the server's loop (the authorization server's knobs, for tests)."""
+        return self._call(lambda: fn(self._server.oauth))
+
     def stop(self) -> None:
         """Stop serving and wait for the thread; safe to call twice."""
         if self._stopped:

@@ -13,11 +13,22 @@ from collections.abc import Iterable
 
 from aiohttp import web
 
-from cio_desktop.sandbox import app_customers, app_workspace, auth, hardening, pipelines, track_v1, track_v2
+from cio_desktop.sandbox import (
+    app_customers,
+    app_workspace,
+    auth,
+    hardening,
+    mcp,
+    oauth_server,
+    pipelines,
+    track_v1,
+    track_v2,
+)
 from cio_desktop.sandbox.context import CTX, Context, ctx
 from cio_desktop.sandbox.demo import build_workspace
 from cio_desktop.sandbox.faults import FaultSet, Handler, parse_faults
 from cio_desktop.sandbox.limits import RateLimiter
+from cio_desktop.sandbox.oauth_state import OAuthState
 from cio_desktop.sandbox.options import SandboxInfo, SandboxOptions, is_loopback
 from cio_desktop.sandbox.replies import (
     app_error,
@@ -79,7 +90,7 @@ async def guard_mw(request: web.Request, handler: Handler) -> web.StreamResponse
         if not auth.track_ok(c.ws, header):
             return track_unauthorized()
     elif path.startswith("/v1/") or path == "/v1":
-        if not auth.app_ok(c.ws, header):
+        if not auth.app_ok(c.ws, header) and not oauth_server.app_token_ok(request, header):
             return app_unauthorized()
         wait = c.limiter.check(c.ws.app_api_key)
         if wait is not None:
@@ -135,6 +146,7 @@ class SandboxServer:
             if options.state_dir:
                 save_workspace(ws, options.state_dir)
         self.context = Context(ws=ws, options=options, limiter=RateLimiter(options.rate_limit), faults=faults)
+        self.oauth = OAuthState()
         self._runners: list[web.AppRunner] = []
         self._tls: TlsMaterial | None = None
         self._saver: asyncio.Task[None] | None = None
@@ -147,6 +159,8 @@ class SandboxServer:
         for module in (track_v1, track_v2, app_customers, app_workspace, pipelines):
             main.add_routes(module.routes)
         main[CTX] = self.context
+        oauth_server.install(main, self.oauth, self.context.region_url)
+        mcp.install(main)
         other = web.Application(middlewares=[faults_mw])
         other.router.add_route("*", "/{tail:.*}", other_region)
         other[CTX] = self.context
@@ -191,6 +205,8 @@ class SandboxServer:
             other_region="eu" if self.options.region == "us" else "us",
             pipelines_url=main_url + pipelines.PREFIX,
             pipelines_write_key=ws.pipelines_write_key,
+            issuer_url=main_url,
+            mcp_url=f"{main_url}/mcp",
         )
         self.context.info = info
         if self.options.state_dir:

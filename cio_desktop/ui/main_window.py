@@ -11,6 +11,7 @@ import asyncio
 import functools
 import logging
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -125,6 +126,10 @@ class MainWindow(QMainWindow):
         self.ready = asyncio.Event()  # set once the workspace list is shown (``--exit-when-ready``)
         self.wizard: QDialog | None = None  # the open wizard or name/confirm dialog, for tests
         self.name_dialog: QDialog | None = None
+        self.import_dialog: QDialog | None = None
+        # The account sign-in's MCP address (None: Customer.io's) and how the browser opens (tests swap it).
+        self.account_resource: str | None = None
+        self.browser_opener: Any = None  # None: the system browser (webbrowser, honours BROWSER)
         self.confirm_dialog: QDialog | None = None
         self.setObjectName("mainWindow")
         app = QApplication.instance()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from cio_desktop.models import SecretKind, Workspace
 from cio_desktop.operations.services import CredentialState
+from cio_desktop.ui.account_section import AccountSection
 from cio_desktop.ui.theme import follow_theme, semantic, set_tone
 from cio_desktop.ui.widgets.region_badge import RegionBadge
 from cio_desktop.ui.widgets.status_dot import GLYPHS, WORDS, StatusDot
@@ -99,6 +100,7 @@ class WorkspaceSidebar(QWidget):
     rename_requested = Signal(object)
     duplicate_requested = Signal(object)
     remove_requested = Signal(object)
+    oauth_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -166,6 +168,8 @@ class WorkspaceSidebar(QWidget):
         layout.addWidget(self.legend)
         layout.addWidget(self.add_button)
         layout.addLayout(buttons)
+        self.account = AccountSection(self)
+        layout.addWidget(self.account)
         self._update_buttons()
 
     def _style_list(self) -> None:
@@ -184,6 +188,7 @@ class WorkspaceSidebar(QWidget):
             ("Rename…", "rename"),
             ("Duplicate…", "duplicate"),
             ("Remove…", "remove"),
+            ("Sign in with OAuth…", "oauth"),
         ):
             action = QAction(text, menu)
             action.setObjectName(f"{name}WorkspaceAction")
@@ -263,6 +268,7 @@ class WorkspaceSidebar(QWidget):
             "rename": self.rename_requested,
             "duplicate": self.duplicate_requested,
             "remove": self.remove_requested,
+            "oauth": self.oauth_requested,
         }[name]
         self._emit_for_current(signal)
 

@@ -18,6 +18,7 @@ class WelcomePage(QWidget):
 
     demo_requested = Signal()
     add_requested = Signal()
+    account_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +54,16 @@ class WelcomePage(QWidget):
         self.add_button.setAccessibleName("Connect my Customer.io workspace")
         self.add_button.clicked.connect(self.add_requested)
 
+        self.account_button = QCommandLinkButton(
+            "Sign in to your Customer.io account…",
+            "Through your browser, to Customer.io's MCP service: see your account and import its workspaces."
+            " An account admin must have switched on MCP access.",
+            self,
+        )
+        self.account_button.setObjectName("accountSignInWelcomeButton")
+        self.account_button.setAccessibleName("Sign in to your Customer.io account")
+        self.account_button.clicked.connect(self.account_requested)
+
         self.banner = ErrorBanner(self, name="welcomeError")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 40, 40, 40)
@@ -62,6 +73,7 @@ class WelcomePage(QWidget):
         layout.addSpacing(10)
         layout.addWidget(self.demo_button)
         layout.addWidget(self.add_button)
+        layout.addWidget(self.account_button)
         layout.addWidget(self.banner)
         layout.addStretch(1)
         layout.setAlignment(Qt.AlignmentFlag.AlignTop)

@@ -138,9 +138,28 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
     sidebar.remove_requested.connect(
         lambda ws: window.tasks.spawn(flows.remove_workspace(window, ws), key="remove")
     )
+    _connect_sign_in(window)
     window.welcome.add_requested.connect(actions["addWorkspaceAction"].trigger)
     window.welcome.demo_requested.connect(actions["openPracticeAction"].trigger)
     return actions
+
+
+def _connect_sign_in(window: MainWindow) -> None:
+    """The account section, the welcome page's account button and a workspace's "Sign in with OAuth".
+    The sign-in code is imported on first use, not while the window is built."""
+
+    def start(name: str, *args: object) -> None:
+        from cio_desktop.ui import account_flows
+
+        flow = getattr(account_flows, name)
+        window.tasks.spawn(flow(window, *args), key=name)
+
+    account = window.sidebar.account
+    account.sign_in_requested.connect(lambda: start("account_sign_in"))
+    window.welcome.account_requested.connect(lambda: start("account_sign_in"))
+    account.import_requested.connect(lambda: start("import_workspaces"))
+    account.sign_out_requested.connect(lambda: start("account_sign_out"))
+    window.sidebar.oauth_requested.connect(lambda ws: start("workspace_sign_in", ws))
 
 
 def _panels() -> tuple[tuple[str, str], ...]:

@@ -60,6 +60,9 @@ async def start(window: MainWindow, *, demo: bool = False, stop_when_ready: bool
     if not any(not ws.demo for ws in workspaces) or await check_keyring(window):
         await repair_keyring(window)
         await refresh_states(window)
+    from cio_desktop.ui.account_flows import refresh_account
+
+    await refresh_account(window)
 
 
 async def repair_keyring(window: MainWindow) -> None:

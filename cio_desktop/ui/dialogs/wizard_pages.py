@@ -84,6 +84,7 @@ class KeysPage(QWizardPage):
     """
 
     reveal_saved_requested = Signal(object)
+    oauth_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,6 +113,17 @@ class KeysPage(QWizardPage):
         self.region_combo.setAccessibleName("Region")
         for region, text in REGION_CHOICES:
             self.region_combo.addItem(text, region)
+        self.oauth_button = QPushButton("Sign in with OAuth instead…", self)
+        self.oauth_button.setObjectName("wizardOAuthButton")
+        self.oauth_button.setAccessibleName("Sign in with OAuth instead of an App API key")
+        self.oauth_button.setToolTip(
+            "For an OAuth app or a company gateway in front of Customer.io: "
+            "the token is used for App API calls."
+        )
+        self.oauth_button.clicked.connect(self.oauth_requested)
+        self.oauth_label = QLabel(self)
+        self.oauth_label.setObjectName("wizardOAuthLabel")
+        self.oauth_label.setWordWrap(True)
         self.problem_label = QLabel(self)
         self.problem_label.setObjectName("keysProblemLabel")
         self.problem_label.setWordWrap(True)
@@ -129,6 +141,8 @@ class KeysPage(QWizardPage):
         form.addRow("", _hint("Optional: a Data Pipelines source's write key. For the Pipelines API.", self))
         form.addRow("&Region:", self.region_combo)
         form.addRow("", _hint("Where your Customer.io data is stored. Leave on automatic if unsure.", self))
+        form.addRow("", self.oauth_button)  # after the region: the Tab order follows creation order
+        form.addRow("", self.oauth_label)
         form.addRow(self.problem_label)
         for widget in (self.name_edit, self.site_edit):
             widget.textChanged.connect(self.completeChanged)
@@ -160,7 +174,11 @@ class KeysPage(QWizardPage):
     def problem(self) -> str:
         """Why the page cannot go on, in plain words ("" when it can)."""
         track = self.track_field.value() or self.has_saved.get(SecretKind.TRACK_API_KEY, False)
-        app = self.app_field.value() or self.has_saved.get(SecretKind.APP_API_KEY, False)
+        app = (
+            self.app_field.value()
+            or self.has_saved.get(SecretKind.APP_API_KEY, False)
+            or self.has_saved.get(SecretKind.OAUTH_SESSION, False)  # signed in with OAuth instead
+        )
         pipelines = self.pipelines_field.value() or self.has_saved.get(SecretKind.PIPELINES_KEY, False)
         site = self.site_edit.text().strip()
         name = self.name_edit.text().strip()

@@ -58,6 +58,9 @@ class WorkspaceWizard(QWizard):
         self.currentIdChanged.connect(self._on_current_id_changed)
         self.test.retest_requested.connect(self.start_test)
         self.keys.reveal_saved_requested.connect(self._on_keys_reveal_saved_requested)
+        self.keys.oauth_requested.connect(lambda: self.tasks.spawn(self._sign_in_with_oauth(), key="oauth"))
+        # A sign-in belongs to a stored workspace: offered when editing (add it first, then Edit…).
+        self.keys.oauth_button.setVisible(workspace is not None)
         self.keys.taken_names = {
             known.name.casefold()
             for known in services.known_workspaces()
@@ -83,6 +86,37 @@ class WorkspaceWizard(QWizard):
             saved = with_secret.get(kind, CredentialState.MISSING) is not CredentialState.MISSING
             self.keys.has_saved[kind] = saved
             field.set_placeholder(KEPT_PLACEHOLDER if saved else "Not set: paste a key to add one")
+        from cio_desktop.oauth.token_store import oauth_owner
+
+        owner = oauth_owner(workspace.id)
+        signed_in = bool(await self.services.secrets.get(owner, SecretKind.OAUTH_SESSION))
+        self.keys.has_saved[SecretKind.OAUTH_SESSION] = signed_in
+        if signed_in:
+            self.keys.oauth_label.setText(
+                "Signed in with OAuth: App API calls use the token when no key is set."
+            )
+        self.keys.completeChanged.emit()
+
+    async def _sign_in_with_oauth(self) -> None:
+        """ "Sign in with OAuth instead": the issuer, the browser, then the token serves the App API."""
+        from cio_desktop.ui.dialogs.signin_dialog import sign_in_workspace
+
+        assert self.editing is not None
+        opener = getattr(self.parentWidget(), "browser_opener", None)
+        try:
+            record = await sign_in_workspace(self, self.services, self.editing, opener=opener)
+        except CioDesktopError as exc:
+            self.keys.oauth_label.setText(exc.message)
+            return
+        from cio_desktop.oauth.token_store import oauth_owner
+
+        self.services.token_sources.forget(oauth_owner(self.editing.id))
+        if record is None:
+            return
+        self.keys.has_saved[SecretKind.OAUTH_SESSION] = True
+        self.keys.oauth_label.setText(
+            f"Signed in with OAuth at {record.issuer}: App API calls use the token."
+        )
         self.keys.completeChanged.emit()
 
     # ---- collected values ---------------------------------------------------------------------------
