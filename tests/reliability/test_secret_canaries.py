@@ -40,11 +40,13 @@ from cio_desktop.sandbox import ThreadedSandbox
 from cio_desktop.sandbox.demo import WELL_KNOWN
 from tests.fixtures.keyring import forget_keys
 from tests.fixtures.sandbox import MakeSandbox
+from tests.oauth.conftest import BROWSER_SCRIPT
 from tests.reliability.conftest import Tally
 
 pytestmark = pytest.mark.slow
 
 SUITE = "secret canaries"
+REPO = Path(__file__).resolve().parents[2]
 CUSTOMER = WELL_KNOWN["customer_id"]
 CHILD_TIMEOUT_S = 60
 
@@ -148,7 +150,13 @@ class Sweep:
             current = current.__cause__ or current.__context__
 
     def cli(
-        self, label: str, *argv: str, stdin: str = "", script: str | None = None
+        self,
+        label: str,
+        *argv: str,
+        stdin: str = "",
+        script: str | None = None,
+        env: dict[str, str] | None = None,
+        timeout: float = CHILD_TIMEOUT_S,
     ) -> subprocess.CompletedProcess[str]:
         """Run ``cio-desktop ARGV`` as a real child process; its /proc entries are read while it runs."""
         raised = self.home.parent / "raised" / f"{self.children}.txt"
@@ -156,21 +164,21 @@ class Sweep:
         # The planted crash's exception holds the keys on purpose: only what the app shows of it counts.
         trace = "" if script else TRACE_EXCEPTIONS.format(path=str(raised))
         prefix = [sys.executable, "-c", GATE + trace + (script or "") + RUN_CLI]
-        env = dict(os.environ, CIO_DESKTOP_HOME=str(self.home), NO_COLOR="1")
         child = subprocess.Popen(  # our own program
             [*prefix, *argv],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env=env,
+            env=dict(os.environ, CIO_DESKTOP_HOME=str(self.home), NO_COLOR="1", **(env or {})),
+            cwd=REPO,
         )
         # The child says "ready" once it runs and then waits for the gate's line: its /proc entries are
         # there to read (right after exec they can still be empty).
         assert child.stdout is not None
         assert child.stdout.readline() == "ready\n"
         self.proc(child.pid, label)
-        out, err = child.communicate("go\n" + stdin, timeout=CHILD_TIMEOUT_S)
+        out, err = child.communicate("go\n" + stdin, timeout=timeout)
         self.children += 1
         if trace:
             text, cache_misses = traced_exceptions(raised.read_text(encoding="utf-8"))
@@ -285,11 +293,12 @@ def cli_calls(sweep: Sweep, sb: ThreadedSandbox, tmp_path: Path) -> None:
     sweep.files.append(har)
     records = json.loads(sweep.cli("history list", "history", "list", "--json").stdout)
     assert len(records) >= 10
-    for record in records:
+    for n, record in enumerate(records):
+        if n < 3:
+            assert sweep.cli("show json", "history", "show", record["id"], "--json").returncode == 0
         shown = sweep.cli("curl", "history", "show", record["id"], "--curl")
         assert shown.returncode == 0, shown.stderr
         assert shown.stdout.startswith("curl"), shown.stdout
-        assert sweep.cli("show json", "history", "show", record["id"], "--json").returncode == 0
     curls = "".join(t for label, t in sweep.texts.items() if label.startswith("curl stdout"))
     assert "Authorization" in curls or "-u " in curls, "the curl copies carry a (redacted) credential"
 
@@ -332,9 +341,41 @@ async def in_process(sweep: Sweep) -> list[str]:
         await services.aclose()
 
 
-#: The scenario in order. The OAuth sign-in (`cio-desktop login Good` with a BROWSER script driving
-#: headless Chromium against the sandbox's OAuth face) is added here as one step once it is on main.
-STEPS: tuple[str, ...] = ("add workspaces", "cli calls", "in process and practice")
+def issued_tokens(sb: ThreadedSandbox) -> set[str]:
+    """Every access and refresh token and authorization code the sandbox's OAuth server handed out."""
+    return set(sb.oauth(lambda s: [*s.access, *s.refresh, *s.codes, *s.used_codes]))
+
+
+def oauth_sign_in(sweep: Sweep, sb: ThreadedSandbox, tokens: set[str]) -> None:
+    """`cio-desktop login` with a BROWSER script driving headless Chromium (Approve on the sandbox's
+    consent page, then the loopback redirect); lookups with the token, a refresh after the access token
+    expired, `logout` (revoked), and a lookup that fails after it. The tokens join the canaries."""
+    info = sb.info
+    argv = ["workspace", "add", "--name", "Signed", "--region", "us"]
+    argv += ["--track-url", info.track_url, "--app-url", info.app_url]
+    assert sweep.cli("add Signed", *argv).returncode == 0
+    browser = {"BROWSER": BROWSER_SCRIPT, "CIO_TEST_BROWSER_ACTION": "approve"}
+    login = sweep.cli(
+        "login", "login", "Signed", "--issuer", info.issuer_url, "--scope", "read", env=browser, timeout=150
+    )
+    assert login.returncode == 0, login.stderr
+    assert "Signed in 'Signed'" in login.stdout
+    tokens |= issued_tokens(sb)  # now: a rotated refresh token is forgotten by the server
+    lookup = ("lookup", "Signed", "--email", WELL_KNOWN["email"])
+    assert sweep.cli("lookup signed", *lookup).returncode == 0
+    sb.oauth(lambda s: s.expire_access_tokens())
+    refreshed = sweep.cli("lookup refreshed", *lookup, "--json")
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert sb.oauth(lambda s: s.refresh_calls) >= 1
+    tokens |= issued_tokens(sb)
+    logout = sweep.cli("logout", "logout", "Signed")
+    assert logout.returncode == 0, logout.stderr
+    assert sweep.cli("lookup signed out", *lookup).returncode == 1
+    tokens |= issued_tokens(sb)
+
+
+#: The scenario in order.
+STEPS: tuple[str, ...] = ("add workspaces", "oauth sign-in", "cli calls", "in process and practice")
 
 
 def test_no_canary_anywhere(
@@ -352,10 +393,12 @@ def test_no_canary_anywhere(
             ),
             cli_workspace_add(sweep, sb, "Wrong", wrong["Track"], wrong["App"], wrong["Pipelines"]),
         ),
+        "oauth sign-in": lambda: oauth_sign_in(sweep, sb, oauth_tokens),
         "cli calls": lambda: cli_calls(sweep, sb, tmp_path),
         "in process and practice": lambda: practice_keys.extend(asyncio.run(in_process(sweep))),
     }
     practice_keys: list[str] = []
+    oauth_tokens: set[str] = set()
     try:
         for step in STEPS:
             run_step[step]()
@@ -363,7 +406,8 @@ def test_no_canary_anywhere(
         from cio_desktop.workspaces import WorkspaceStore
 
         for ws in WorkspaceStore().load().workspaces:
-            forget_keys(secret_service, ws.keyring_id)
+            forget_keys(secret_service, ws.secrets_id)
+            forget_keys(secret_service, f"oauth-{ws.id}")
 
     canaries = [
         info.track_api_key,
@@ -371,8 +415,10 @@ def test_no_canary_anywhere(
         info.pipelines_write_key,
         *wrong.values(),
         *practice_keys,
+        *sorted(oauth_tokens),
     ]
     assert len(set(canaries)) == len(canaries) >= 8
+    assert len(oauth_tokens) >= 5, "a code, two access tokens and two refresh tokens at least"
     files = [p for p in cio_home.rglob("*") if p.is_file()] + sweep.files
     names = {p.name for p in files}
     assert "history.jsonl" in names
