@@ -4,24 +4,30 @@ The listening sockets of a process are read from the kernel (``/proc/PID/fd`` so
 ``/proc/net/tcp`` and ``tcp6``), so the test sees what was bound, not what the code meant to bind: the
 practice workspace's sandbox child (started as the app starts it), a ``cio-desktop sandbox`` child for
 each loopback way of naming the host, and a sandbox inside this process. Any other host is refused
-before a socket exists, in the server and on the command line. The OAuth loopback listener joins here
-(``listening_addresses`` of its process) once the OAuth work is on main.
+before a socket exists, in the server and on the command line. The OAuth loopback listener of a real
+``cio-desktop login`` process is read while it waits for the browser.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from cio_desktop.models import Region, Workspace
 from cio_desktop.operations.practice import PracticeWorkspace
 from cio_desktop.sandbox import SandboxOptions, run_in_thread
 from cio_desktop.sandbox.process import start_sandbox_process
 from cio_desktop.sandbox.server import RemoteRefused, SandboxServer
+from cio_desktop.workspaces import WorkspaceStore
+from tests.fixtures.sandbox import MakeSandbox
+from tests.oauth.conftest import scripted_user
 from tests.reliability.conftest import Tally
 
 SUITE = "bind addresses"
@@ -117,3 +123,51 @@ def test_the_reader_decodes_the_kernel_format() -> None:
     assert str(_address("0100007F", "tcp")) == "127.0.0.1"
     assert str(_address("00000000000000000000000001000000", "tcp6")) == "::1"
     assert not _address("00000000", "tcp").is_loopback
+
+
+@pytest.mark.slow
+def test_the_oauth_loopback_listener_listens_on_loopback_only(
+    make_sandbox: MakeSandbox, secret_service: Any, tmp_path: Path, tally: Tally
+) -> None:
+    """A real ``cio-desktop login`` process, read while it waits for the browser: its BROWSER command
+    writes the sign-in address into a FIFO this test reads (so the listener is up), then the test plays
+    the user (consent and the loopback redirect) and the sign-in completes through that listener."""
+    sb = make_sandbox(rate_limit=None)
+    info = sb.info
+    WorkspaceStore().add(
+        Workspace(name="Bind", region=Region.US, track_url=info.track_url, app_url=info.app_url)
+    )
+    fifo = tmp_path / "browser.fifo"
+    os.mkfifo(fifo)
+    env = dict(os.environ, BROWSER=f"sh -c 'echo \"$0\" > {fifo}' %s")  # webbrowser puts the URL at %s
+    login = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cio_desktop",
+            "login",
+            "Bind",
+            "--issuer",
+            info.issuer_url,
+            "--scope",
+            "read",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        url = fifo.read_text(encoding="utf-8").strip()  # blocks until the app "opened the browser"
+        assert_loopback_only(login.pid, "the OAuth loopback listener", tally)
+        asyncio.run(scripted_user()(url))
+        out, err = login.communicate(timeout=60)
+        assert login.returncode == 0, err
+        assert "Signed in 'Bind'" in out
+    finally:
+        if login.poll() is None:
+            login.kill()
+            login.communicate()
+        subprocess.run(
+            [sys.executable, "-m", "cio_desktop", "logout", "Bind"], capture_output=True, check=False
+        )
