@@ -177,9 +177,11 @@ def main() -> int:
     print("\n".join(rows))
     print(facts)
     if args.write:
-        text = (
-            "# Benchmarks\n\n"
-            "## Bundle size and start-up (`python -m benchmarks.bundle --write`)\n\n"
+        from benchmarks.common import replace_section
+
+        replace_section(
+            ROOT / "benchmarks" / "RESULTS.md",
+            "Bundle size and start-up (`python -m benchmarks.bundle --write`)",
             "The app bundled by `packaging/cio-desktop.spec`, against `benchmarks/minimal_window.py`\n"
             "(a bare PySide6 main window) bundled by the same spec and rules in the same run. Sizes are\n"
             "the bytes of all files in the one-folder bundle. Start-up is process start to the first idle\n"
@@ -187,9 +189,8 @@ def main() -> int:
             + "\n".join(rows)
             + "\n\n"
             + facts
-            + "\n"
+            + "\n",
         )
-        (ROOT / "benchmarks" / "RESULTS.md").write_text(text, encoding="utf-8")
         print("written to benchmarks/RESULTS.md")
     return 0
 

@@ -1,50 +1,61 @@
-"""Start-up time of ``cio-desktop --exit-when-ready`` against a bare PySide6 window, measured in one run.
+"""Start-up: ``cio-desktop --exit-when-ready`` (one workspace configured; and ``--demo``) against a bare
+PySide6 ``QMainWindow`` (``benchmarks/minimal_window.py``) that quits at its first idle moment.
 
-Run by hand (not in CI): ``.venv/bin/python -m benchmarks.startup [--runs 7]``. Prints medians and the
-ratio to the floor; both processes run offscreen with a fresh CIO_DESKTOP_HOME.
+Wall time and peak RSS (``os.wait4``) of each whole process, offscreen, with a fresh ``CIO_DESKTOP_HOME``;
+runs are interleaved (app, floor, demo app, app, floor, demo app …) and medians compared.
+``python -m benchmarks.startup [--runs N]`` runs this one alone.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-# The bare window is the same script the bundle benchmark bundles (benchmarks/bundle.py).
+from benchmarks.common import Options, Row, bench_main, child_env, median, run_child, scratch_home
+
+# The yardstick the bundle benchmark bundles too: a bare window quitting at its first idle moment.
 BARE_WINDOW = [sys.executable, str(Path(__file__).with_name("minimal_window.py"))]
 
 
-def _time_command(cmd: list[str], env: dict[str, str], runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append((time.perf_counter() - start) * 1000)
-    return times
+def configure_workspace(home: str) -> None:
+    """One (non-demo) workspace in ``home``'s workspace file, as after the wizard."""
+    from cio_desktop.models import Region, Workspace
+    from cio_desktop.workspaces import WorkspaceStore
+
+    store = WorkspaceStore(Path(home) / "config" / "workspaces.json")
+    store.add(Workspace(name="Acme", region=Region.US, site_id="site-123"))
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=7)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as home:
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CIO_DESKTOP_HOME=home)
-        # Warm the file cache once for both.
-        _time_command(BARE_WINDOW, env, 1)
-        _time_command([sys.executable, "-m", "cio_desktop", "--exit-when-ready"], env, 1)
-        floor = _time_command(BARE_WINDOW, env, args.runs)
-        app = _time_command([sys.executable, "-m", "cio_desktop", "--exit-when-ready"], env, args.runs)
-    floor_ms, app_ms = statistics.median(floor), statistics.median(app)
-    print(f"bare PySide6 window   median {floor_ms:7.1f} ms  (runs: {args.runs})")
-    print(f"cio-desktop           median {app_ms:7.1f} ms")
-    print(f"ratio                 {app_ms / floor_ms:7.2f}x the floor")
-    return 0
+def run(opts: Options) -> list[Row]:
+    runs = 1 if opts.quick else opts.runs
+    samples: dict[str, list[tuple[float, float]]] = {"app": [], "floor": [], "demo": []}
+    with scratch_home() as home, scratch_home() as demo_home:
+        configure_workspace(home)
+        commands = {
+            "app": ([sys.executable, "-m", "cio_desktop", "--exit-when-ready"], child_env(home)),
+            "floor": (BARE_WINDOW, child_env(home)),
+            "demo": (
+                [sys.executable, "-m", "cio_desktop", "--demo", "--exit-when-ready"],
+                child_env(demo_home),
+            ),
+        }
+        for round_ in range(runs + (0 if opts.quick else 1)):  # one warm-up round (file cache)
+            for name, (argv, env) in commands.items():
+                result = run_child(argv, env)
+                if opts.quick or round_ > 0:
+                    samples[name].append((result.wall_ms, result.max_rss_mb))
+
+    def med(name: str, i: int) -> float:
+        return median([s[i] for s in samples[name]])
+
+    n = f"median of {len(samples['app'])}"
+    return [
+        Row("start-up wall time, one workspace", "ms", med("floor", 0), med("app", 0), "ratio<=1.3", n),
+        Row("start-up peak RSS, one workspace", "MB", med("floor", 1), med("app", 1), "ratio<=1.3", n),
+        Row("start-up wall time, --demo", "ms", med("floor", 0), med("demo", 0), "ratio<=1.3", n),
+        Row("start-up peak RSS, --demo", "MB", med("floor", 1), med("demo", 1), "ratio<=1.3", n),
+    ]
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(bench_main(run, __doc__))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -64,7 +65,9 @@ class Workspace:
     ``keyring_id`` names the keyring items holding the workspace's keys (``None``: the same as ``id``).
     A change of keys writes a complete new set under a fresh ``keyring_id`` before the workspace file
     points at it, so the file always names a complete set. ``stored_keys`` lists the kinds the file says
-    are in the keyring (``None`` for entries written before it was recorded).
+    are in the keyring (``None`` for entries written before it was recorded). ``key_dates`` maps a stored
+    kind to the day (ISO ``YYYY-MM-DD``, UTC) its key was added or last replaced: the key's age, never
+    anything about its value (empty for entries written before dates were kept).
     """
 
     name: str
@@ -80,6 +83,7 @@ class Workspace:
     # Bookkeeping of the layer, not settings: two copies that differ only here are the same workspace.
     keyring_id: str | None = field(default=None, compare=False)
     stored_keys: tuple[SecretKind, ...] | None = field(default=None, compare=False)
+    key_dates: Mapping[SecretKind, str] = field(default_factory=dict, compare=False)
 
     @property
     def secrets_id(self) -> str:

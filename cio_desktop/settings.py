@@ -36,6 +36,7 @@ class AppSettings:
     theme: Theme = "system"
     time_zone: DisplayZone = "local"  # times shown in the computer's zone (named) or in UTC
     history_limit: int = 1000
+    key_age_days: int = 90  # a stored key older than this gets a "replace me" badge
     last_workspace: str | None = None
     ui_state: dict[str, str] = field(default_factory=dict)
 
@@ -90,6 +91,12 @@ def _check_history_limit(value: object) -> int:
     return value
 
 
+def _check_key_age_days(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 3650:
+        raise ValueError("must be a whole number of days between 1 and 3650")
+    return value
+
+
 def _check_ui_state(value: object) -> dict[str, str]:
     if not isinstance(value, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
@@ -106,6 +113,7 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "theme": _check_theme,
     "time_zone": _check_time_zone,
     "history_limit": _check_history_limit,
+    "key_age_days": _check_key_age_days,
     "last_workspace": _opt_str,
     "ui_state": _check_ui_state,
 }

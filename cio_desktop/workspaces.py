@@ -148,6 +148,7 @@ def to_json(workspace: Workspace) -> dict[str, Any]:
         "demo": workspace.demo,
         "keyring_id": workspace.keyring_id,
         "stored_keys": None if workspace.stored_keys is None else [k.value for k in workspace.stored_keys],
+        "key_dates": {kind.value: day for kind, day in sorted(workspace.key_dates.items())},
     }
 
 
@@ -170,6 +171,7 @@ def from_json(item: object) -> Workspace:
     keyring_id = item.get("keyring_id")
     fields["keyring_id"] = keyring_id if isinstance(keyring_id, str) and keyring_id else None
     fields["stored_keys"] = _stored_keys(item.get("stored_keys"))
+    fields["key_dates"] = _key_dates(item.get("key_dates"))
     workspace = Workspace(**fields)
     # A CA file that has since disappeared is not a reason to drop the workspace on load.
     ca_file = workspace.ca_file
@@ -182,6 +184,23 @@ def _stored_keys(value: object) -> tuple[SecretKind, ...] | None:
         return None
     known = {kind.value for kind in SecretKind}
     return tuple(SecretKind(v) for v in value if isinstance(v, str) and v in known)
+
+
+def _key_dates(value: object) -> dict[SecretKind, str]:
+    """The ``key_dates`` mark: known kinds with valid ISO dates; anything else is dropped (never fatal)."""
+    from datetime import date
+
+    if not isinstance(value, dict):
+        return {}
+    known = {kind.value for kind in SecretKind}
+    dates: dict[SecretKind, str] = {}
+    for kind, day in value.items():
+        if kind in known and isinstance(day, str):
+            try:
+                dates[SecretKind(kind)] = date.fromisoformat(day).isoformat()
+            except ValueError:
+                continue
+    return dates
 
 
 def _key(name: str) -> str:

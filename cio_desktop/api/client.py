@@ -127,7 +127,10 @@ class CioClient:
 
     # ---- lifecycle --------------------------------------------------------------------------------
     async def aclose(self) -> None:
+        """Close the connections; the history records of this client's calls are on disk afterwards."""
         await self._http.aclose()
+        if self.history is not None:
+            await self.history.aflush()
 
     async def aclose_when_idle(self, timeout_s: float = 120.0) -> None:
         """Close after the calls in flight have ended (at most ``timeout_s`` later)."""

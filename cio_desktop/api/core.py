@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -25,11 +27,26 @@ from cio_desktop.api.models import ApiResult, Credentials, NetworkSettings
 from cio_desktop.api.redact import Redactor
 from cio_desktop.api.retry import RetryPolicy, never_retry
 from cio_desktop.api.timing import RequestTimer
+from cio_desktop.api.transport import MAX_CONNECTIONS
 from cio_desktop.api.ulid import new_ulid
 from cio_desktop.models import Workspace
 
 if TYPE_CHECKING:
     import httpx
+
+_BACKGROUND: ContextVar[bool] = ContextVar("cio_background_calls", default=False)
+
+
+@contextmanager
+def background_calls() -> Iterator[None]:
+    """Calls made inside (in this task) are kept in the request history only when they fail: polling in
+    the background (the live activity stream) must not push the user's own calls out of the history."""
+    token = _BACKGROUND.set(True)
+    try:
+        yield
+    finally:
+        _BACKGROUND.reset(token)
+
 
 MAX_BODY_CHARS = 64 * 1024  # per body kept in the history (redacted first, then cut)
 Params = Mapping[str, str | int | float | bool | None]
@@ -60,6 +77,9 @@ class Engine:
         self._fixed_limiter = limiter
         self._redactor: Redactor | None = None
         self._redactor_key: tuple[str, ...] = ()
+        # At most as many requests in httpx as it has connections: httpcore's pool scans every queued
+        # request against every connection on each event, so 800 queued lookups cost seconds of CPU.
+        self._sending = asyncio.Semaphore(MAX_CONNECTIONS)
         self.credentials = credentials
 
     # ---- credentials and auth ---------------------------------------------------------------------
@@ -228,7 +248,7 @@ class Engine:
         failure: BaseException | None = None
         total = asyncio.timeout_at(deadline)
         try:
-            async with total:
+            async with total, self._sending:
                 response = await self.http.send(request)
                 raw = response.content
         except (httpx.HTTPError, OSError) as exc:  # OSError: e.g. ssl errors, the deadline's TimeoutError
@@ -360,7 +380,7 @@ class Engine:
             http_version=http_version,
             truncated=any(len(b or "") > MAX_BODY_CHARS for b in (req_body, resp_body)),
         )
-        if self.history is not None:
+        if self.history is not None and (error is not None or not _BACKGROUND.get()):
             await self.history.arecord(exchange)
         return exchange
 

@@ -24,6 +24,7 @@ from cio_desktop.private_files import FILE_MODE, SymlinkRefusedError, open_priva
 __all__ = ["RequestHistory", "default_history_path", "to_curl", "to_har"]
 
 HISTORY_FILE = "history.jsonl"
+WRITE_DELAY_S = 0.05  # records made within this time are appended together
 
 Listener = Callable[[Exchange], None]
 
@@ -51,6 +52,8 @@ class RequestHistory:
         self._clear_listeners: list[Callable[[], None]] = []
         self._file_lock = threading.Lock()
         self._lines_on_disk = 0
+        self._pending: list[Exchange] = []  # recorded, not yet appended to the file
+        self._writer: asyncio.Task[None] | None = None
         self.persist_error: str | None = None
         #: Lines of the file that the last load (or compaction) could not use and left out.
         self.skipped_lines = 0
@@ -120,14 +123,33 @@ class RequestHistory:
             self._safe_append(exchange)
 
     async def arecord(self, exchange: Exchange) -> None:
-        """``add`` now, then append to the file in a worker thread (same rules as ``record``)."""
+        """``add`` now; the file append follows in a worker thread, without the caller waiting for it.
+
+        A call must not wait for the disk (a thread hop and a file lock cost more than a whole request
+        to a nearby server), so records are queued and one writer appends what has queued up within
+        ``WRITE_DELAY_S``, in one batch under one lock. ``aflush`` waits until everything recorded so
+        far is on disk; ``CioClient.aclose`` calls it. Same error rules as ``record``.
+        """
         self.add(exchange)
         if self._persist:
-            await asyncio.to_thread(self._safe_append, exchange)
+            self._pending.append(exchange)
+            if self._writer is None or self._writer.done():
+                self._writer = asyncio.get_running_loop().create_task(self._write_pending())
 
-    def _safe_append(self, exchange: Exchange) -> None:
+    async def aflush(self) -> None:
+        """Wait until every record made with ``arecord`` so far is in the file (or failed to be)."""
+        while self._writer is not None and not self._writer.done():
+            await asyncio.shield(self._writer)
+
+    async def _write_pending(self) -> None:
+        await asyncio.sleep(WRITE_DELAY_S)  # let records made meanwhile (sequential calls too) join the batch
+        while self._pending:
+            batch, self._pending = self._pending, []
+            await asyncio.to_thread(self._safe_append, *batch)
+
+    def _safe_append(self, *exchanges: Exchange) -> None:
         try:
-            self._append(exchange)
+            self._append(*exchanges)
         except SymlinkRefusedError as exc:
             self.persist_error = f"The request history was not saved: {exc.strerror}."
         except OSError as exc:  # disk full, permissions, lock timeout (filelock.Timeout is an OSError)
@@ -145,7 +167,9 @@ class RequestHistory:
 
     async def aclear(self) -> None:
         self._items.clear()
+        self._pending.clear()
         if self._persist:
+            await self.aflush()  # a batch being written lands before the file goes
             await asyncio.to_thread(self._unlink)
         for listener in list(self._clear_listeners):
             listener()
@@ -204,15 +228,17 @@ class RequestHistory:
         self.skipped_lines = skipped
         return out
 
-    def _append(self, exchange: Exchange) -> None:
-        line = json.dumps(exchange.to_json_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
+    def _append(self, *exchanges: Exchange) -> None:
+        lines = "".join(
+            json.dumps(e.to_json_dict(), ensure_ascii=False, separators=(",", ":")) + "\n" for e in exchanges
+        )
         with self._file_lock, self._lock():
             fd = open_private(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
             try:
-                os.write(fd, line.encode("utf-8"))
+                os.write(fd, lines.encode("utf-8"))
             finally:
                 os.close(fd)
-            self._lines_on_disk += 1
+            self._lines_on_disk += len(exchanges)
             if self._lines_on_disk > self._limit + max(20, self._limit // 5):
                 self._compact()
 

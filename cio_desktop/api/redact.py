@@ -10,6 +10,7 @@ wherever it appears, in any text.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -27,6 +28,7 @@ _SUFFIXES = ("_token", "_secret", "_password", "_api_key", "_apikey")
 _MIN_SECRET_LEN = 4
 
 
+@functools.lru_cache(maxsize=1024)  # the same few header and field names come by on every call
 def is_secret_name(name: str) -> bool:
     """True if a header/parameter/field with this name holds a credential."""
     norm = name.strip().lower().replace("-", "_")

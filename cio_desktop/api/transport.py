@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     import httpx
 
 
+MAX_CONNECTIONS = 20  # per client (one client per workspace)
+
+
 def user_agent() -> str:
     return f"cio-desktop/{__version__}"
 
@@ -81,7 +84,9 @@ def build_async_client(
     settings = settings or NetworkSettings()
     cas = [p for p in (settings.ca_file, ca_file) if p]
     verify = ssl_context(cas)
-    limits = httpx.Limits(max_connections=20, max_keepalive_connections=10, keepalive_expiry=30.0)
+    limits = httpx.Limits(
+        max_connections=MAX_CONNECTIONS, max_keepalive_connections=10, keepalive_expiry=30.0
+    )
     if transport is None:
         # Plain http is only ever allowed to this computer (workspaces.check_url, Engine), and it must
         # never pass through a proxy (the setting or HTTP_PROXY/ALL_PROXY): the proxy would read the keys

@@ -65,6 +65,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--rate-limit", type=float, default=10.0, help="App API requests/s per key (0 = off)")
     p.add_argument("--people", type=int, default=300, help="number of random demo people (default 300)")
     p.add_argument(
+        "--trickle",
+        type=float,
+        metavar="SECONDS",
+        default=0.0,
+        help="record one realistic activity about every SECONDS (default 0 = off), for a live stream",
+    )
+    p.add_argument(
         "--stop-on-stdin-close",
         action="store_true",
         help="also stop when stdin closes (so a parent app that dies takes the sandbox with it)",
@@ -98,8 +105,8 @@ def run(args: argparse.Namespace) -> int:
         parse_faults(args.fault)
     except FaultSpecError as exc:
         return _error(str(exc), EXIT_USAGE)
-    if args.people < 0 or args.rate_limit < 0 or not 0 <= args.port <= 65535:
-        return _error("--people, --rate-limit and --port must not be negative", EXIT_USAGE)
+    if args.people < 0 or args.rate_limit < 0 or args.trickle < 0 or not 0 <= args.port <= 65535:
+        return _error("--people, --rate-limit, --trickle and --port must not be negative", EXIT_USAGE)
     options = SandboxOptions(
         host=args.host,
         port=args.port,
@@ -113,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
         allow_remote=args.allow_remote,
         rate_limit=args.rate_limit or None,
         people=args.people,
+        trickle=args.trickle or None,
     )
     import asyncio
 

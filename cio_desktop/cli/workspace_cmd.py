@@ -1,4 +1,4 @@
-"""``cio-desktop workspace add|list|show|rename|remove|test``: manage workspaces from the command line.
+"""``cio-desktop workspace add|list|show|rename|remove|test|keys``: manage workspaces from the command line.
 
 Secrets never come from argv: ``--track-key-stdin``/``--app-key-stdin``/``--pipelines-key-stdin`` read
 one line each (in that order, only those asked for) from standard input, and on a terminal the command
@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cio_desktop.cli import workspace_test
+from cio_desktop.cli import workspace_keys, workspace_test
 from cio_desktop.cli.common import guarded, open_services, read_secret, run_async, stdin_is_tty, warn
 from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import WORKSPACE_KEY_KINDS, Region, SecretKind, Workspace
@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add the ``workspace`` sub-command and its actions to ``sub``."""
     parser = sub.add_parser(
         "workspace",
-        help="add, list, show, rename, remove or test workspaces",
+        help="add, list, show, rename, remove, test workspaces or see their keys' ages",
         description="Manage Customer.io workspaces. Keys are kept in the system keyring, never in files.",
     )
     actions = parser.add_subparsers(dest="workspace_command", metavar="ACTION", required=True)
@@ -97,6 +97,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     test.add_argument("name", metavar="NAME")
     test.add_argument("--json", action="store_true", help="machine-readable output")
     test.set_defaults(func=guarded(workspace_test.run_test))
+
+    keys = actions.add_parser(
+        "keys", help="how old each stored key is, and whether it works (never the keys)"
+    )
+    keys.add_argument("name", metavar="NAME")
+    keys.add_argument("--json", action="store_true", help="machine-readable output")
+    keys.set_defaults(func=guarded(workspace_keys.run_keys))
 
 
 # -- add -----------------------------------------------------------------------------------------

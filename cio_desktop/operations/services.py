@@ -40,7 +40,10 @@ if TYPE_CHECKING:
     from cio_desktop.api.models import ApiResult
     from cio_desktop.api.regions import Endpoints
     from cio_desktop.oauth.session import TokenSources
+    from cio_desktop.operations.activity_stream import ActivityStream, StreamStatus
     from cio_desktop.operations.key_check import CheckReport
+    from cio_desktop.operations.key_hygiene import KeyAge, ReplaceOutcome
+    from cio_desktop.operations.usage import UsageReport
     from cio_desktop.secrets import SecretStore
     from cio_desktop.settings import AppSettings, SettingsStore
     from cio_desktop.workspaces import LoadReport, WorkspaceStore
@@ -233,6 +236,13 @@ class Services:
         await self.history.aclear()
         return count
 
+    def usage_report(self, *, days: int = 14) -> UsageReport:
+        """Calls, errors, 401s and 429s per workspace and day over the history, the slowest calls and
+        plain-words notes (``operations.usage``); grouped by workspace id, shown under current names."""
+        from cio_desktop.operations.usage import summarize
+
+        return summarize(self.history.records(), days=days, label=self.history_label)
+
     @staticmethod
     def curl_for(exchange: Exchange) -> str:
         """The record as a curl command (secrets are placeholders: the record holds none)."""
@@ -328,7 +338,7 @@ class Services:
         from cio_desktop.workspaces import to_json
 
         data = to_json(workspace)
-        for internal in ("keyring_id", "stored_keys"):
+        for internal in ("keyring_id", "stored_keys", "key_dates"):
             data.pop(internal, None)
         return data
 
@@ -537,6 +547,77 @@ class Services:
             changed = current.replace(region=found.region, workspace_id=found.workspace_id)
             self._changed(await workspace_changes.update(self.workspaces, self.secrets, changed))
         return report
+
+    async def activity_stream(
+        self,
+        workspace: Workspace,
+        on_items: Callable[[list[dict[str, object]]], None],
+        on_status: Callable[[StreamStatus], None],
+    ) -> ActivityStream:
+        """A live activity stream over the workspace's App API (not started: call ``resume``)."""
+        from cio_desktop.operations.activity_stream import ActivityStream
+
+        client = await self.client_for(workspace)
+        return ActivityStream(client.app, on_items, on_status)
+
+    # ---- key hygiene ------------------------------------------------------------------------------
+    async def key_ages(self, workspace: Workspace) -> list[KeyAge]:
+        """How old each of the workspace's keys is (never the keys), against ``settings.key_age_days``."""
+        from datetime import date
+
+        from cio_desktop.operations.key_hygiene import key_ages
+        from cio_desktop.operations.workspace_changes import today
+
+        if workspace.demo:
+            current = self.practice.workspace or workspace
+            present = {kind: kind in self.practice.secrets for kind in API_KINDS}
+        else:
+            current = self._current(workspace)
+            known = self._known.get(workspace.id)
+            current = current.replace(key_dates=known.key_dates) if known is not None else current
+            stored = await self.secrets.present(current.secrets_id)
+            present = {kind: bool(stored.get(kind)) for kind in API_KINDS}
+        return key_ages(
+            current,
+            present,
+            max_age_days=self.settings.key_age_days,
+            today=date.fromisoformat(today()),
+        )
+
+    def practice_second_key(self, kind: SecretKind) -> str | None:
+        """The practice workspace's second key of ``kind`` (its sandbox accepts it), to practise a
+        replacement with; ``None`` outside the practice workspace. Goes into a masked field only."""
+        return self.practice.second_keys.get(kind)
+
+    async def replace_key(self, workspace: Workspace, kind: SecretKind, value: str) -> ReplaceOutcome:
+        """Test ``value`` as the workspace's ``kind`` key; only when Customer.io accepts it, swap it in
+        (a keyring transaction: the old key stays in use until the new one is saved)."""
+        from cio_desktop.errors import WorkspaceError
+        from cio_desktop.operations.key_check import KeyState
+        from cio_desktop.operations.key_hygiene import REPLACEABLE, ReplaceOutcome, check_for
+        from cio_desktop.operations.workspace_changes import today
+
+        value = value.strip()
+        if kind not in REPLACEABLE:
+            raise WorkspaceError("Only API keys the key test can check can be replaced here.")
+        if not value:
+            raise WorkspaceError("Paste the new key first.")
+        keys = {**await self.load_secrets(workspace), kind: value}
+        report = await self.check_credentials(workspace, keys)
+        check = check_for(report, kind)
+        if check.state is not KeyState.WORKS:
+            return ReplaceOutcome(kind, check, replaced=False, workspace=workspace, report=report)
+        if workspace.demo and self.practice.owns(workspace) and self.practice.workspace is not None:
+            self.practice.secrets[kind] = value
+            dates = {**self.practice.workspace.key_dates, kind: today()}
+            self.practice.workspace = self.practice.workspace.replace(key_dates=dates)
+            updated = self.practice.workspace
+            self._notify("workspaces")
+        else:
+            saved = self._known.get(workspace.id, workspace)  # a stale copy must not undo a rename
+            updated = await self.update_workspace(saved, {kind: value})
+        self.mark_credential(updated, kind, verified=True)
+        return ReplaceOutcome(kind, check, replaced=True, workspace=updated, report=report)
 
     async def _drop_client(self, workspace_id: str) -> None:
         await self.clients.drop(workspace_id)

@@ -53,6 +53,20 @@ def _kinds(values: Mapping[SecretKind, str]) -> tuple[SecretKind, ...]:
     return tuple(kind for kind in SecretKind if values.get(kind))
 
 
+def today() -> str:
+    """Today's date (UTC, ISO): what ``key_dates`` records when a key is added or replaced."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).date().isoformat()
+
+
+def _dates(
+    kinds: tuple[SecretKind, ...], kept: Mapping[SecretKind, str], new: tuple[SecretKind, ...] = ()
+) -> dict[SecretKind, str]:
+    """The key dates of the set ``kinds``: today for ``new`` kinds and kinds without a date, else ``kept``."""
+    return {kind: today() if kind in new or kind not in kept else kept[kind] for kind in kinds}
+
+
 async def _write_keys(secrets: SecretStore, keyring_id: str, values: Mapping[SecretKind, str]) -> None:
     """Write every value under ``keyring_id``; on any failure delete what was written, then re-raise."""
     try:
@@ -106,7 +120,8 @@ async def add(
     killed after the keys and before the file, the keys are orphans that ``repair`` deletes.
     """
     clean = await asyncio.to_thread(store.check_new, workspace.replace(keyring_id=None))
-    clean = clean.replace(stored_keys=_kinds(keys))
+    # A duplicate's keys keep their dates (same keys); a new workspace's keys are from today.
+    clean = clean.replace(stored_keys=_kinds(keys), key_dates=_dates(_kinds(keys), workspace.key_dates))
     if not keys:
         return await asyncio.to_thread(store.add, clean)
     await _usable_or_fail(secrets, "cannot save the keys: {message} Nothing was saved.")
@@ -130,7 +145,9 @@ async def update(
     """
     saved = await asyncio.to_thread(store.get_by_id, workspace.id)
     # The keyring fields are the layer's business: take them from the file, not from the caller.
-    target = workspace.replace(keyring_id=saved.keyring_id, stored_keys=saved.stored_keys)
+    target = workspace.replace(
+        keyring_id=saved.keyring_id, stored_keys=saved.stored_keys, key_dates=saved.key_dates
+    )
     if not keys:
         return await asyncio.to_thread(store.update, target)
     current = await secrets.stored(saved.secrets_id)
@@ -138,7 +155,12 @@ async def update(
     values = {kind: value for kind, value in values.items() if value}
     new_id = new_workspace_id()
     await _write_keys(secrets, new_id, values)
-    moved = target.replace(keyring_id=new_id, stored_keys=_kinds(values))
+    changed = tuple(kind for kind, value in keys.items() if value and current.get(kind) != value)
+    moved = target.replace(
+        keyring_id=new_id,
+        stored_keys=_kinds(values),
+        key_dates=_dates(_kinds(values), saved.key_dates, changed),
+    )
     updated = await _save_or_undo(secrets, new_id, store.update, moved)
     with contextlib.suppress(CioDesktopError):
         await secrets.delete_all(saved.secrets_id)  # left behind: an orphan for ``repair``

@@ -64,6 +64,15 @@ def credentials(seed: int, key_seed: int | None = None) -> dict[str, Any]:
     }
 
 
+def second_key(key: str) -> str:
+    """The workspace's second key of the same kind (as a real workspace can have several): the sandbox
+    accepts it too, so replacing a key can be practised. Derived from the first, so nothing is stored."""
+    import hashlib
+
+    digest = hashlib.sha256(f"second-key:{key}".encode()).hexdigest()
+    return f"{key.split('_')[0]}_{digest[:32]}" if key.startswith("sbx_") else digest[: len(key)]
+
+
 def anchor_time(clock: int | None) -> int:
     now = int(time.time()) if clock is None else int(clock)
     return now - now % DAY if clock is None else now
@@ -113,38 +122,52 @@ def _add(ws: Workspace, *, id: str | None, email: str | None, created: int, **at
     return person
 
 
+def add_message(
+    ws: Workspace,
+    rng: random.Random,
+    person: Person,
+    created: int,
+    *,
+    opened: int | None,
+    clicked: int | None = None,
+) -> JsonDict:
+    """Append one email sent to ``person`` at ``created`` (delivered 5 s later) and return it."""
+    delivery_id = ws.new_delivery_id()
+    subject = rng.choice(SUBJECTS).format(plan=person.attributes.get("plan", "pro"))
+    metrics: JsonDict = {"sent": created, "delivered": created + 5}
+    if opened:
+        metrics["opened"] = opened
+    if clicked:
+        metrics["clicked"] = clicked
+    message: JsonDict = {
+        "id": delivery_id,
+        "deduplicate_id": f"{delivery_id}:{created}",
+        "msg_template_id": None,
+        "customer_id": person.id,
+        "customer_identifiers": person.identifiers(),
+        "campaign_id": rng.choice((1, 2, 3, None)),
+        "action_id": rng.randrange(1, 40),
+        "recipient": person.email,
+        "subject": subject,
+        "metrics": metrics,
+        "created": created,
+        "failure_message": None,
+        "newsletter_id": None,
+        "content_id": None,
+        "broadcast_id": None,
+        "type": "email",
+        "forgotten": False,
+        "_cio": person.cio_id,
+    }
+    ws.messages.append(message)
+    return message
+
+
 def _messages(ws: Workspace, rng: random.Random, person: Person, now: int, count: int) -> None:
     for _ in range(count):
         created = now - rng.randrange(1, 120 * DAY)
-        delivery_id = ws.new_delivery_id()
         opened = created + rng.randrange(60, 7200) if rng.random() < 0.6 else None
-        subject = rng.choice(SUBJECTS).format(plan=person.attributes.get("plan", "pro"))
-        ws.messages.append(
-            {
-                "id": delivery_id,
-                "deduplicate_id": f"{delivery_id}:{created}",
-                "msg_template_id": None,
-                "customer_id": person.id,
-                "customer_identifiers": person.identifiers(),
-                "campaign_id": rng.choice((1, 2, 3, None)),
-                "action_id": rng.randrange(1, 40),
-                "recipient": person.email,
-                "subject": subject,
-                "metrics": {
-                    "sent": created,
-                    "delivered": created + 5,
-                    **({"opened": opened} if opened else {}),
-                },
-                "created": created,
-                "failure_message": None,
-                "newsletter_id": None,
-                "content_id": None,
-                "broadcast_id": None,
-                "type": "email",
-                "forgotten": False,
-                "_cio": person.cio_id,
-            }
-        )
+        delivery_id = add_message(ws, rng, person, created, opened=opened)["id"]
         if created > now - 25 * DAY:
             data = {"delivery_id": delivery_id, "delivered": created + 5, "opened": opened}
             record(

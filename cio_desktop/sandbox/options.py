@@ -33,6 +33,8 @@ class SandboxOptions:
     (307 to the right face, the documented behaviour) or ``"401"``. ``seed`` shapes the demo data; the
     keys are random unless ``key_seed`` asks for repeatable ones. ``clock`` fixes "now" (unix seconds)
     for the demo data; by default the demo data is anchored at the start of the current UTC day.
+    ``trickle`` (seconds) records one realistic activity about that often (``None``: off), so a live
+    activity stream has something to show (the practice workspace turns it on).
     """
 
     host: str = "127.0.0.1"
@@ -48,6 +50,7 @@ class SandboxOptions:
     rate_limit: float | None = 10.0
     people: int = 300
     clock: int | None = None
+    trickle: float | None = None
 
     def replace(self, **changes: Any) -> SandboxOptions:
         """A copy with ``changes`` applied."""

@@ -40,6 +40,8 @@ def sandbox_command(options: SandboxOptions) -> list[str]:
     args = ["--host", options.host, "--port", str(options.port), "--seed", str(options.seed)]
     args += ["--region", options.region, "--wrong-region", options.wrong_region]
     args += ["--rate-limit", str(options.rate_limit or 0), "--people", str(options.people)]
+    if options.trickle:
+        args += ["--trickle", f"{options.trickle:g}"]
     if options.key_seed is not None:
         args += ["--key-seed", str(options.key_seed)]
     if options.tls:

@@ -150,6 +150,7 @@ class SandboxServer:
         self._runners: list[web.AppRunner] = []
         self._tls: TlsMaterial | None = None
         self._saver: asyncio.Task[None] | None = None
+        self._trickle: asyncio.Task[None] | None = None
         self._closing = asyncio.Event()
 
     def _apps(self) -> tuple[web.Application, web.Application]:
@@ -211,6 +212,12 @@ class SandboxServer:
         self.context.info = info
         if self.options.state_dir:
             self._saver = asyncio.create_task(self._save_loop())
+        if self.options.trickle:
+            from cio_desktop.sandbox import trickle
+
+            self._trickle = asyncio.create_task(
+                trickle.run(ws, self.options.trickle, seed=self.options.seed, on_change=self.context.changed)
+            )
         return info
 
     def set_faults(self, specs: Iterable[str]) -> None:
@@ -232,6 +239,11 @@ class SandboxServer:
                 await asyncio.to_thread(write_state, dump_workspace(self.context.ws), self.options.state_dir)
 
     async def stop(self) -> None:
+        if self._trickle is not None:
+            self._trickle.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._trickle
+            self._trickle = None
         if self._saver is not None:
             self._closing.set()  # let a write in progress finish rather than cancel it
             await self._saver

@@ -43,12 +43,14 @@ from cio_desktop.window_fit import fit_size, format_size, parse_size
 
 log = logging.getLogger(__name__)
 
-# (key, title) in tab order; Ctrl+1..4 follow it.
+# (key, title) in tab order; Ctrl+1..6 follow it.
 PANELS = (
     ("lookup", "Customer lookup"),
     ("event", "Event test"),
     ("inspector", "Request inspector"),
     ("settings", "Settings"),
+    ("stream", "Live activity"),
+    ("usage", "Usage"),
 )
 # Keys the panels handle themselves (listed by F1 after the window's own).
 PANEL_SHORTCUTS = (
@@ -56,6 +58,9 @@ PANEL_SHORTCUTS = (
     ("Ctrl+Shift+F", "Event test: tidy up the JSON"),
     ("Ctrl+F", "Request inspector: search"),
     ("Ctrl+Shift+C", "Request inspector: copy as curl"),
+    ("Alt+P", "Live activity: pause or resume"),
+    ("+", "Customer lookup, Timeline: zoom in (- zooms out; Left/Right choose a mark, Enter shows it)"),
+    ("Left", "Usage chart: the day before (Right: the day after)"),
 )
 
 
@@ -65,12 +70,16 @@ def _panel_classes() -> dict[str, Callable[[Services, QWidget], Panel]]:
     from cio_desktop.ui.panels.inspector_panel import InspectorPanel
     from cio_desktop.ui.panels.lookup_panel import LookupPanel
     from cio_desktop.ui.panels.settings_panel import SettingsPanel
+    from cio_desktop.ui.panels.stream_panel import StreamPanel
+    from cio_desktop.ui.panels.usage_panel import UsagePanel
 
     return {
         "lookup": LookupPanel,
         "event": EventPanel,
         "inspector": InspectorPanel,
         "settings": SettingsPanel,
+        "stream": StreamPanel,
+        "usage": UsagePanel,
     }
 
 
@@ -280,6 +289,28 @@ class MainWindow(QMainWindow):
             # A send to the person shown in the lookup refreshes their activities there by itself.
             event.person_changed.connect(lookup.reload_if_showing)
         self.tabs.setCurrentIndex(current)
+        stream = self.panels["stream"]
+        if hasattr(stream, "lookup_requested"):  # a row's "Open this person in Customer lookup"
+            stream.lookup_requested.connect(self.open_person)
+
+    def open_person(self, query: str) -> None:
+        """Show Customer lookup searching for ``query`` (from the live activity)."""
+        lookup = self.panels["lookup"]
+        self.show_panel(self.panel_index("lookup"))
+        if hasattr(lookup, "search_for"):
+            lookup.search_for(query)
+
+    def show_keys(self) -> None:
+        """Workspace → Keys and their age: the Settings panel's key box, first Replace… focused."""
+        settings = self.panels["settings"]
+        self.show_panel(self.panel_index("settings"))
+        box = getattr(settings, "key_box", None)
+        if box is not None:
+            box.focus_first()
+
+    @staticmethod
+    def panel_index(key: str) -> int:
+        return next(index for index, (k, _title) in enumerate(PANELS) if k == key)
 
     def _drop_colliding_shortcuts(self, panel: QWidget) -> None:
         """A panel's own QShortcut for a key the window owns would make both ambiguous (neither fires):

@@ -7,7 +7,7 @@ A panel is a ``QWidget`` built as ``Panel(services, parent)`` (cheap: no network
     cancels work in flight for the old workspace ("latest wins");
   * ``focus_input()`` (Ctrl+L), ``refresh()`` (F5: re-run the current view) and ``async aclose()`` (awaited
     when the window closes, before the clients are closed: cancel and await your tasks there);
-  * leaves the window's keys to the window (Ctrl+1..4, Ctrl+N, Ctrl+E, Ctrl+L, Ctrl+Q, F1, F2, F5).
+  * leaves the window's keys to the window (Ctrl+1..6, Ctrl+K, Ctrl+N, Ctrl+E, Ctrl+L, Ctrl+Q, F1, F2, F5).
 Panels reach the rest of the app only through ``operations.services.Services``.
 """
 

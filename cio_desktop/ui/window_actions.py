@@ -108,6 +108,8 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
 
     window.sidebar.workspace_selected.connect(follow_selection)
     follow_selection(window.sidebar.current())
+    menus["workspace"].addSeparator()
+    add("workspace", "&Keys and their age…", "showKeysAction", window.show_keys, "Ctrl+K")
 
     for index, (key, title) in enumerate(_panels()):
         add(

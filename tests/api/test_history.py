@@ -35,6 +35,7 @@ async def test_history_survives_a_restart(
     await client.app.attributes("persisted")
     assert history.path == default_history_path()
     assert history.path.is_relative_to(cio_home)
+    await history.aflush()  # the call does not wait for the disk; closing the client would flush too
 
     reopened = RequestHistory()
     assert reopened.load() == 2
@@ -174,5 +175,34 @@ async def test_an_unwritable_history_never_fails_the_call(
     result = await client.app.workspaces()
     assert result.status == 200
     assert history.records()[-1] == result.exchange
+    await history.aflush()
     assert history.persist_error is not None
     assert "could not be saved" in history.persist_error
+
+
+async def test_records_reach_the_file_in_batches_and_closing_the_client_flushes(
+    tmp_path: Path, sandbox: ThreadedSandbox, make_client: MakeClient
+) -> None:
+    # A call never waits for the disk: records made together are appended in one batch by one writer.
+    path = tmp_path / "h.jsonl"
+    history = RequestHistory(path)
+    await asyncio.gather(*(history.arecord(_exchange(n)) for n in range(50)))
+    assert len(history) == 50  # in memory (and told to subscribers) at once
+    await history.aflush()
+    assert len(path.read_text().splitlines()) == 50
+    assert RequestHistory(path).load() == 50
+
+    client = make_client(sandbox, history=history)
+    await asyncio.gather(*(client.track.identify(f"batch-{n}", {"n": n}) for n in range(10)))
+    await client.aclose()  # the CLI relies on this: the records of its calls are on disk afterwards
+    assert RequestHistory(path).load() == 60
+
+
+async def test_clear_waits_for_a_batch_being_written(tmp_path: Path) -> None:
+    path = tmp_path / "h.jsonl"
+    history = RequestHistory(path)
+    for n in range(5):
+        await history.arecord(_exchange(n))
+    await history.aclear()
+    assert not path.exists()
+    assert RequestHistory(path).load() == 0

@@ -130,6 +130,7 @@ async def test_no_secret_bytes_anywhere(
         errors.append(exc)
     assert len(errors) == 3
 
+    await history.aflush()  # calls do not wait for the history file
     blobs = _collect(tmp_path, cio_home, history, errors)
     for where, blob in blobs.items():
         for secret in _forms(info.track_api_key, info.app_api_key, wrong, site=info.site_id):

@@ -3,34 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import keyring
 import pytest
 
 from cio_desktop.api import AuthError
-from cio_desktop.api.regions import Endpoints
 from cio_desktop.models import Region, SecretKind, Workspace
 from cio_desktop.operations.services import DEMO_NAME, CredentialState, Services
 from cio_desktop.secrets import SERVICE_NAME
 
 TRACK, APP = SecretKind.TRACK_API_KEY, SecretKind.APP_API_KEY
-
-
-@pytest.fixture
-async def services(sandbox: Any, secret_service: Any) -> AsyncIterator[Services]:
-    info = sandbox.info
-    svc = Services(
-        hosts={
-            Region.US: Endpoints(info.track_url, info.app_url),
-            Region.EU: Endpoints(info.track_url_other, info.app_url_other),
-        }
-    )
-    yield svc
-    await svc.aclose()
-    for workspace in svc.workspaces.list():
-        await svc.secrets.delete_all(workspace.id)
 
 
 async def _add(services: Services, sandbox: Any, name: str = "Acme", app_key: str | None = None) -> Workspace:

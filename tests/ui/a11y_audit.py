@@ -170,6 +170,7 @@ def _text_widgets(root: QWidget) -> list[QWidget]:
         and _text_of(w).strip()
         and w.width() > 2
         and w.height() > 2
+        and not w.visibleRegion().isEmpty()  # scrolled out of view: nothing painted to judge
     ]
 
 
@@ -194,8 +195,8 @@ def contrast_problems(root: QWidget) -> list[str]:
     problems = []
     for widget in _text_widgets(root):
         fg = widget.palette().color(widget.foregroundRole())
-        top_left = widget.mapTo(window, QPoint(0, 0))
-        bg = _painted_background(image, QRect(top_left, widget.size()))
+        shown = widget.visibleRegion().boundingRect()  # only what is painted (a scroll area clips the rest)
+        bg = _painted_background(image, QRect(widget.mapTo(window, shown.topLeft()), shown.size()))
         ratio = contrast_ratio(fg, bg)
         if ratio < AA:
             problems.append(

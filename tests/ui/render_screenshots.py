@@ -19,6 +19,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -85,7 +86,15 @@ async def edit_dialog_shots(
 
 async def panel_shots(window: MainWindow, out: Path, prefix: str) -> None:
     """Every panel of the window as it is now; the inspector with a success notice showing."""
-    for index, name in ((0, "lookup"), (1, "event-test"), (2, "inspector"), (3, "settings")):
+    shots = (
+        (0, "lookup"),
+        (1, "event-test"),
+        (2, "inspector"),
+        (3, "settings"),
+        (4, "live-activity"),
+        (5, "usage"),
+    )
+    for index, name in shots:
         window.tabs.setCurrentIndex(index)
         await settle()
         if name == "inspector":
@@ -202,8 +211,61 @@ async def dark_after_live_switch(window: MainWindow, out: Path) -> None:
             window.tabs.setCurrentIndex(index)
             await settle()
             save(window, out, f"dark-0{index + 2}-{name}")
+        await views_shots(window, out, prefix="dark-")
     window.tabs.setCurrentIndex(0)
     await settle()
+
+
+async def views_shots(window: MainWindow, out: Path, prefix: str = "") -> None:
+    """Issue 15's four views in the practice workspace: live activity, a person's timeline, usage, keys."""
+    tab = MainWindow.panel_index
+    stream = window.panels["stream"]
+    window.tabs.setCurrentIndex(tab("stream"))
+    today = datetime.now().astimezone().date()
+    rows = lambda: stream.rows  # type: ignore[attr-defined]  # noqa: E731
+    # the practice server's trickle: wait for live activity from today, not only the seeded history
+    await settle(lambda: any(r.when and r.when.date() == today for r in rows()), limit_s=40)
+    chosen = next(i for i, r in enumerate(rows()) if r.lookup and r.type == "event")
+    stream.table.setCurrentCell(chosen, 0)  # type: ignore[attr-defined]
+    await settle()
+    save(window, out, f"{prefix}10-live-activity")
+
+    window.tabs.setCurrentIndex(tab("lookup"))
+    view = window.panels["lookup"].profile_view  # type: ignore[attr-defined]
+    view.tabs.setCurrentIndex(view.tab_index("Timeline"))
+    canvas = view.timeline.canvas
+    await settle(lambda: bool(canvas.shown))
+    canvas.setFocus()
+    canvas.mark_chosen.emit(canvas.shown[canvas.current])
+    await settle()
+    save(window, out, f"{prefix}11-timeline")
+    view.tabs.setCurrentIndex(0)
+
+    window.tabs.setCurrentIndex(tab("usage"))
+    await settle()
+    save(window, out, f"{prefix}12-usage")
+
+    window.tabs.setCurrentIndex(tab("settings"))
+    box = window.panels["settings"].key_box  # type: ignore[attr-defined]
+    await settle(lambda: bool(box.ages))
+    save(window, out, f"{prefix}13-key-ages")
+
+
+async def replace_key_shot(window: MainWindow, out: Path) -> None:
+    """The practice workspace's App key replaced with its second key (the dialog after the test passed)."""
+    from cio_desktop.models import SecretKind
+
+    box = window.panels["settings"].key_box  # type: ignore[attr-defined]
+    box.open_replace(SecretKind.APP_API_KEY)
+    await settle(lambda: box.dialog is not None and box.dialog.isVisible())
+    dialog = box.dialog
+    dialog.second_button.click()
+    await dialog.replace()
+    await settle()
+    save(dialog, out, "14-key-replaced")
+    dialog.accept()
+    await settle(lambda: "No key is older" in box.summary.text())
+    save(window, out, "15-key-ages-after")
 
 
 async def main_shots(app: QApplication, out: Path, size: tuple[int, int]) -> None:
@@ -238,7 +300,9 @@ async def main_shots(app: QApplication, out: Path, size: tuple[int, int]) -> Non
             await settle()
             save(window, out, name)
         window.tabs.setCurrentIndex(0)
+        await views_shots(window, out)
         await dark_after_live_switch(window, out)
+        await replace_key_shot(window, out)
 
         saved = await services.add_workspace(
             Workspace(name="Acme production", region=Region.US, site_id=info.site_id),

@@ -193,14 +193,28 @@ def test_details_follow_the_newest_call_unless_another_is_chosen(qtbot) -> None:
     panel = _panel(qtbot, history)
     history.add(_exchange(1))
     history.add(_exchange(2))
-    selected = panel.selected_exchange()
-    assert selected is not None
-    assert selected.id == "ex2"
+    # A stream of calls is followed once per FOLLOW_MS, not call by call (that froze the window).
+    qtbot.waitUntil(lambda: getattr(panel.selected_exchange(), "id", None) == "ex2")
     panel.select_row(1)  # the user looks at an older call
     history.add(_exchange(3))
     selected = panel.selected_exchange()
     assert selected is not None
     assert selected.id == "ex1"
+
+
+def test_a_call_chosen_while_a_stream_is_followed_stays_chosen(qtbot) -> None:
+    history = RequestHistory(persist=False)
+    panel = _panel(qtbot, history)
+    history.add(_exchange(1))
+    qtbot.waitUntil(lambda: getattr(panel.selected_exchange(), "id", None) == "ex1")
+    history.add(_exchange(2))
+    history.add(_exchange(3))  # following is due, not done yet
+    assert panel._follow_timer.isActive()
+    panel.select_row(1)  # the user picks ex2 meanwhile
+    assert not panel._follow_timer.isActive()  # so nothing will jump back to the newest
+    selected = panel.selected_exchange()
+    assert selected is not None
+    assert selected.id == "ex2"
 
 
 def test_clearing_the_history_empties_the_table(qtbot, qloop: QtAsyncLoop, tmp_path: Path) -> None:

@@ -87,7 +87,8 @@ def test_lookup_by_id_shows_the_whole_profile(qtbot, qloop: QtAsyncLoop, lookup:
     stamps = [int(table.item(r, 0).data(Qt.ItemDataRole.UserRole)) for r in range(20)]
     assert stamps == sorted(stamps, reverse=True)  # newest first
     assert view.messages_table.rowCount() > 0
-    assert '"customer"' in view.raw_view.toPlainText()
+    # The raw JSON is made off the UI thread and filled in after the rest (megabytes must not freeze).
+    qtbot.waitUntil(lambda: '"customer"' in view.raw_view.toPlainText(), timeout=10_000)
     assert "Attributes (" in view.tabs.tabText(view.tab_index("Attributes"))
 
 

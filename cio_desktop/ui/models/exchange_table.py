@@ -1,6 +1,10 @@
 """The request inspector's table: one row per recorded exchange, newest first, plus its filter proxy.
 
 Not responsible for fetching history (the panel subscribes to ``RequestHistory``) or for details.
+
+Speed at 100,000 rows: the table model sorts its own Python list (one key per row, sorted in C) and the
+proxy only filters; a proxy that sorted would call back into Python ``data()`` n·log n times. The text
+a filter searches is built once per exchange and kept.
 """
 
 from __future__ import annotations
@@ -96,28 +100,67 @@ class ExchangeTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Exchange] = []
         self._ids: set[str] = set()
+        self._haystacks: dict[str, tuple[str, str]] = {}  # id -> (workspace label, filter text)
         self._retried: set[str] = set()  # ids of attempts that a later attempt of the same call followed
         self.max_rows = max(1, max_rows)
+        self._sort_column = COL_TIME
+        self._descending = True
         # The workspace name shown for a record; the panel sets the layer's (current name after a rename).
         self.workspace_label: Callable[[Exchange], str] = lambda exchange: exchange.workspace
 
     def set_exchanges(self, exchanges: list[Exchange]) -> None:
-        """Replace every row (newest first)."""
+        """Replace every row (in the current sort order, newest first by default)."""
         self.beginResetModel()
-        self._rows = sorted(exchanges, key=lambda e: e.started_at, reverse=True)
+        self._rows = self._sorted(exchanges)
         self._ids = {e.id for e in self._rows}
+        self._haystacks = {}
         self._retried = set()
-        for position, exchange in enumerate(self._rows):
-            self._mark_retried(exchange, position + 1)
+        by_time = (
+            self._rows if self._sort_column == COL_TIME and self._descending else self._by_time(exchanges)
+        )
+        for position, exchange in enumerate(by_time):  # retries are found in time order, newest first
+            self._mark_retried(exchange, position + 1, by_time)
         self.endResetModel()
 
-    def _mark_retried(self, exchange: Exchange, start: int) -> int:
-        """Remember the attempt (at row ``start`` or older) that ``exchange``, a retry, followed; its row."""
+    @staticmethod
+    def _by_time(exchanges: list[Exchange]) -> list[Exchange]:
+        return sorted(exchanges, key=lambda e: e.started_at, reverse=True)
+
+    def _sorted(self, exchanges: list[Exchange]) -> list[Exchange]:
+        column = self._sort_column
+        # Ties keep time order (newest first), as the time column would show them.
+        by_time = self._by_time(exchanges)
+        if column == COL_TIME:
+            return by_time if self._descending else by_time[::-1]
+        return sorted(by_time, key=lambda e: self._sort_key(e, column), reverse=self._descending)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows in Python (one key per row); the selection follows its rows."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._sort_column = column
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        old = self._rows
+        self._rows = self._sorted(old)
+        persistent = self.persistentIndexList()
+        if persistent:
+            where = {id(e): row for row, e in enumerate(self._rows)}
+            self.changePersistentIndexList(
+                persistent,
+                [self.index(where[id(old[i.row()])], i.column()) for i in persistent],
+            )
+        self.layoutChanged.emit()
+
+    def _mark_retried(self, exchange: Exchange, start: int, rows: list[Exchange] | None = None) -> int:
+        """Remember the attempt (at ``start`` or later in ``rows``, newest first; by default the rows
+        as shown, searched from the top) that ``exchange``, a retry, followed; its position."""
         if exchange.attempt <= 1:
             return -1
+        rows = self._rows if rows is None else rows
         key = retry_key(exchange)
-        for row in range(start, len(self._rows)):
-            earlier = self._rows[row]
+        for row in range(start, len(rows)):
+            earlier = rows[row]
             if earlier.attempt == exchange.attempt - 1 and retry_key(earlier) == key:
                 self._retried.add(earlier.id)
                 return row
@@ -128,28 +171,65 @@ class ExchangeTableModel(QAbstractTableModel):
         return self._rows[row].id in self._retried
 
     def add_exchange(self, exchange: Exchange) -> None:
-        """Insert one new exchange at the top (a known id replaces its row)."""
+        """Insert one new exchange where the sort order puts it (the top, by default); a known id
+        replaces its row."""
         if exchange.id in self._ids:
             for row, existing in enumerate(self._rows):
                 if existing.id == exchange.id:
                     self._rows[row] = exchange
+                    self._haystacks.pop(exchange.id, None)
                     self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
                     return
         followed = self._mark_retried(exchange, 0)
-        self.beginInsertRows(QModelIndex(), 0, 0)
-        self._rows.insert(0, exchange)
+        row = self._insert_position(exchange)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.insert(row, exchange)
         self._ids.add(exchange.id)
         self.endInsertRows()
-        if followed >= 0:  # the earlier try moved down one row; the proxy re-filters it (folds it in)
-            self.dataChanged.emit(self.index(followed + 1, 0), self.index(followed + 1, len(COLUMNS) - 1))
-        if len(self._rows) > self.max_rows:  # the history forgets its oldest records too
-            first = self.max_rows
-            self.beginRemoveRows(QModelIndex(), first, len(self._rows) - 1)
-            for dropped in self._rows[first:]:
-                self._ids.discard(dropped.id)
-                self._retried.discard(dropped.id)
-            del self._rows[first:]
+        if followed >= 0:  # the earlier try may have moved down one row; the proxy re-filters (folds) it
+            followed += 1 if row <= followed else 0
+            self.dataChanged.emit(self.index(followed, 0), self.index(followed, len(COLUMNS) - 1))
+        while len(self._rows) > self.max_rows:  # the history forgets its oldest records too
+            if self._sort_column == COL_TIME:
+                oldest = len(self._rows) - 1 if self._descending else 0
+            else:
+                oldest = min(range(len(self._rows)), key=lambda r: self._rows[r].started_at)
+            self.beginRemoveRows(QModelIndex(), oldest, oldest)
+            dropped = self._rows.pop(oldest)
+            self._ids.discard(dropped.id)
+            self._retried.discard(dropped.id)
+            self._haystacks.pop(dropped.id, None)
             self.endRemoveRows()
+
+    def _insert_position(self, exchange: Exchange) -> int:
+        key = self._sort_key(exchange, self._sort_column)
+        for row, existing in enumerate(self._rows):
+            other = self._sort_key(existing, self._sort_column)
+            if (key > other) if self._descending else (key < other):
+                return row
+            if key == other and exchange.started_at >= existing.started_at:
+                return row
+        return len(self._rows)
+
+    def haystack(self, row: int) -> str:
+        """What the free-text filter searches in this row, lower-cased (built once per exchange and
+        workspace name)."""
+        exchange = self._rows[row]
+        label = self.workspace_label(exchange)
+        found = self._haystacks.get(exchange.id)
+        if found is None or found[0] != label:
+            text = " ".join(
+                (
+                    exchange.method,
+                    exchange.url,
+                    exchange.operation,
+                    label,
+                    status_text(exchange),
+                    exchange.error or "",
+                )
+            ).lower()
+            found = self._haystacks[exchange.id] = (label, text)
+        return found[1]
 
     def exchanges(self) -> list[Exchange]:
         return list(self._rows)
@@ -242,6 +322,14 @@ class ExchangeFilterProxy(QSortFilterProxyModel):
         self._group_retries = True
         self.setSortRole(SortRole)
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """The table model sorts itself (fast); the proxy keeps its order and only filters."""
+        model = self.sourceModel()
+        if isinstance(model, ExchangeTableModel):
+            model.sort(column, order)
+        else:
+            super().sort(column, order)
+
     def set_group_retries(self, group: bool) -> None:
         """Show one row per call (its last attempt, "No answer (4 tries)") or every attempt."""
         self.beginFilterChange()
@@ -275,15 +363,5 @@ class ExchangeFilterProxy(QSortFilterProxyModel):
         if self._status != StatusClass.ALL and status_class(exchange) != self._status:
             return False
         if self._text:
-            haystack = " ".join(
-                (
-                    exchange.method,
-                    exchange.url,
-                    exchange.operation,
-                    model.workspace_label(exchange),
-                    status_text(exchange),
-                    exchange.error or "",
-                )
-            ).lower()
-            return self._text in haystack
+            return self._text in model.haystack(source_row)
         return True

@@ -13,7 +13,7 @@ import contextlib
 import itertools
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,6 +49,9 @@ from cio_desktop.ui.tasks import TaskKeeper, run_dialog
 from cio_desktop.ui.theme import set_tone
 from cio_desktop.ui.widgets.busy import BusyIndicator
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
+
+FOLLOW_MS = 50  # how often the selection follows a stream of new calls
+
 
 PLACEHOLDER_NOTE = (
     "In curl copies, $CIO_SITE_ID, $CIO_TRACK_API_KEY and $CIO_APP_API_KEY stand for your keys "
@@ -157,6 +160,11 @@ class InspectorPanel(QWidget):
         for before, after in itertools.pairwise(order):
             QWidget.setTabOrder(before, after)
 
+        self._following_now = False
+        self._follow_timer = QTimer(self)
+        self._follow_timer.setSingleShot(True)
+        self._follow_timer.setInterval(FOLLOW_MS)
+        self._follow_timer.timeout.connect(self._follow_newest)
         self.exchange_recorded.connect(self._on_history_exchange_recorded)
         self.history_cleared.connect(self.reload)
         history = services.history
@@ -184,6 +192,8 @@ class InspectorPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_PATH, QHeaderView.ResizeMode.Stretch)
+        # Widths from the first 100 rows: Qt's default (1000) asks Python for ~50,000 cells per layout.
+        header.setResizeContentsPrecision(100)
         # A long workspace name is elided rather than squeezing the path to "/…" in a small window.
         header.setSectionResizeMode(COL_WORKSPACE, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(COL_WORKSPACE, self.table.fontMetrics().horizontalAdvance("M" * 12))
@@ -399,13 +409,24 @@ class InspectorPanel(QWidget):
             self.reload()
             return
         current = self.table.currentIndex()
-        following = not current.isValid() or current.row() == 0  # on the newest call: keep following
+        # On the newest call: keep following. Under a burst (hundreds of calls a second) the selection
+        # and the details pane catch up once per FOLLOW_MS, not once per call.
+        following = self._follow_timer.isActive() or not current.isValid() or current.row() == 0
         self.model.add_exchange(exchange)
         self._ensure_workspace_item(self._services.history_label(exchange))
-        if following:
+        if following and not self._follow_timer.isActive():
+            self._follow_timer.start()
+
+    def _follow_newest(self) -> None:
+        self._following_now = True
+        try:
             self.select_row(0)
+        finally:
+            self._following_now = False
 
     def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not self._following_now:
+            self._follow_timer.stop()  # the user chose a call: stop following
         self.details.show_exchange(self.selected_exchange())
         self._update_resend()
 

@@ -248,3 +248,15 @@ class JsonEditor(QWidget):
     def _on_editor_cursor_moved(self) -> None:
         cursor = self.editor.textCursor()
         self.position_label.setText(f"Line {cursor.blockNumber() + 1}, column {cursor.positionInBlock() + 1}")
+
+
+def json_viewer(parent: QWidget, name: str, accessible_name: str) -> QPlainTextEdit:
+    """A read-only, monospaced, highlighted JSON view that Tab leaves (the highlighter is its child)."""
+    view = QPlainTextEdit(parent)
+    view.setObjectName(name)
+    view.setAccessibleName(accessible_name)
+    view.setReadOnly(True)
+    view.setTabChangesFocus(True)
+    view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    JsonHighlighter(view.document())  # parented to the document, so it lives as long as the view
+    return view

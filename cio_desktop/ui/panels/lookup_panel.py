@@ -205,6 +205,12 @@ class LookupPanel(QWidget):
             f"Refreshing {query.value}…", self._run_lookup, query, try_cio_id=fallback, refresh=True
         )
 
+    def search_for(self, text: str) -> asyncio.Task[None] | None:
+        """Search for ``text`` as if typed (the live activity's "Open this person")."""
+        self.kind_combo.setCurrentIndex(0)
+        self.query_edit.setText(text)
+        return self.start_search()
+
     def reload_if_showing(self, workspace: Workspace, value: str, id_type: str) -> asyncio.Task[None] | None:
         """Reload the activities when the person shown (in ``workspace``) was just sent something; a lookup
         or page load already running is left alone (it shows fresh data anyway)."""

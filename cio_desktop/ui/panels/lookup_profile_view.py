@@ -32,7 +32,9 @@ from cio_desktop.person_activity import Side, last_seen_line, person_name, side_
 from cio_desktop.text_safety import safe_line
 from cio_desktop.ui.panels.json_editor import JsonHighlighter
 from cio_desktop.ui.panels.lookup_tables import CopyableTable, cell
+from cio_desktop.ui.panels.timeline_view import TimelineView
 from cio_desktop.ui.widgets.clear_button import add_clear_button
+from cio_desktop.ui.widgets.large_text import LargeTextFill
 
 ACTIVITY_TYPES = (
     ("All types", ""),
@@ -162,6 +164,7 @@ class ProfileView(QWidget):
         self.raw_view.setTabChangesFocus(True)
         self.raw_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self._raw_highlighter = JsonHighlighter(self.raw_view.document())
+        self._raw_fill = LargeTextFill(self.raw_view, self._raw_highlighter)
 
         self._add_tab("Identifiers", self.identifiers_table)
         self._add_tab("Attributes", self.attributes_filter, self.attributes_table)
@@ -184,6 +187,8 @@ class ProfileView(QWidget):
         QWidget.setTabOrder(self.activity_side_combo, self.load_more_button)
         QWidget.setTabOrder(self.load_more_button, self.activities_table)
         self._add_tab("Messages", self.messages_table)
+        self.timeline = TimelineView(self)  # activities and messages on a time axis
+        self.tabs.addTab(self.timeline, "Timeline")
         self._add_tab("Raw JSON", self.raw_view)
 
         layout = QVBoxLayout(self)
@@ -245,7 +250,9 @@ class ProfileView(QWidget):
                 for m in profile.messages
             ]
         )
-        self.raw_view.setPlainText(pretty_json(profile.raw))
+        raw = profile.raw  # made in a worker thread, filled in piece by piece: megabytes never freeze
+        self._raw_fill.fill_with(lambda: pretty_json(raw), placeholder="Formatting the raw answers…")
+        self.timeline.set_person(profile.activities.items, profile.messages)
         counts = {
             "Attributes": len(attributes),
             "Segments": len(profile.segments),
@@ -275,6 +282,8 @@ class ProfileView(QWidget):
         self.load_more_button.setEnabled(self._has_more)
         self._apply_side_filter()
         self.update_last_seen()
+        if append and self.profile is not None:  # older activities loaded: the timeline gets them too
+            self.timeline.set_person(self.profile.activities.items, self.profile.messages)
 
     def _who(self, kind: str) -> QTableWidgetItem:
         side = side_of(kind)

@@ -24,13 +24,17 @@ from cio_desktop.lookup_query import as_timestamp, display_value, format_datetim
 from cio_desktop.text_safety import safe_line
 from cio_desktop.time_display import other_zone
 
+SHOWN_CHARS = 1000  # a cell shows this much of a long value (measuring 100 kB of text stalls the table)
+
 
 def cell(value: Any, *, name: str = "", as_date: bool = False) -> QTableWidgetItem:
     """A read-only cell; a unix timestamp (by ``name`` or ``as_date``) shows as a date with its zone, the same
-    moment in the other zone on hover (never the raw number: "Copy raw value" gives that)."""
+    moment in the other zone on hover (never the raw number: "Copy raw value" gives that). A very long value
+    is shown cut (with "…"); copying gives the whole value."""
     raw = safe_line(display_value(value))  # a value may hold ESC, CR or a bidi override: shown escaped
     moment = as_timestamp(name or ("timestamp" if as_date else ""), value) if (name or as_date) else None
-    item = QTableWidgetItem(format_datetime(moment) if moment else raw)
+    shown = raw if len(raw) <= SHOWN_CHARS else raw[:SHOWN_CHARS] + "…"
+    item = QTableWidgetItem(format_datetime(moment) if moment else shown)
     item.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
     item.setData(Qt.ItemDataRole.UserRole, raw)
     item.setToolTip(f"Same moment: {other_zone(moment)}" if moment else raw[:500])

@@ -31,6 +31,7 @@ from cio_desktop.errors import CioDesktopError
 from cio_desktop.models import Workspace
 from cio_desktop.operations.services import BackendState, BackendStatus, Services
 from cio_desktop.time_display import zone_name
+from cio_desktop.ui.panels.key_hygiene_box import KeyHygieneBox
 from cio_desktop.ui.tasks import TaskKeeper
 from cio_desktop.ui.theme import THEME_LABELS, THEMES, apply_theme, set_tone
 from cio_desktop.ui.widgets.error_banner import ErrorBanner
@@ -162,6 +163,9 @@ class SettingsPanel(QWidget):
         body = QWidget(self)
         column = QVBoxLayout(body)
         column.addWidget(self.banner)
+        self.key_box = KeyHygieneBox(services, self)  # the current workspace's key ages and Replace…
+        self.key_box.busy_changed.connect(self.busy_changed)
+        column.addWidget(self.key_box)
         column.addWidget(keyring_box)
         column.addWidget(network_box)
         column.addWidget(app_box)
@@ -191,7 +195,8 @@ class SettingsPanel(QWidget):
 
     # ---- panel contract -----------------------------------------------------------------------------
     def set_workspace(self, workspace: Workspace | None) -> None:
-        """Settings are app-wide: nothing changes with the workspace."""
+        """Settings are app-wide, but the key box shows the current workspace's keys."""
+        self.key_box.set_workspace(workspace)
 
     def focus_input(self) -> None:
         """Ctrl+L: the first field."""
@@ -203,6 +208,7 @@ class SettingsPanel(QWidget):
 
     async def aclose(self) -> None:
         await self.tasks.cancel_all()
+        await self.key_box.tasks.cancel_all()
 
     # ---- showing ------------------------------------------------------------------------------------
     def show_settings(self) -> None:

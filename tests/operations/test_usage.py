@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from cio_desktop.api.exchange import Exchange
-from cio_desktop.usage import summarize
+from cio_desktop.operations.usage import summarize
 
 NOW = datetime(2026, 12, 3, 15, 0).astimezone()  # a Thursday
 
@@ -56,3 +56,27 @@ def test_slowest_calls_first() -> None:
 
 def test_a_quiet_history_has_no_notes() -> None:
     assert summarize([_call(i) for i in range(20)], now=NOW).notes == []
+
+
+def test_a_renamed_workspace_is_one_group_under_its_current_name() -> None:
+    calls = [_with_id(_call(1, ws="Old name", ago_h=30, status=401), "w1"), _with_id(_call(2), "w1")]
+    report = summarize(calls, now=NOW, label=lambda e: "New name")
+    assert report.workspaces == ["w1"]
+    assert report.label("w1") == "New name"
+    assert report.totals("w1").calls == 2
+    assert "“New name”" in report.notes[0]
+
+
+def _with_id(exchange: Exchange, workspace_id: str) -> Exchange:
+    import dataclasses
+
+    return dataclasses.replace(exchange, workspace_id=workspace_id)
+
+
+def test_notes_can_be_read_per_workspace() -> None:
+    calls = [_with_id(_call(1, status=401), "w1"), _with_id(_call(2, ws="Beta", status=429), "w2")]
+    report = summarize(calls, now=NOW)
+    assert len(report.notes) == 2
+    assert report.notes_for("w1") == [report.notes[0]]
+    assert "429" in report.notes_for("w2")[0]
+    assert report.notes_for(None) == report.notes

@@ -6,21 +6,28 @@ far inside the App API's limit of 10 requests a second per key: one poll every `
 default, at most 1 + ``max_catch_up_pages`` requests a poll). A 429 doubles the interval (up to a minute)
 and honours ``Retry-After``; calm answers bring it back. ``pause()``/``resume()`` stop and restart polling
 (the panel pauses while hidden or minimised). No Qt; the panel subscribes through callbacks.
+
+The ceiling holds whatever the caller does: the interval is never below ``min_interval_s`` (so that even a
+poll of ``max_pages`` requests uses at most a quarter of the limit), and ``poll_now`` cannot start polls
+closer together than that.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from cio_desktop.api.core import background_calls
 from cio_desktop.api.errors import ApiError, RateLimitedError
 
 APP_LIMIT_PER_S = 10
 MAX_INTERVAL_S = 60.0
+LIMIT_SHARE = 0.25  # the stream may use at most this share of the App API's limit, in its worst second
 
 
 class ActivityReader(Protocol):
@@ -67,10 +74,12 @@ class ActivityStream:
         self._app = app
         self._on_items = on_items
         self._on_status = on_status
-        self.base_interval_s = interval_s
-        self.interval_s = interval_s
         self._page_size = page_size
         self._max_pages = 1 + max_catch_up_pages
+        self.min_interval_s = self._max_pages / (APP_LIMIT_PER_S * LIMIT_SHARE)
+        self.base_interval_s = max(interval_s, self.min_interval_s)
+        self.interval_s = self.base_interval_s
+        self._last_poll = -float("inf")  # monotonic start of the last poll by the loop
         self._seen: deque[str] = deque(maxlen=5000)
         self._seen_set: set[str] = set()
         self._task: asyncio.Task[None] | None = None
@@ -105,6 +114,11 @@ class ActivityStream:
     # ---- polling ----------------------------------------------------------------------------------
     async def _run(self) -> None:
         while True:
+            # Never closer than min_interval_s, even after poll_now or a resume right after a pause.
+            gap = self._last_poll + self.min_interval_s - time.monotonic()
+            if gap > 0:
+                await asyncio.sleep(gap)
+            self._last_poll = time.monotonic()
             await self.poll_once()
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
@@ -117,7 +131,8 @@ class ActivityStream:
         try:
             for _ in range(self._max_pages):
                 self.requests += 1
-                result = await self._app.workspace_activities(start=start, limit=self._page_size)
+                with background_calls():  # a poll is kept in the request history only when it fails
+                    result = await self._app.workspace_activities(start=start, limit=self._page_size)
                 items = [a for a in (result.get("activities") or []) if isinstance(a, dict)]
                 new = []
                 for item in items:
