@@ -112,6 +112,7 @@ async def main() -> None:
         exchange = Exchange(id=f"x-{name}", workspace=name, method="POST", url="https://track.customer.io/x",
                             started_at=datetime.now(UTC), status=200)
         await history.arecord(exchange)
+        await history.aflush()  # arecord queues; the record is on disk once flushed (the batch writer)
         assert history.persist_error is None, history.persist_error
         done(op="history", id=exchange.id)
         if i == 1:
