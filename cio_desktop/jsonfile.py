@@ -171,7 +171,9 @@ def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
 
     Readers see either the old file or the new one, never half of one. The file is private (0600). The
     text is encoded before the temporary file exists, and the temporary file is removed on any failure,
-    so nothing is ever left behind.
+    so nothing is ever left behind. Callers hold the file's ``FileLock``: a temporary file of ``path``
+    that exists now was left by a writer killed while it held the lock (SIGKILL between creating and
+    renaming it), so it is removed first and such leftovers never pile up.
     """
     folder = path.parent
     try:
@@ -183,6 +185,7 @@ def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
             detail=type(exc).__name__,
         ) from None
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _remove_leftovers(path)
     fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
@@ -203,6 +206,14 @@ def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
             detail=f"{type(exc).__name__} errno={exc.errno}",
         ) from exc
     _fsync_dir(folder)
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Delete temporary files of ``path`` that a killed writer left (``.NAME.*.tmp``; a symlink is
+    unlinked, never followed)."""
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -262,13 +262,16 @@ class SecretStore:
         values = await asyncio.gather(*(self.get(workspace_id, kind) for kind in kinds))
         return {kind: bool(value) for kind, value in zip(kinds, values, strict=True)}
 
-    async def stored_ids(self, *, settled_s: float = 0.0) -> frozenset[str] | None:
-        """The ids that have at least one workspace key (``<id>/<SecretKind>``), counting only items written
-        more than ``settled_s`` seconds ago (so another process's add in flight is not taken for an orphan).
+    async def stored_ids(
+        self, *, settled_s: float = 0.0, kinds: Iterable[SecretKind] = WORKSPACE_KEY_KINDS
+    ) -> frozenset[str] | None:
+        """The ids that have at least one item of ``kinds`` (``<id>/<SecretKind>``; by default workspace
+        keys, not sign-ins), counting only items written more than ``settled_s`` seconds ago (so another
+        process's add in flight is not taken for an orphan).
 
         ``None`` when the backend cannot list its items: only the Secret Service (and memory) can.
         """
-        keys = {kind.value for kind in WORKSPACE_KEY_KINDS}  # a sign-in is not a workspace key
+        keys = {kind.value for kind in kinds}
         if self._session_only:
             return frozenset(owner for owner, name in self._memory if name in keys)
         backend = await self._secure_backend()

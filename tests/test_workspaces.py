@@ -51,6 +51,22 @@ def test_file_is_private_and_no_temporary_files_are_left(cio_home: Path) -> None
     assert leftovers == []
 
 
+def test_temporary_files_of_a_killed_writer_are_removed_by_the_next_save(cio_home: Path) -> None:
+    """A writer killed between creating its temporary file and renaming it leaves ``.NAME.*.tmp``
+    (found by tests/reliability/test_persistence_kill.py); the next save, holding the lock, removes it."""
+    store = WorkspaceStore()
+    store.add(Workspace(name="One"))
+    folder = store.path.parent
+    killed = folder / f".{store.path.name}.k1ll3d.tmp"
+    killed.write_text('{"schema_version": 1, "workspa', encoding="utf-8")
+    other = folder / ".templates.json.k1ll3d.tmp"  # another file's: not this save's business
+    other.write_text("{", encoding="utf-8")
+    store.add(Workspace(name="Two"))
+    assert not killed.exists()
+    assert other.exists()
+    assert [w.name for w in WorkspaceStore().list()] == ["One", "Two"]
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

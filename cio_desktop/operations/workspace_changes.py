@@ -217,6 +217,23 @@ async def remove(store: WorkspaceStore, secrets: SecretStore, workspace: Workspa
     return RemoveResult(removed)
 
 
+async def _repair_signins(secrets: SecretStore, saved: list[Workspace], settled_s: float) -> int:
+    """Delete the OAuth sign-ins (``oauth-<workspace id>``) of workspaces the file no longer names: a kill
+    between removing a workspace from the file and deleting its sign-in left its tokens (a refresh token
+    is a long-lived credential). The account sign-in and other owners are never touched."""
+    from cio_desktop.models import OAUTH_KINDS
+    from cio_desktop.oauth.token_store import WORKSPACE_OWNER_PREFIX
+
+    owners = await secrets.stored_ids(settled_s=settled_s, kinds=OAUTH_KINDS)
+    if owners is None:
+        return 0
+    live = {oauth_owner(w.id) for w in saved}
+    orphans = sorted(o for o in owners if o.startswith(WORKSPACE_OWNER_PREFIX) and o not in live)
+    for owner in orphans:
+        await secrets.delete_all(owner)
+    return len(orphans)
+
+
 async def repair(
     store: WorkspaceStore, secrets: SecretStore, *, settled_s: float = ORPHAN_SETTLE_S
 ) -> RepairReport:
@@ -236,6 +253,10 @@ async def repair(
             except CioDesktopError as exc:
                 return RepairReport(orphans_deleted=deleted, problem=exc.message)
             deleted += 1
+    try:
+        deleted += await _repair_signins(secrets, saved, settled_s)
+    except CioDesktopError as exc:
+        return RepairReport(orphans_deleted=deleted, problem=exc.message)
     missing: dict[str, tuple[SecretKind, ...]] = {}
     for workspace in saved:
         if not workspace.stored_keys:

@@ -227,3 +227,34 @@ def test_workspace_file_keeps_the_keyring_fields(cio_home: Path) -> None:
     old, new = store.list()
     assert (old.keyring_id, old.stored_keys, old.secrets_id) == (None, None, old.id)
     assert (new.keyring_id, new.stored_keys, new.secrets_id) == ("k1", (APP,), "k1")
+
+
+@pytest.mark.usefixtures("secret_service")
+async def test_repair_deletes_the_sign_in_of_a_workspace_a_kill_left_half_removed() -> None:
+    """``remove`` writes the file, then deletes the keys and the OAuth sign-in (``oauth-<id>``). Killed in
+    between, the sign-in's tokens (a refresh token is long-lived) stayed in the keyring for good: the
+    repair only looked at workspace keys. Now it deletes sign-ins of workspaces the file does not name."""
+    from cio_desktop.oauth.token_store import ACCOUNT_OWNER, oauth_owner
+
+    secrets = SecretStore()
+    store = WorkspaceStore()
+    gone = await workspace_changes.add(store, secrets, Workspace(name="Gone", site_id="s1"), KEYS)
+    kept = await workspace_changes.add(store, secrets, Workspace(name="Kept", site_id="s2"), KEYS)
+    for owner in (oauth_owner(gone.id), oauth_owner(kept.id), ACCOUNT_OWNER):
+        await secrets.set(owner, SecretKind.OAUTH_REFRESH_TOKEN, f"refresh-of-{owner}")
+        await secrets.set(owner, SecretKind.OAUTH_SESSION, "{}")
+    store.remove("Gone")  # the file is written; the kill came before the keyring was cleaned
+    try:
+        report = await workspace_changes.repair(store, secrets, settled_s=0)
+        assert report.problem is None
+        assert report.orphans_deleted == 2  # Gone's keys and Gone's sign-in
+        assert _value(oauth_owner(gone.id), SecretKind.OAUTH_REFRESH_TOKEN) is None
+        assert _value(oauth_owner(gone.id), SecretKind.OAUTH_SESSION) is None
+        assert (
+            _value(oauth_owner(kept.id), SecretKind.OAUTH_REFRESH_TOKEN)
+            == f"refresh-of-{oauth_owner(kept.id)}"
+        )
+        assert _value(ACCOUNT_OWNER, SecretKind.OAUTH_REFRESH_TOKEN) == f"refresh-of-{ACCOUNT_OWNER}"
+    finally:
+        for owner in (oauth_owner(kept.id), ACCOUNT_OWNER, kept.secrets_id):
+            await secrets.delete_all(owner)

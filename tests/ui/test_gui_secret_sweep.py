@@ -1,10 +1,12 @@
 """The whole window, driven like a user, shows and writes no key anywhere.
 
-A workspace is added through the wizard, a person looked up, an event sent, the inspector's details
-opened, a rejected key met and an unexpected error (whose message and local variables hold a key)
-reported. Then every widget's text, tooltip and accessible text, every item model, every status-bar
-message, the error report, the log file and every file under the app's home are searched for the keys:
-plain, base64, and as the Site ID:key Basic pair.
+A workspace is added through the wizard (Track, App and Pipelines keys), a person looked up, an event
+sent through Track and an identify through Pipelines, the inspector's details opened, each call copied as
+curl (placeholders, export lines) and all exported as HAR, a rejected key met and an unexpected error
+(whose message and local variables hold a key) reported. Then every widget's text, tooltip and accessible
+text, every item model, every status-bar message, the curl copies, the HAR file, the error report, the log
+file and every file under the app's home are searched for the keys: plain, base64, the Site ID:key and
+key: Basic pairs, and URL-encoded.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import base64
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -48,10 +51,13 @@ ROLES = (
 
 
 def _forms(site: str, *keys: str) -> list[str]:
+    """Plain, base64, the Basic pairs (Track ``site:key``, Pipelines ``key:``) and URL-encoded."""
     out: list[str] = []
     for key in keys:
         out += [key, base64.b64encode(key.encode()).decode(), f"{site}:{key}"]
         out.append(base64.b64encode(f"{site}:{key}".encode()).decode())
+        out.append(base64.b64encode(f"{key}:".encode()).decode())
+        out += [quote(key, safe=""), quote(f"{site}:{key}", safe="")]
     return out
 
 
@@ -98,6 +104,7 @@ def test_no_key_on_screen_in_the_status_bar_the_error_report_or_any_file(
     services: Services,
     sandbox: Any,
     cio_home: Path,
+    tmp_path: Path,
     fresh_log: None,  # noqa: F811
 ) -> None:
     info = sandbox.info
@@ -117,6 +124,9 @@ def test_no_key_on_screen_in_the_status_bar_the_error_report_or_any_file(
         fill_keys(
             qtbot, wizard, name="Acme", site=info.site_id, track=info.track_api_key, app=info.app_api_key
         )
+        pipelines_edit = wizard.keys.pipelines_field.edit
+        pipelines_edit.insert(info.pipelines_write_key)  # like a paste
+        pipelines_edit.textEdited.emit(pipelines_edit.text())
         run_test_step(qtbot, wizard)
         click(qtbot, wizard, FINISH)
         qtbot.waitUntil(lambda: [ws.name for ws in window.sidebar.workspaces()] == ["Acme"], timeout=10000)
@@ -132,10 +142,28 @@ def test_no_key_on_screen_in_the_status_bar_the_error_report_or_any_file(
         qtbot.mouseClick(event.form.send_button, Qt.MouseButton.LeftButton)
         assert event.current_task is not None
         qloop.run(event.current_task, timeout=15)
+        # The same person through the Pipelines API (the workspace's optional third key).
+        form = event.form
+        form.api_combo.setCurrentIndex(form.api_combo.findData("pipelines"))
+        form.type_combo.setCurrentIndex(form.type_combo.findData("identify"))
+        form.customer_edit.setText(WELL_KNOWN["customer_id"])
+        assert form.send_button.isEnabled(), form.send_hint.text()
+        qtbot.mouseClick(form.send_button, Qt.MouseButton.LeftButton)
+        assert event.current_task is not None
+        qloop.run(event.current_task, timeout=15)
         inspector = window.panels["inspector"]
-        qtbot.waitUntil(lambda: inspector.proxy.rowCount() >= 2)
+        qtbot.waitUntil(lambda: inspector.proxy.rowCount() >= 3)
+        copies: list[str] = []  # every curl copy without the keys, and the HAR export
         for row in range(inspector.proxy.rowCount()):
             inspector.select_row(row)
+            inspector.copy_curl()
+            copies.append(QApplication.clipboard().text())
+            inspector.copy_curl_with_exports()
+            copies.append(QApplication.clipboard().text())
+        assert any("/cdp/v1/identify" in copy for copy in copies)
+        har = tmp_path / "gui.har"
+        qloop.run(inspector.export_har(har))
+        copies.append(har.read_text(encoding="utf-8"))
 
         # 3. A workspace whose App key is rejected.
         qloop.run(
@@ -180,7 +208,10 @@ def test_no_key_on_screen_in_the_status_bar_the_error_report_or_any_file(
     assert any("Lookup" in s for s in statuses)
     assert any(WELL_KNOWN["email"] in s for s in screen), "the sweep reads the profile shown"
     assert any("authorization" in s.lower() for s in screen), "the sweep reads the inspector's headers"
-    for secret in _forms(info.site_id, info.track_api_key, info.app_api_key, WRONG_APP):
+    for secret in _forms(
+        info.site_id, info.track_api_key, info.app_api_key, info.pipelines_write_key, WRONG_APP
+    ):
+        assert not [c for c in copies if secret in c], "a key is in a curl copy or the HAR export"
         assert secret not in report, "a key is in the error report"
         assert secret not in log, "a key is in the log file"
         assert not [s for s in statuses if secret in s], "a key was shown in the status bar"
