@@ -381,7 +381,9 @@ class Engine:
             truncated=any(len(b or "") > MAX_BODY_CHARS for b in (req_body, resp_body)),
         )
         if self.history is not None and (error is not None or not _BACKGROUND.get()):
-            await self.history.arecord(exchange)
+            # A call that sends data is on disk before it returns (a kill must not lose the record of
+            # an event that was delivered); reads are appended in batches.
+            await self.history.arecord(exchange, durable=request.method != "GET")
         return exchange
 
 

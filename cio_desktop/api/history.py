@@ -125,8 +125,11 @@ class RequestHistory:
         if self._persist:
             self._safe_append(exchange)
 
-    async def arecord(self, exchange: Exchange) -> None:
+    async def arecord(self, exchange: Exchange, *, durable: bool = False) -> None:
         """``add`` now; the file append follows in a worker thread, without the caller waiting for it.
+
+        ``durable`` records (calls that send data: a kill right after the answer must not lose the record
+        of an event that was delivered) are appended before this returns, outside the batch.
 
         A call must not wait for the disk (a thread hop and a file lock cost more than a whole request
         to a nearby server), so records are queued and one writer appends what has queued up within
@@ -134,7 +137,9 @@ class RequestHistory:
         far is on disk; ``CioClient.aclose`` calls it. Same error rules as ``record``.
         """
         self.add(exchange)
-        if self._persist:
+        if self._persist and durable:
+            await asyncio.to_thread(self._safe_append, exchange)
+        elif self._persist:
             self._pending.append(exchange)
             if self._writer is None or self._writer.done():
                 self._writer = asyncio.get_running_loop().create_task(self._write_pending())

@@ -206,3 +206,15 @@ async def test_clear_waits_for_a_batch_being_written(tmp_path: Path) -> None:
     await history.aclear()
     assert not path.exists()
     assert RequestHistory(path).load() == 0
+
+
+async def test_a_sends_record_is_on_disk_when_the_call_returns(
+    sandbox: ThreadedSandbox, make_client: MakeClient, tmp_path: Path
+) -> None:
+    """A process killed right after an event was delivered must still have its record (issue 14); reads
+    may be appended in batches a moment later."""
+    path = tmp_path / "history.jsonl"
+    client = make_client(sandbox, history=RequestHistory(path))
+    result = await client.track.event(WELL_KNOWN["customer_id"], "durable_check")
+    on_disk = path.read_text(encoding="utf-8")  # no aflush: what a SIGKILL now would leave
+    assert result.exchange.id in on_disk
