@@ -250,9 +250,11 @@ class SecretStore:
         """Forget every secret of the workspace, including the extra parts of long tokens."""
         for kind in SecretKind:
             await self.delete(workspace_id, kind)
-        for kind in LONG_SECRET_KINDS:
+        for kind in LONG_SECRET_KINDS:  # both sets of parts a long token may use (cio_desktop.oauth)
             for part in range(2, MAX_SECRET_PARTS + 1):
                 await self.delete_item(workspace_id, f"{kind.value}.{part}")
+            for part in range(1, MAX_SECRET_PARTS + 1):
+                await self.delete_item(workspace_id, f"{kind.value}.b{part}")
 
     async def present(self, workspace_id: str) -> dict[SecretKind, bool]:
         """Which kinds are stored for the workspace (never the values)."""

@@ -3,8 +3,12 @@
 A long token is split into items ``oauth_access_token``, ``oauth_access_token.2`` ... (Windows' Credential
 Manager refuses items above about 1,280 UTF-16 characters). The sign-in record (issuer, endpoints,
 client id, resource, scope, expiry and how many parts each token has; no token) is the item
-``oauth_session``. Writes put the refresh token first, so a rotated refresh token is stored before the new
-access token is used; parts a shorter token no longer needs are deleted last.
+``oauth_session``. Tokens alternate between two sets of items (slot 0: ``oauth_access_token``,
+``oauth_access_token.2`` ...; slot 1: ``oauth_access_token.b1`` ...): a save writes the new tokens into the
+slot not in use, then the record naming that slot (the one write that switches), then deletes the old
+slot's parts. A kill at any moment leaves the record pointing at a complete pair, never at a token made of
+two halves. The refresh token is written before the access token, so a rotated refresh token is stored
+before the new access token is used.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ class SessionRecord:
     region: str | None = None
     access_parts: int = 1
     refresh_parts: int = 0
+    slot: int = 0  # which set of items holds the tokens (see the module docstring)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
@@ -82,7 +87,9 @@ def split(value: str) -> list[str]:
     return parts
 
 
-def _item(kind: SecretKind, index: int) -> str:
+def _item(kind: SecretKind, index: int, slot: int = 0) -> str:
+    if slot:
+        return f"{kind.value}.b{index}"
     return kind.value if index == 1 else f"{kind.value}.{index}"
 
 
@@ -105,10 +112,11 @@ class TokenStore:
         record = SessionRecord.from_json(raw) if raw else None
         if record is None:
             return None
-        access = await self._read(owner, SecretKind.OAUTH_ACCESS_TOKEN, record.access_parts)
+        slot = record.slot if record.slot in (0, 1) else 0
+        access = await self._read(owner, SecretKind.OAUTH_ACCESS_TOKEN, record.access_parts, slot)
         if not access:
             return None
-        refresh = await self._read(owner, SecretKind.OAUTH_REFRESH_TOKEN, record.refresh_parts)
+        refresh = await self._read(owner, SecretKind.OAUTH_REFRESH_TOKEN, record.refresh_parts, slot)
         return StoredTokens(record, access, refresh)
 
     async def client_secret(self, owner: str) -> str | None:
@@ -123,18 +131,20 @@ class TokenStore:
     async def save(
         self, owner: str, record: SessionRecord, access_token: str, refresh_token: str | None
     ) -> SessionRecord:
-        """Store the tokens and the record (refresh token first); returns the record with part counts."""
+        """Store the tokens in the slot not in use, then the record naming it (the switch), then delete the
+        old slot's parts; returns the record as stored."""
         old_raw = await self._secrets.get(owner, SecretKind.OAUTH_SESSION)
         old = SessionRecord.from_json(old_raw) if old_raw else None
+        slot = 1 - old.slot if old is not None and old.slot in (0, 1) else 0
         refresh_parts = split(refresh_token) if refresh_token else []
         access_parts = split(access_token)
-        await self._write(owner, SecretKind.OAUTH_REFRESH_TOKEN, refresh_parts)
-        await self._write(owner, SecretKind.OAUTH_ACCESS_TOKEN, access_parts)
-        record = record.replace(access_parts=len(access_parts), refresh_parts=len(refresh_parts))
+        await self._write(owner, SecretKind.OAUTH_REFRESH_TOKEN, refresh_parts, slot)
+        await self._write(owner, SecretKind.OAUTH_ACCESS_TOKEN, access_parts, slot)
+        record = record.replace(access_parts=len(access_parts), refresh_parts=len(refresh_parts), slot=slot)
         await self._secrets.set(owner, SecretKind.OAUTH_SESSION, record.to_json())
-        if old is not None:  # parts the new, shorter tokens no longer use
-            await self._trim(owner, SecretKind.OAUTH_ACCESS_TOKEN, len(access_parts), old.access_parts)
-            await self._trim(owner, SecretKind.OAUTH_REFRESH_TOKEN, len(refresh_parts), old.refresh_parts)
+        if old is not None and old.slot != slot:  # the pair no longer in use
+            await self._trim(owner, SecretKind.OAUTH_ACCESS_TOKEN, 0, old.access_parts, old.slot)
+            await self._trim(owner, SecretKind.OAUTH_REFRESH_TOKEN, 0, old.refresh_parts, old.slot)
         return record
 
     async def clear(self, owner: str) -> None:
@@ -146,23 +156,24 @@ class TokenStore:
             (SecretKind.OAUTH_ACCESS_TOKEN, record.access_parts if record else MAX_SECRET_PARTS),
             (SecretKind.OAUTH_REFRESH_TOKEN, record.refresh_parts if record else MAX_SECRET_PARTS),
         ):
-            await self._trim(owner, kind, 0, max(count, 1))
+            for slot in (0, 1):  # a save killed before its switch may have left the other slot filled
+                await self._trim(owner, kind, 0, max(count, 1) if record else MAX_SECRET_PARTS, slot)
 
-    async def _read(self, owner: str, kind: SecretKind, count: int) -> str | None:
+    async def _read(self, owner: str, kind: SecretKind, count: int, slot: int = 0) -> str | None:
         if count <= 0:
             return None
         parts = []
         for index in range(1, min(count, MAX_SECRET_PARTS) + 1):
-            part = await self._secrets.get_item(owner, _item(kind, index))
+            part = await self._secrets.get_item(owner, _item(kind, index, slot))
             if not part:
                 return None  # a part went missing: treat the token as absent, never use half of one
             parts.append(part)
         return "".join(parts)
 
-    async def _write(self, owner: str, kind: SecretKind, parts: list[str]) -> None:
+    async def _write(self, owner: str, kind: SecretKind, parts: list[str], slot: int) -> None:
         for index, part in enumerate(parts, start=1):
-            await self._secrets.set_item(owner, _item(kind, index), part)
+            await self._secrets.set_item(owner, _item(kind, index, slot), part)
 
-    async def _trim(self, owner: str, kind: SecretKind, keep: int, had: int) -> None:
+    async def _trim(self, owner: str, kind: SecretKind, keep: int, had: int, slot: int = 0) -> None:
         for index in range(keep + 1, min(had, MAX_SECRET_PARTS) + 1):
-            await self._secrets.delete_item(owner, _item(kind, index))
+            await self._secrets.delete_item(owner, _item(kind, index, slot))

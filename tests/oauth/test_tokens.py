@@ -44,6 +44,50 @@ def _workspace(sandbox: ThreadedSandbox) -> Workspace:
     return Workspace(name="oauth", region=Region.US, track_url=info.track_url, app_url=info.app_url)
 
 
+class _StopsAfter(SecretStore):
+    """The real Secret Service, but the process 'dies' (an exception) before its ``n``-th write: the
+    keyring is left exactly as a SIGKILL at that moment would leave it."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.left = n
+
+    async def set_item(self, workspace_id: str, name: str, value: str) -> None:
+        self._tick()
+        await super().set_item(workspace_id, name, value)
+
+    async def set(self, workspace_id: str, kind: Any, value: str) -> None:
+        self._tick()
+        await super().set(workspace_id, kind, value)
+
+    def _tick(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise KeyboardInterrupt("killed here")
+
+
+async def test_a_save_stopped_at_any_write_leaves_a_whole_pair(
+    keyring_secrets: SecretStore, workspace_id: str
+) -> None:
+    """Long tokens span several items; a kill between two of them must never leave a token made of an
+    old and a new half (the refresh would send garbage and the user be signed out)."""
+    record = SessionRecord(issuer="https://as.example", token_endpoint="https://as.example/t", client_id="c")
+    pairs = [(f"{n}" * 2500 + "A", f"{n}" * 1300 + "R") for n in range(1, 8)]
+    await TokenStore(keyring_secrets).save(workspace_id, record, *pairs[0])
+    current = pairs[0]
+    for n, new in enumerate(pairs[1:], start=1):  # stop after 0, 1, 2 ... writes (a save makes 6)
+        with pytest.raises(KeyboardInterrupt):
+            await TokenStore(_StopsAfter(n - 1)).save(workspace_id, record, *new)
+        loaded = await TokenStore(keyring_secrets).load(workspace_id)
+        assert loaded is not None
+        assert (loaded.access_token, loaded.refresh_token) == current  # the switch was never reached
+        await TokenStore(keyring_secrets).save(workspace_id, record, *new)  # then a whole save
+        current = new
+        loaded = await TokenStore(keyring_secrets).load(workspace_id)
+        assert loaded is not None
+        assert (loaded.access_token, loaded.refresh_token) == current
+
+
 async def test_long_tokens_are_split_into_small_keyring_items(
     keyring_secrets: SecretStore, secret_service: Any, workspace_id: str
 ) -> None:
