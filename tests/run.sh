@@ -24,4 +24,6 @@ export XDG_RUNTIME_DIR="$scratch/run"
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 # An empty line on stdin creates and unlocks the login keyring (no newline would leave it locked).
+# CIO_TEST_KEYRING tells tests/conftest.py that this session's keyring may be restarted the same way.
+export CIO_TEST_KEYRING=1
 exec dbus-run-session -- sh -c 'echo "" | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec python -m pytest "$@"' pytest -p no:cacheprovider "$@"

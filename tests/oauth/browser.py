@@ -22,7 +22,9 @@ def drive(url: str, action: str) -> dict[str, object]:
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--password-store=basic"],  # never the test keyring
         )
         try:
             page = browser.new_page()
