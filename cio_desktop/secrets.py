@@ -251,10 +251,16 @@ class SecretStore:
         for kind in SecretKind:
             await self.delete(workspace_id, kind)
         for kind in LONG_SECRET_KINDS:  # both sets of parts a long token may use (cio_desktop.oauth)
-            for part in range(2, MAX_SECRET_PARTS + 1):
-                await self.delete_item(workspace_id, f"{kind.value}.{part}")
-            for part in range(1, MAX_SECRET_PARTS + 1):
-                await self.delete_item(workspace_id, f"{kind.value}.b{part}")
+            for names in (
+                [f"{kind.value}.{part}" for part in range(2, MAX_SECRET_PARTS + 1)],
+                [f"{kind.value}.b{part}" for part in range(1, MAX_SECRET_PARTS + 1)],
+            ):
+                # Parts are always a run from the first (they are trimmed from the last one down), so
+                # the first missing part ends the run: a slow keyring is not asked for items never made.
+                for name in names:
+                    if await self.get_item(workspace_id, name) is None:
+                        break
+                    await self.delete_item(workspace_id, name)
 
     async def present(self, workspace_id: str) -> dict[SecretKind, bool]:
         """Which kinds are stored for the workspace (never the values)."""

@@ -175,5 +175,6 @@ class TokenStore:
             await self._secrets.set_item(owner, _item(kind, index, slot), part)
 
     async def _trim(self, owner: str, kind: SecretKind, keep: int, had: int, slot: int = 0) -> None:
-        for index in range(keep + 1, min(had, MAX_SECRET_PARTS) + 1):
+        # From the last part down: a kill half-way leaves a run of parts from the first, never a gap.
+        for index in range(min(had, MAX_SECRET_PARTS), keep, -1):
             await self._secrets.delete_item(owner, _item(kind, index, slot))
