@@ -10,7 +10,10 @@ the event shows up in the person's activities (needs the App API key too). Sendi
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cio_desktop.api.exchange import Exchange
 
 KINDS = ("identify", "event", "anonymous", "page", "screen", "batch")
 PIPELINES_KINDS = ("identify", "track", "page", "screen", "group", "alias", "batch")
@@ -148,7 +151,7 @@ async def _run(args: argparse.Namespace, data: Any) -> int:
 
     from cio_desktop.api.errors import ApiError
     from cio_desktop.cli.common import fail, open_services
-    from cio_desktop.cli.output import print_json, report_error
+    from cio_desktop.cli.output import report_error
     from cio_desktop.errors import CioDesktopError
     from cio_desktop.operations.send import CallType, send, verify_arrival
 
@@ -185,15 +188,37 @@ async def _run(args: argparse.Namespace, data: Any) -> int:
         return report_error(exc, as_json=args.json)
     except CioDesktopError as exc:
         return fail(exc.message)
-    ex = result.exchange
+    return render_sent(args, result.exchange, result.data, verified, started)
+
+
+def render_sent(
+    args: argparse.Namespace,
+    ex: Exchange,
+    data: Any,
+    verified: dict[str, Any] | None,
+    started: float,
+    *,
+    api: str | None = None,
+) -> int:
+    """Print what a send got back (``ex`` and its parsed answer ``data``; ``--json``: one object;
+    ``--verify``: whether it arrived) and return the exit status: 1 when ``--verify`` did not see it
+    arrive. ``api`` is named in the JSON if given."""
+    import time
+
+    from cio_desktop.cli.output import print_json
+
     if args.json:
-        out: dict[str, Any] = {
-            "ok": True,
-            "request": {"method": ex.method, "url": ex.url, "body": ex.request_body},
-            "status": ex.status,
-            "response": result.data,
-            "exchange_id": ex.id,
-        }
+        out: dict[str, Any] = {"ok": True}
+        if api is not None:
+            out["api"] = api
+        out.update(
+            {
+                "request": {"method": ex.method, "url": ex.url, "body": ex.request_body},
+                "status": ex.status,
+                "response": data,
+                "exchange_id": ex.id,
+            }
+        )
         if args.verify:
             out["verified"] = verified is not None
             out["activity"] = verified
@@ -203,9 +228,7 @@ async def _run(args: argparse.Namespace, data: Any) -> int:
             print(f"Arrived: it is in the person's activities ({time.time() - started:.1f} s after sending).")
         else:
             print(f"Not seen in the person's activities within {args.timeout:g} s.")
-    if args.verify and verified is None:
-        return 1
-    return 0
+    return 1 if args.verify and verified is None else 0
 
 
 def print_exchange(ex: Any) -> None:

@@ -60,8 +60,8 @@ async def run(args: argparse.Namespace, data: Any) -> int:
 
     from cio_desktop.api.errors import ApiError
     from cio_desktop.cli.common import fail, open_services
-    from cio_desktop.cli.output import print_json, report_error
-    from cio_desktop.cli.send_cmd import print_exchange
+    from cio_desktop.cli.output import report_error
+    from cio_desktop.cli.send_cmd import print_exchange, render_sent
     from cio_desktop.errors import CioDesktopError
     from cio_desktop.operations import pipelines_send as P
     from cio_desktop.operations.send import verify_arrival
@@ -99,23 +99,4 @@ async def run(args: argparse.Namespace, data: Any) -> int:
         return report_error(exc, as_json=args.json)
     except CioDesktopError as exc:
         return fail(exc.message)
-    ex = result.exchange
-    if args.json:
-        out: dict[str, Any] = {
-            "ok": True,
-            "api": "pipelines",
-            "request": {"method": ex.method, "url": ex.url, "body": ex.request_body},
-            "status": ex.status,
-            "response": result.data,
-            "exchange_id": ex.id,
-        }
-        if args.verify:
-            out["verified"] = verified is not None
-            out["activity"] = verified
-        print_json(out)
-    elif args.verify:
-        if verified is not None:
-            print(f"Arrived: it is in the person's activities ({time.time() - started:.1f} s after sending).")
-        else:
-            print(f"Not seen in the person's activities within {args.timeout:g} s.")
-    return 1 if args.verify and verified is None else 0
+    return render_sent(args, result.exchange, result.data, verified, started, api="pipelines")
