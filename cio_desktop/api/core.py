@@ -103,12 +103,12 @@ class Engine:
 
     def limiter(self, api: str) -> RateLimiter | None:
         """The shared rate limiter of the key ``api``'s calls use, when that API has a published limit."""
-        limit = spec_for(api).rate_limit
+        spec = spec_for(api)
+        limit = spec.rate_limit
         if limit is None:
             return None
         if self._fixed_limiter is not None:
             return self._fixed_limiter
-        spec = spec_for(api)
         key = next((self._credentials.get(k) for k in spec.kinds if self._credentials.get(k)), None)
         return limiter_for_key(
             key or f"token:{api}:{self.workspace.id}", max_calls=limit.max_calls, period_s=limit.period_s
